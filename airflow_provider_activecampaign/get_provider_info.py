@@ -1,0 +1,74 @@
+"""Provider metadata read by Airflow's ProvidersManager (entry point ``apache_airflow_provider``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_activecampaign import __version__
+
+INTEGRATION = "ActiveCampaign"
+PACKAGE = "airflow_provider_activecampaign"
+
+CONNECTION_FIELDS: dict[str, Any] = {
+    "requests_per_second": {
+        "label": "Requests per second",
+        "schema": {"type": ["number", "null"], "default": 5},
+        "description": "Client-side rate limit. ActiveCampaign allows 5 per second per account, shared by all keys.",
+    },
+    "timeout": {
+        "label": "Timeout (seconds)",
+        "schema": {"type": ["number", "null"], "default": 30},
+    },
+    "retries": {
+        "label": "Retries",
+        "schema": {"type": ["integer", "null"], "default": 5},
+        "description": "How often a rate-limited (429) or failed idempotent request is tried again.",
+    },
+    "allow_http": {
+        "label": "Allow plain http:// (local emulator only)",
+        "schema": {"type": ["boolean", "null"], "default": False},
+    },
+}
+
+UI_FIELD_BEHAVIOUR: dict[str, Any] = {
+    "hidden-fields": ["schema", "port", "login"],
+    "relabeling": {"host": "API URL", "password": "API key"},
+    "placeholders": {
+        "host": "https://ACCOUNT.api-us1.com (Settings > Developer)",
+        "password": "API key from Settings > Developer",
+    },
+}
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Describe the provider: integrations, hooks, operators, sensors, triggers, connection type."""
+
+    def modules(kind: str) -> list[dict[str, Any]]:
+        return [{"integration-name": INTEGRATION, "python-modules": [f"{PACKAGE}.{kind}.activecampaign"]}]
+
+    return {
+        "package-name": "airflow-provider-activecampaign",
+        "name": "ActiveCampaign",
+        "description": "`ActiveCampaign <https://www.activecampaign.com/>`__ marketing automation and CRM.",
+        "versions": [__version__],
+        "integrations": [
+            {
+                "integration-name": INTEGRATION,
+                "external-doc-url": "https://developers.activecampaign.com/reference/overview",
+                "tags": ["service"],
+            }
+        ],
+        "hooks": modules("hooks"),
+        "operators": modules("operators"),
+        "sensors": modules("sensors"),
+        "triggers": modules("triggers"),
+        "connection-types": [
+            {
+                "hook-class-name": f"{PACKAGE}.hooks.activecampaign.ActiveCampaignHook",
+                "hook-name": "ActiveCampaign",
+                "connection-type": "activecampaign",
+                "conn-fields": CONNECTION_FIELDS,
+                "ui-field-behaviour": UI_FIELD_BEHAVIOUR,
+            }
+        ],
+    }

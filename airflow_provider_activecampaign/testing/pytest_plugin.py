@@ -1,0 +1,28 @@
+"""pytest fixtures for the ActiveCampaign emulator.
+
+Enable with ``pytest_plugins = ["airflow_provider_activecampaign.testing.pytest_plugin"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from airflow_provider_activecampaign.testing.emulator import ActiveCampaignEmulator
+
+
+@pytest.fixture
+def activecampaign_emulator() -> Iterator[ActiveCampaignEmulator]:
+    """A started emulator on a free port (minimal seed, rate limit off), stopped afterwards."""
+    with ActiveCampaignEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def activecampaign_connection(
+    activecampaign_emulator: ActiveCampaignEmulator, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ActiveCampaignEmulator]:
+    """The emulator, as Airflow's ``activecampaign_default`` connection (``AIRFLOW_CONN_...``)."""
+    monkeypatch.setenv("AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT", activecampaign_emulator.connection_json())
+    yield activecampaign_emulator

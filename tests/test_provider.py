@@ -1,0 +1,58 @@
+"""The provider is registered with Airflow and its connection type is known."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from airflow_provider_activecampaign import __version__
+from airflow_provider_activecampaign.get_provider_info import get_provider_info
+
+
+def test_provider_info_lists_importable_modules_and_the_connection_type():
+    info = get_provider_info()
+    assert info["package-name"] == "airflow-provider-activecampaign"
+    assert info["versions"] == [__version__]
+    for kind in ("hooks", "operators", "sensors", "triggers"):
+        for entry in info[kind]:
+            for module in entry["python-modules"]:
+                importlib.import_module(module)
+    (conn_type,) = info["connection-types"]
+    assert conn_type["connection-type"] == "activecampaign"
+    module, _, name = conn_type["hook-class-name"].rpartition(".")
+    assert getattr(importlib.import_module(module), name).conn_type == "activecampaign"
+
+
+def test_airflow_providers_list_shows_the_provider():
+    out = subprocess.run([sys.executable, "-m", "airflow", "providers", "list", "--output", "json"],
+                         capture_output=True, text=True, check=True, env=os.environ.copy()).stdout
+    listing = next(line for line in out.splitlines() if line.startswith("[{"))  # log lines may come first
+    providers = {p["package_name"]: p for p in json.loads(listing)}
+    assert providers["airflow-provider-activecampaign"]["version"] == __version__
+
+
+def test_connection_type_and_form_are_known_to_airflow():
+    from airflow.providers_manager import ProvidersManager
+
+    manager = ProvidersManager()
+    hook = manager.hooks["activecampaign"]
+    module = hook.hook_class_name.rpartition(".")[0]
+    assert hook.hook_class_name.endswith("ActiveCampaignHook")
+    assert hook.connection_testable
+    if "activecampaign" in manager.field_behaviours:
+        behaviour = manager.field_behaviours["activecampaign"]
+    else:  # Airflow < 3.2 reads the hook's classmethod, and only with flask_appbuilder installed
+        pytest.importorskip("packaging")
+        from airflow import __version__ as airflow_version
+        from packaging.version import Version
+
+        assert Version(airflow_version) < Version("3.2") and importlib.util.find_spec("flask_appbuilder") is None
+        behaviour = importlib.import_module(module).ActiveCampaignHook.get_ui_field_behaviour()
+    assert behaviour["relabeling"] == {"host": "API URL", "password": "API key"}
+    assert {"schema", "port", "login"} <= set(behaviour["hidden_fields"])
