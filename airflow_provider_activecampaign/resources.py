@@ -1,0 +1,538 @@
+"""The declarative catalogue of ActiveCampaign resources.
+
+Each :class:`Resource` says where a resource lives (path, envelope keys), which operations
+exist, which body fields are checked and how, which list filters and orderings the API
+takes, and which timestamps say when a record was created or changed. The generic
+operators, the Watch sensors and the validation below are driven by this table alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import pendulum
+
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ID_RE = re.compile(r"^[1-9][0-9]*$")
+ORDER_DIRECTIONS = ("ASC", "DESC")
+CREATE, GET, UPDATE, DELETE, LIST = "create", "get", "update", "delete", "list"
+CRUD = frozenset({CREATE, GET, UPDATE, DELETE, LIST})
+
+# ISO 4217 codes (ActiveCampaign takes them in lower case).
+CURRENCIES = frozenset(
+    """aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd btn bwp byn bzd cad
+    cdf chf clp cny cop crc cup cve czk djf dkk dop dzd egp ern etb eur fjd fkp gbp gel ghs gip gmd gnf gtq gyd
+    hkd hnl htg huf idr ils inr iqd irr isk jmd jod jpy kes kgs khr kmf kpw krw kwd kyd kzt lak lbp lkr lrd lsl
+    lyd mad mdl mga mkd mmk mnt mop mru mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr
+    pln pyg qar ron rsd rub rwf sar sbd scr sdg sek sgd shp sle sll sos srd ssp stn svc syp szl thb tjs tmt tnd
+    top try ttd twd tzs uah ugx usd uyu uzs ves vnd vuv wst xaf xcd xof xpf yer zar zmw zwl""".split()
+)
+
+
+# --------------------------------------------------------------------------- value rules
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one value is checked: ``kind`` is id, str, email, int, number, bool, date, enum, currency, list, dict
+    or any; ``minimum``/``maximum`` bound int and number values."""
+
+    kind: str = "str"
+    choices: tuple[Any, ...] = ()
+    pattern: str | None = None
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def expected(self) -> str:
+        if self.kind == "enum":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "list" and (self.choices or self.required):
+            items = ": " + ", ".join(repr(c) for c in self.choices) if self.choices else ""
+            return ("a non-empty list" if self.required else "a list") + (" of" + items if items else "")
+        if self.pattern:
+            return f"text matching {self.pattern}"
+        if self.minimum is not None or self.maximum is not None:
+            what = "a whole number" if self.kind == "int" else "a number"
+            if self.minimum is not None and self.maximum is not None:
+                return f"{what} from {self.minimum:g} to {self.maximum:g}"
+            if self.minimum is not None:
+                return f"{what}, {self.minimum:g} or more"
+            return f"{what}, at most {self.maximum:g}"
+        return {
+            "id": "an ActiveCampaign id (a positive whole number)",
+            "email": "an e-mail address",
+            "int": "a whole number",
+            "number": "a number",
+            "bool": "true or false",
+            "date": "a date/time that pendulum can parse",
+            "currency": "a 3-letter ISO 4217 currency code such as 'usd'",
+            "list": "a list",
+            "dict": "a mapping",
+            "str": "text",
+        }.get(self.kind, "a value")
+
+    def check(self, value: Any, where: str, name: str) -> Any:
+        """Return the value in the form the API takes, or raise naming ``where`` and ``name``."""
+        if value is None or (self.required and isinstance(value, str) and not value.strip()):
+            if self.required:
+                raise ActiveCampaignInputError(where, name, f"given ({self.expected()})", value or None)
+            return None
+        ok = True
+        if self.kind == "id":
+            ok = (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
+                isinstance(value, str) and bool(ID_RE.match(value.strip()))
+            )
+            value = str(value).strip() if ok else value
+        elif self.kind == "email":
+            ok = isinstance(value, str) and bool(EMAIL_RE.match(value.strip()))
+            value = value.strip() if ok else value
+        elif self.kind == "int":
+            ok = _is_int(value)
+        elif self.kind == "number":
+            ok = _is_number(value)
+        elif self.kind == "bool":
+            ok = isinstance(value, bool) or str(value).lower() in {"0", "1", "true", "false"}
+        elif self.kind == "date":
+            ok = _is_date(value)
+            value = value.isoformat() if ok and hasattr(value, "isoformat") else value
+        elif self.kind == "currency":
+            ok = isinstance(value, str) and value.strip().lower() in CURRENCIES
+            value = value.strip().lower() if ok else value
+        elif self.kind == "enum":
+            normal = {str(c).lower(): c for c in self.choices}
+            ok = str(value).lower() in normal
+            value = normal.get(str(value).lower(), value)
+        elif self.kind == "list":
+            ok = isinstance(value, (list, tuple)) and bool(value or not self.required)
+            if ok and self.choices:  # choices constrain every item of the list
+                normal = {str(c).lower(): c for c in self.choices}
+                unknown = [v for v in value if str(v).lower() not in normal]
+                if unknown:
+                    raise ActiveCampaignInputError(where, name, self.expected(), unknown)
+                value = [normal[str(v).lower()] for v in value]
+        elif self.kind == "dict":
+            ok = isinstance(value, Mapping)
+        elif self.kind == "str":
+            ok = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        if ok and self.pattern:
+            ok = bool(re.fullmatch(self.pattern, str(value)))
+        if ok and (self.minimum is not None or self.maximum is not None):
+            ok = (self.minimum is None or float(value) >= self.minimum) and (
+                self.maximum is None or float(value) <= self.maximum)
+        if not ok:
+            raise ActiveCampaignInputError(where, name, self.expected(), value)
+        return value
+
+
+def _is_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and bool(re.fullmatch(r"-?[0-9]+", value.strip()))
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _is_date(value: Any) -> bool:
+    if hasattr(value, "isoformat"):
+        return True
+    try:
+        pendulum.parse(str(value))
+    except Exception:
+        return False
+    return True
+
+
+def ident(**kw: Any) -> Rule:
+    return Rule("id", **kw)
+
+
+def text(**kw: Any) -> Rule:
+    return Rule("str", **kw)
+
+
+def enum(*choices: Any, required: bool = False) -> Rule:
+    return Rule("enum", choices=choices, required=required)
+
+
+def required(rule: Rule) -> Rule:
+    return replace(rule, required=True)
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A list filter: the query parameter the API takes, and the rule for its value."""
+
+    param: str
+    rule: Rule = field(default_factory=Rule)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One ActiveCampaign resource as the v3 API serves it."""
+
+    name: str
+    path: str
+    singular: str
+    plural: str
+    operations: frozenset[str] = CRUD
+    fields: Mapping[str, Rule] = field(default_factory=dict)
+    filters: Mapping[str, Filter] = field(default_factory=dict)
+    orders: tuple[str, ...] = ()
+    keyset: bool = False
+    created: str = "cdate"
+    updated: str | None = "udate"
+    server_window: bool = False
+    #: groups of fields of which a create body needs at least one (e.g. a deal's contact or account)
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    def where(self, operation: str, where: str | None = None) -> str:
+        return where or f"{operation} {self.name}"
+
+    def require(self, operation: str, where: str | None = None) -> None:
+        if operation not in self.operations:
+            raise ActiveCampaignInputError(
+                self.where(operation, where), "resource", f"a resource that supports {operation!r}", self.name
+            )
+
+    def check_body(self, body: Mapping[str, Any], *, partial: bool, where: str) -> dict[str, Any]:
+        """Check a create (``partial=False``) or update body against the field rules."""
+        if not isinstance(body, Mapping):
+            raise ActiveCampaignInputError(where, "body", "a mapping of field names to values", body)
+        checked = {k: v for k, v in body.items() if v is not None}
+        for name, rule in self.fields.items():
+            if name in checked or (rule.required and not partial):
+                checked[name] = rule.check(checked.get(name), where, name)
+        for group in () if partial else self.one_of:
+            if all(checked.get(name) is None for name in group):
+                raise ActiveCampaignInputError(where, " or ".join(group), "given (at least one of them)")
+        return {k: v for k, v in checked.items() if v is not None}
+
+    def list_params(self, filters: Mapping[str, Any] | None, orders: Mapping[str, str] | None, *,
+                    where: str) -> dict[str, Any]:
+        """Query parameters for a list call; unknown filter names and orderings are refused.
+
+        (The API itself silently ignores unknown filters and returns everything.)
+        """
+        params: dict[str, Any] = {}
+        for name, value in (filters or {}).items():
+            spec = self.filters.get(name)
+            if spec is None:
+                valid = ", ".join(sorted(self.filters)) or "none"
+                raise ActiveCampaignInputError(where, f"filters.{name}", f"a known filter ({valid})")
+            if value is None:
+                continue
+            value = spec.rule.check(value, where, f"filters.{name}")
+            params[spec.param] = _date_param(value) if spec.rule.kind == "date" else value
+        for name, direction in (orders or {}).items():
+            if name not in self.orders:
+                valid = ", ".join(self.orders) or "none"
+                raise ActiveCampaignInputError(where, f"orders.{name}", f"an orderable field ({valid})")
+            direction = str(direction).upper()
+            if direction not in ORDER_DIRECTIONS:
+                raise ActiveCampaignInputError(where, f"orders.{name}", "ASC or DESC", direction)
+            params[f"orders[{name}]"] = direction
+        return params
+
+    def item_path(self, record_id: Any, *, where: str) -> str:
+        return f"{self.path}/{ident(required=True).check(record_id, where, 'id')}"
+
+    def wrap(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        return {self.singular: dict(body)}
+
+    def unwrap(self, reply: Any) -> Any:
+        """The record of a single-record reply (side-loaded arrays are dropped)."""
+        if isinstance(reply, Mapping) and self.singular in reply:
+            return reply[self.singular]
+        return reply
+
+
+def _date_param(value: Any) -> str:
+    """Dates go out as ISO 8601 with an explicit offset (the API documents no format)."""
+    when = value if hasattr(value, "isoformat") else pendulum.parse(str(value))
+    if getattr(when, "tzinfo", None) is None:
+        when = pendulum.instance(when, tz="UTC") if hasattr(when, "hour") else pendulum.parse(str(value), tz="UTC")
+    return when.isoformat()
+
+
+_DATE = Rule("date")
+_WINDOW_FILTERS = {
+    name: Filter(f"filters[{name}]", _DATE)
+    for name in ("created_before", "created_after", "updated_before", "updated_after")
+}
+
+#: Webhook events and sources as ActiveCampaign documents them (``GET /webhook/events``).
+WEBHOOK_EVENTS = (
+    "subscribe", "unsubscribe", "update", "sent", "open", "click", "forward", "share", "bounce", "reply",
+    "list_add", "contact_tag_added", "contact_tag_removed", "subscriber_note", "deal_add", "deal_update",
+    "deal_note_add", "deal_pipeline_add", "deal_stage_add", "deal_task_add", "deal_task_complete",
+    "deal_tasktype_add", "sms_sent", "sms_reply", "sms_unsub",
+)
+WEBHOOK_SOURCES = ("public", "admin", "api", "system")
+#: Event-tracking event names (and the names of webhooks the Watch-events operator registers).
+EVENT_NAME_PATTERN = r"^[A-Za-z0-9 ]+$"
+
+
+def _catalogue(*resources: Resource) -> Mapping[str, Resource]:
+    return MappingProxyType({r.name: r for r in resources})
+
+
+RESOURCES: Mapping[str, Resource] = _catalogue(
+    Resource(
+        "contact", "contacts", "contact", "contacts",
+        fields={
+            "email": required(Rule("email")),
+            "firstName": text(), "lastName": text(), "phone": text(),
+            "fieldValues": Rule("list"),
+        },
+        filters={
+            "email": Filter("email", Rule("email")),
+            "email_like": Filter("email_like"),
+            "search": Filter("search"),
+            "organization": Filter("organization", ident()),
+            "list_id": Filter("listid", ident()),
+            "tag_id": Filter("tagid", ident()),
+            "status": Filter("status", enum(-1, 0, 1, 2, 3)),
+            "ids": Filter("ids"),
+            "id_greater": Filter("id_greater", Rule("int")),
+            **_WINDOW_FILTERS,
+        },
+        orders=("id", "cdate", "email", "first_name", "last_name", "name", "score"),
+        keyset=True,
+        server_window=True,
+    ),
+    Resource("user", "users", "user", "users", frozenset({GET, LIST}), updated=None),
+    Resource("group", "groups", "group", "groups", frozenset({GET, LIST}), updated=None),
+    Resource(
+        "list", "lists", "list", "lists", frozenset({CREATE, GET, DELETE, LIST}),
+        fields={
+            "name": required(text()), "stringid": required(text()),
+            "sender_url": required(text()), "sender_reminder": required(text()),
+        },
+        filters={"name": Filter("filters[name]")},
+        orders=("name",),
+    ),
+    Resource(
+        "tag", "tags", "tag", "tags",
+        fields={"tag": required(text()), "tagType": enum("contact", "template"), "description": text()},
+        filters={"search": Filter("search")},
+        orders=("search",),
+        updated=None,
+    ),
+    # -- section A: contact-side resources (custom fields, list status, contact tags, automations,
+    #    campaigns, messages, event tracking, webhooks) --
+    Resource(
+        "fieldValue", "fieldValues", "fieldValue", "fieldValues",
+        fields={"contact": required(ident()), "field": required(ident()), "value": required(text())},
+        filters={"field_id": Filter("filters[fieldid]", ident()), "value": Filter("filters[val]")},
+    ),
+    Resource(
+        "field", "fields", "field", "fields",
+        fields={
+            "title": required(text()),
+            "type": enum("text", "textarea", "date", "datetime", "number", "dropdown", "listbox", "radio",
+                         "checkbox", "hidden", required=True),
+            "descript": text(), "perstag": text(pattern=r"[A-Za-z0-9_]+"), "defval": text(),
+            "visible": Rule("bool"), "ordernum": Rule("int", minimum=0),
+        },
+        filters={"perstag": Filter("filters[perstag]")},
+    ),
+    Resource(
+        "contactList", "contactLists", "contactList", "contactLists", frozenset({CREATE}),
+        fields={
+            "list": required(ident()), "contact": required(ident()),
+            "status": enum(1, 2, required=True),  # 1 subscribe, 2 unsubscribe
+            "sourceid": Rule("int"),  # 4 when re-subscribing
+        },
+        created="sdate", updated=None,
+    ),
+    Resource(
+        "contactTag", "contactTags", "contactTag", "contactTags", frozenset({CREATE, DELETE}),
+        fields={"contact": required(ident()), "tag": required(ident())},
+        updated=None,
+    ),
+    Resource("automation", "automations", "automation", "automations", frozenset({GET, LIST}), updated="mdate"),
+    Resource(
+        "contactAutomation", "contactAutomations", "contactAutomation", "contactAutomations",
+        frozenset({CREATE, GET, DELETE, LIST}),
+        fields={"contact": required(ident()), "automation": required(ident())},
+        created="adddate", updated="lastdate",
+    ),
+    Resource(
+        "campaign", "campaigns", "campaign", "campaigns", frozenset({GET, LIST}),
+        filters={"automation_id": Filter("filters[seriesid]", ident())},
+        orders=("sdate", "ldate"),
+        updated="mdate",
+    ),
+    Resource(
+        "message", "messages", "message", "messages",
+        fields={
+            "fromname": required(text()), "fromemail": required(Rule("email")), "reply2": required(Rule("email")),
+            "subject": text(), "preheader_text": text(), "name": text(), "text": text(), "html": text(),
+        },
+        updated="mdate",
+    ),
+    Resource(
+        "eventTrackingEvent", "eventTrackingEvents", "eventTrackingEvent", "eventTrackingEvents",
+        frozenset({CREATE, LIST}),
+        fields={"name": required(text(pattern=EVENT_NAME_PATTERN))},
+        updated=None,
+    ),
+    Resource(
+        "webhook", "webhooks", "webhook", "webhooks",
+        fields={
+            "name": required(text()), "url": required(text(pattern=r"https?://\S+")),
+            "events": Rule("list", choices=WEBHOOK_EVENTS, required=True),
+            "sources": Rule("list", choices=WEBHOOK_SOURCES, required=True),
+            "listid": ident(),
+        },
+        filters={"name": Filter("filters[name]"), "url": Filter("filters[url]"),
+                 "list_id": Filter("filters[listid]", ident())},
+        updated=None,
+    ),
+    # -- end of section A --
+    # -- section B: CRM resources (deals, pipelines, stages, tasks, task types, notes, accounts,
+    #    organizations, calendar feeds) --
+    Resource(
+        "deal", "deals", "deal", "deals",
+        fields={
+            "title": required(text()), "description": text(),
+            "contact": ident(), "account": ident(),
+            "value": Rule("int", required=True, minimum=0),  # in cents: $456.78 is 45678
+            "currency": Rule("currency", required=True),
+            "group": ident(), "stage": ident(), "owner": ident(),
+            "percent": Rule("int", minimum=0, maximum=100),
+            "status": enum(0, 1, 2),  # 0 open, 1 won, 2 lost
+            "fields": Rule("list"),  # custom fields: [{"customFieldId": 1, "fieldValue": "x"}]
+        },
+        filters={
+            "title": Filter("filters[title]"),
+            "search": Filter("filters[search]"),
+            "search_field": Filter("filters[search_field]"),
+            "pipeline": Filter("filters[group]", ident()),
+            "stage": Filter("filters[stage]", ident()),
+            "owner": Filter("filters[owner]", ident()),
+            "status": Filter("filters[status]", enum(0, 1, 2)),
+            "organization": Filter("filters[organization]", ident()),
+            "tag": Filter("filters[tag]"),
+            "task_type": Filter("filters[tasktype]"),
+            "next_date_range": Filter("filters[nextdate_range]"),
+            "minimum_value": Filter("filters[minimum_value]", Rule("number", minimum=0)),
+            "maximum_value": Filter("filters[maximum_value]", Rule("number", minimum=0)),
+            **_WINDOW_FILTERS,
+        },
+        orders=("title", "value", "cdate", "contact_name", "contact_orgname", "next-action"),
+        updated="mdate",
+        server_window=True,
+        one_of=(("contact", "account"), ("group", "stage")),
+    ),
+    Resource(
+        "dealGroup", "dealGroups", "dealGroup", "dealGroups",
+        fields={
+            "title": required(text()), "currency": Rule("currency", required=True),
+            "allgroups": enum(0, 1), "allusers": enum(0, 1), "autoassign": enum(0, 1, 2),
+            "users": Rule("list"), "groups": Rule("list"),
+        },
+        filters={"title": Filter("filters[title]"), "have_stages": Filter("filters[have_stages]", enum(0, 1))},
+        orders=("title", "popular"),
+    ),
+    Resource(
+        "dealStage", "dealStages", "dealStage", "dealStages",
+        fields={
+            "title": required(text()), "group": ident(required=True),
+            "order": Rule("int", minimum=0), "dealOrder": text(), "color": text(pattern=r"[0-9A-Fa-f]{6}"),
+            "width": Rule("int", minimum=1),
+            **{f"cardRegion{n}": text() for n in range(1, 6)},
+        },
+        filters={"pipeline": Filter("filters[d_groupid]", ident()), "title": Filter("filters[title]")},
+        orders=("title",),
+    ),
+    Resource(
+        "dealTask", "dealTasks", "dealTask", "dealTasks",
+        fields={
+            "relid": ident(required=True), "ownerType": enum("deal", "contact"),
+            "dealTasktype": ident(required=True), "duedate": Rule("date", required=True), "edate": Rule("date"),
+            "title": text(), "note": text(), "status": enum(0, 1),  # 0 incomplete, 1 complete
+            "assignee": ident(), "triggerAutomationOnCreate": ident(), "doneAutomation": ident(),
+            "outcomeId": ident(), "outcomeInfo": text(),
+        },
+        filters={
+            "title": Filter("filters[title]"),
+            "deal": Filter("filters[relid]", ident()),
+            "reltype": Filter("filters[reltype]", enum("Deal", "Subscriber")),
+            "status": Filter("filters[status]", enum(0, 1)),
+            "note": Filter("filters[note]"),
+            "due_date": Filter("filters[duedate]"),
+            "task_type": Filter("filters[d_tasktypeid]", ident()),
+            "assignee": Filter("filters[assignee_userid]", ident()),
+            "user": Filter("filters[userid]", ident()),
+            "due_after": Filter("filters[due_after]", _DATE),
+            "due_before": Filter("filters[due_before]", _DATE),
+            "due_range": Filter("filters[duedate_range]"),
+        },
+    ),
+    Resource(
+        "dealTasktype", "dealTasktypes", "dealTasktype", "dealTasktypes",
+        fields={"title": required(text()), "status": enum(0, 1)},  # 0 active, 1 disabled
+    ),
+    Resource(
+        "note", "notes", "note", "notes",
+        fields={
+            "note": required(text()), "relid": ident(required=True),
+            "reltype": enum("Activity", "Deal", "DealTask", "Subscriber", "CustomerAccount", required=True),
+        },
+        updated="mdate",
+    ),
+    Resource(
+        "account", "accounts", "account", "accounts",
+        fields={"name": required(text()), "accountUrl": text(), "owner": ident(), "fields": Rule("list")},
+        filters={"search": Filter("search"), "count_deals": Filter("count_deals", Rule("bool"))},
+        created="createdTimestamp",
+        updated="updatedTimestamp",
+    ),
+    Resource(
+        "organization", "organizations", "organization", "organizations", frozenset({GET, LIST}),
+        fields={"name": required(text())},
+        filters={"name": Filter("filters[name]")},
+        created="created_timestamp",
+        updated="updated_timestamp",
+    ),
+    Resource(
+        "calendar", "calendars", "calendar", "calendars",
+        fields={
+            "title": required(text()), "type": enum("All", "Deals", "Contacts", required=True),
+            "notification": Rule("bool"),
+        },
+        updated="mdate",
+    ),
+    # -- end of section B --
+)
+
+
+def resource(name: str, where: str | None = None) -> Resource:
+    """Look a resource up by catalogue name, with the list of names when it is unknown."""
+    try:
+        return RESOURCES[name]
+    except KeyError:
+        raise ActiveCampaignInputError(
+            where or "catalogue", "resource", "a catalogue resource (" + ", ".join(sorted(RESOURCES)) + ")", name
+        ) from None
