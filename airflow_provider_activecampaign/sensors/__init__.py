@@ -1,0 +1,19 @@
+"""Watch sensors for ActiveCampaign (W-01..W-05 of docs/coverage.md)."""
+
+from airflow_provider_activecampaign.sensors.activecampaign import (
+    ActiveCampaignWatchCalendarFeedsSensor,
+    ActiveCampaignWatchContactAutomationsSensor,
+    ActiveCampaignWatchContactsSensor,
+    ActiveCampaignWatchDealsSensor,
+    ActiveCampaignWatchSensor,
+    ActiveCampaignWatchTasksSensor,
+)
+
+__all__ = [
+    "ActiveCampaignWatchCalendarFeedsSensor",
+    "ActiveCampaignWatchContactAutomationsSensor",
+    "ActiveCampaignWatchContactsSensor",
+    "ActiveCampaignWatchDealsSensor",
+    "ActiveCampaignWatchSensor",
+    "ActiveCampaignWatchTasksSensor",
+]
