@@ -21,13 +21,10 @@ import pytest
 from airflow_provider_activecampaign import operators as ops
 from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
+from tests.operator_helpers import run
 
 #: Webhook URLs point at the discard port: the emulator's deliveries fail fast and go nowhere.
 HOOK_URL = "https://127.0.0.1:9/activecampaign"
-
-
-def run(op: Any) -> Any:
-    return op.execute(context={})
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ from airflow_provider_activecampaign.operators import (
     ActiveCampaignUpsertCalendarFeedOperator,
     ActiveCampaignUpsertTaskOperator,
 )
+from tests.operator_helpers import ApiErrorCase, forbidden, missing, run
 
 CENTRAL = timezone(timedelta(hours=-6))
 
@@ -77,10 +78,6 @@ def world(emulator) -> dict[str, str]:
             "organization": organization["id"]}
 
 
-def run(op: Any) -> Any:
-    result = op.execute(context={})
-    json.dumps(result)  # every result goes to XCom
-    return result
 
 
 # --------------------------------------------------------------------------- happy paths
@@ -333,18 +330,10 @@ def test_bad_input_is_refused_before_any_request(case, emulator):
 
 # --------------------------------------------------------------------------- API errors
 
-ApiErrorCase = tuple[Callable[[dict[str, str]], Any], dict[str, Any] | None, int, str]
 
 
-def missing(entity: str, make: Callable[[dict[str, str]], Any]) -> ApiErrorCase:
-    """The operator names a record 999 that does not exist: 404 in ActiveCampaign's words."""
-    return make, None, 404, f"No Result found for {entity} with id 999"
 
 
-def forbidden(path: str, make: Callable[[dict[str, str]], Any]) -> ApiErrorCase:
-    """The key's user lacks the permission for ``path``: 403 with ActiveCampaign's message."""
-    body = json.dumps({"message": "You do not have permission to access this resource"})
-    return make, {"status": 403, "path": path, "body": body}, 403, "You do not have permission"
 
 
 #: operator -> (operator, fault to inject or None, HTTP status, ActiveCampaign's words)
