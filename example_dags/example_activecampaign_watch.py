@@ -21,6 +21,7 @@ from airflow.sdk import DAG, ObjectStoragePath, task
 from airflow_provider_activecampaign.sensors import ActiveCampaignWatchDealsSensor
 
 WATCH_URL = os.environ.get("ACTIVECAMPAIGN_WATCH_URL", "/tmp/activecampaign-watch")
+POKE_INTERVAL = float(os.environ.get("ACTIVECAMPAIGN_WATCH_POKE_INTERVAL", 300))
 
 with DAG(
     dag_id="example_activecampaign_watch",
@@ -32,7 +33,7 @@ with DAG(
     new_deals = ActiveCampaignWatchDealsSensor(
         task_id="wait_for_new_deals",
         status="open",
-        poke_interval=300,
+        poke_interval=POKE_INTERVAL,
         timeout=6 * 3600,
         soft_fail=True,
         max_xcom_records=100,

@@ -1,0 +1,46 @@
+"""Export: every contact and deal to JSON Lines files (local path or any object storage URL).
+
+List operators page through everything; with ``output_path`` the records stream to storage
+and only ``{"path", "count"}`` goes to XCom. Set ``ACTIVECAMPAIGN_EXPORT_URL`` to e.g.
+``s3://bucket/activecampaign`` (with the matching Airflow provider) to export to object storage.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pendulum
+from airflow.sdk import DAG, task
+
+from airflow_provider_activecampaign.operators import (
+    ActiveCampaignApiCallOperator,
+    ActiveCampaignListContactsOperator,
+    ActiveCampaignListDealsOperator,
+)
+
+EXPORT_URL = os.environ.get("ACTIVECAMPAIGN_EXPORT_URL", "/tmp/activecampaign-export")
+
+with DAG(
+    dag_id="example_activecampaign_export",
+    schedule="@daily",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    tags=["example", "activecampaign"],
+) as dag:
+    contacts = ActiveCampaignListContactsOperator(
+        task_id="export_contacts", output_path=EXPORT_URL + "/{{ ds }}/contacts.jsonl"
+    )
+    deals = ActiveCampaignListDealsOperator(
+        task_id="export_open_deals", status=0, order_by="value", order="DESC",
+        output_path=EXPORT_URL + "/{{ ds }}/open-deals.jsonl",
+    )
+    users = ActiveCampaignApiCallOperator(task_id="raw_list_users", path="/users", paginate_envelope="users")
+
+    @task
+    def report(contacts: dict, deals: dict, users: list) -> dict:
+        summary = {"contacts": contacts["count"], "open_deals": deals["count"], "users": len(users),
+                   "files": [contacts["path"], deals["path"]]}
+        print(f"Exported {summary}")
+        return summary
+
+    report(contacts.output, deals.output, users.output)
