@@ -317,6 +317,13 @@ class TestConnectionTestAndSecrets:
         httpx_lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
         assert httpx_lines and all("api_key=***" in line for line in httpx_lines if "api.php" in line)
 
+    def test_webhook_tokens_in_httpx_logs_are_redacted(self, emulator, caplog):
+        caplog.set_level(logging.INFO, logger="httpx")
+        receiver = "https://airflow.example.com/activecampaign/webhooks/default?token=receiver-secret-42"
+        ActiveCampaignHook().request("GET", "webhooks", params={"filters[url]": receiver})
+        (line,) = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+        assert "receiver-secret-42" not in line and "token%3D***" in line
+
     def test_connection_error_text_has_no_key(self, emulator):
         emulator.inject_fault(drop=True, count=10)
         with pytest.raises(ActiveCampaignConnectionError) as err:

@@ -12,8 +12,8 @@ import asyncio
 import email.utils
 import json as jsonlib
 import logging
-import re
 import random
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
@@ -136,7 +136,7 @@ def account_url(
 
 
 class _KeyRedactingFilter(logging.Filter):
-    """Scrubs API keys from records of loggers we do not own (httpx logs full URLs at INFO)."""
+    """Scrubs API keys and webhook tokens from records of loggers we do not own (httpx logs full URLs at INFO)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,7 +144,8 @@ class _KeyRedactingFilter(logging.Filter):
 
     #: keys shorter than this are not replaced word-for-word (a one-letter test key would garble every line)
     MIN_LENGTH = 5
-    _QUERY_KEY = re.compile(r"(api_key=)[^&\s\"']+")
+    #: the legacy API's key, and the receiver token of webhook URLs (which the webhook lookups send as filters)
+    _QUERY_KEY = re.compile(r"((?:api_key|token)(?:=|%3D))[^&\s\"']+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

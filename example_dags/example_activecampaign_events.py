@@ -1,0 +1,67 @@
+"""Webhooks: a DAG that runs when a deal is created in ActiveCampaign, and summarises the new deals.
+
+The whole flow (details in docs/webhooks.md):
+
+1. Deploy this DAG. Once Airflow has parsed it, the asset ``activecampaign_default_deal_add``
+   exists (the webhook receiver refuses events for assets no DAG uses).
+2. Give the API server a token (``[activecampaign] webhook_token``) and expose
+   ``/activecampaign/webhooks/`` over HTTPS on port 443 (a reverse proxy).
+3. Run ``example_activecampaign_events_setup`` once: it registers (or updates) the webhook in
+   ActiveCampaign so that ``deal_add`` events are POSTed to the receiver.
+4. Each delivery becomes an asset event with the parsed form payload in its ``extra``; this
+   DAG runs and logs and returns the new deals (id, title, value, contact).
+
+Deliveries that arrive before the scheduler creates the run are batched into one run, and a
+delivery may arrive twice, so the task loops over the events and de-duplicates by deal id.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pendulum
+from airflow.sdk import DAG, task
+
+from airflow_provider_activecampaign.plugins.webhooks import activecampaign_asset
+
+#: The account label used in the webhook URL (``/activecampaign/webhooks/<account>``).
+ACCOUNT = "default"
+DEAL_ADD = activecampaign_asset("deal_add", ACCOUNT)
+
+log = logging.getLogger(__name__)
+
+with DAG(
+    dag_id="example_activecampaign_events",
+    schedule=[DEAL_ADD],
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    tags=["example", "activecampaign"],
+) as dag:
+
+    @task
+    def summarise_new_deals(**context) -> list[dict]:
+        """One line per new deal from the triggering webhook deliveries (none on a manual run)."""
+        deals: dict[str, dict] = {}
+        for event in context["triggering_asset_events"].get(DEAL_ADD, []):
+            extra = event.extra or {}
+            payload = extra.get("payload") or {}
+            deal = payload.get("deal") or {}
+            contact = payload.get("contact") or {}
+            deal_id = str(deal.get("id", ""))
+            if not deal_id or deal_id in deals:
+                continue  # not a deal payload, or a repeated delivery
+            deals[deal_id] = {
+                "id": deal_id,
+                "title": deal.get("title"),
+                "value": deal.get("value"),
+                "currency": deal.get("currency"),
+                "contact_email": contact.get("email") or deal.get("contact_email"),
+                "date_time": extra.get("date_time"),
+                "initiated_from": extra.get("initiated_from"),
+            }
+            log.info("New deal %s: %r (%s %s)", deal_id, deal.get("title"), deal.get("value"), deal.get("currency"))
+        if not deals:
+            log.info("No deal_add webhook events in this run")
+        return list(deals.values())
+
+    summarise_new_deals()
