@@ -38,7 +38,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/python scripts/demo.py
 
 bench: $(VENV)/.installed
-	for script in benchmarks/*.py; do $(VENV)/bin/python $$script || exit 1; done
+	for script in benchmarks/[!_]*.py; do $(VENV)/bin/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .ruff_cache demo-output

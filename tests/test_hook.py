@@ -277,6 +277,16 @@ class TestPaging:
             pager.feed({"things": [{"id": "3"}], "meta": {"total": total}})
             assert pager.next_params() is None
 
+    def test_keyset_total_counts_the_records_already_read(self, emulator):
+        """With ``id_greater`` the API's meta.total is what is left, not the collection's size."""
+        make_contacts(emulator, 250)
+        pager = Pager("contacts", keyset=True)
+        hook = ActiveCampaignHook()
+        while (params := pager.next_params()) is not None:
+            pager.feed(hook.request("GET", "contacts", params=params))
+            assert pager.total == 250
+        assert pager.count == 250 and pager.pages == 3
+
     def test_async_hook_pages_the_same_way(self, emulator):
         ids = make_contacts(emulator, 120)
 

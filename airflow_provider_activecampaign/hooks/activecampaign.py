@@ -490,8 +490,8 @@ class Pager:
         records = reply.get(self.envelope) or []
         total = (reply.get("meta") or {}).get("total") if isinstance(reply.get("meta"), dict) else None
         if total is not None:
-            try:
-                self.total = int(total)
+            try:  # with id_greater, meta.total counts only the records after it
+                self.total = int(total) + (self.count if self.keyset else 0)
             except (TypeError, ValueError):
                 self.total = None
         self.pages += 1
