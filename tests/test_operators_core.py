@@ -214,6 +214,7 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "CON-02": (lambda: ActiveCampaignSyncContactOperator(task_id="t", email="not an e-mail"), "email"),
     "CON-03": (lambda: ActiveCampaignUpdateContactOperator(task_id="t", contact_id=1, email="nope"), "email"),
     "CON-03 id": (lambda: ActiveCampaignUpdateContactOperator(task_id="t", contact_id="ada", first_name="A"), "id"),
+    "CON-03 nothing to change": (lambda: ActiveCampaignUpdateContactOperator(task_id="t", contact_id=1), "body"),
     "CON-04": (lambda: ActiveCampaignDeleteContactOperator(task_id="t", contact_id=None), "id"),
     "CON-05": (lambda: ActiveCampaignGetContactOperator(task_id="t", contact_id="1.0"), "id"),
     "CON-06 status": (lambda: ActiveCampaignListContactsOperator(task_id="t", status=7), "filters.status"),

@@ -159,6 +159,8 @@ class ActiveCampaignUpdateOperator(_ResourceOperator):
         spec = self.spec()
         path = spec.item_path(self.record_id, where=self.where)
         body = spec.check_body(self.body, partial=True, where=self.where)
+        if not body:  # an empty PUT would "succeed" and change nothing
+            raise ActiveCampaignInputError(self.where, "body", "at least one field to change", self.body)
         return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
 
 
