@@ -1,4 +1,5 @@
-"""Test support: an ActiveCampaign API emulator and pytest fixtures for it."""
+"""Test support: an ActiveCampaign API emulator, pytest fixtures for it, and (in ``.webhooks``) the
+webhook receiver on loopback with ``dag.test()`` on asset events."""
 
 from __future__ import annotations
 
