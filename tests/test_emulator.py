@@ -379,7 +379,7 @@ def test_fields_event_tracking_users_and_webhook_events(api: httpx.Client) -> No
 
     assert api.get("/users/email/admin@example.com").json()["user"]["id"] == "1"
     events = api.get("/webhook/events").json()
-    assert events["meta"]["total"] == 25 and "deal_add" in events["webhookEvents"]
+    assert events["meta"]["total"] == 30 and "deal_add" in events["webhookEvents"]
 
 
 # --------------------------------------------------------------------------- rate limit

@@ -393,6 +393,18 @@ def test_activecampaign_asset_rejects_unknown_events_and_bad_account_labels(even
         activecampaign_asset(event_type, account)
 
 
+def test_every_event_the_receiver_accepts_can_be_registered(emulator: Any) -> None:
+    """One list of event names serves the webhook operators and the receiver (account_* included)."""
+    from airflow_provider_activecampaign.operators import ActiveCampaignCreateWebhookOperator
+
+    events = sorted(WEBHOOK_EVENTS)
+    assert {"account_add", "account_contact_update", "contact_task_add"} <= WEBHOOK_EVENTS
+    webhook = ActiveCampaignCreateWebhookOperator(
+        task_id="t", name="all", url="https://airflow.example.com/activecampaign/webhooks/default?token=x",
+        events=events).execute(context={})
+    assert sorted(emulator.record("webhooks", webhook["id"])["events"]) == events
+
+
 def test_every_documented_event_has_an_asset() -> None:
     assert {"deal_add", "subscribe", "contact_tag_added", "deal_task_complete", "sms_unsub"} <= WEBHOOK_EVENTS
     assert len({activecampaign_asset(event).uri for event in WEBHOOK_EVENTS}) == len(WEBHOOK_EVENTS)

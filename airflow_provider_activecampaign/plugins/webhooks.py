@@ -39,46 +39,15 @@ from urllib.parse import parse_qsl
 
 from airflow.providers.common.compat.sdk import Asset
 
+from airflow_provider_activecampaign.resources import WEBHOOK_EVENTS as CATALOGUE_WEBHOOK_EVENTS
+
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
 log = logging.getLogger(__name__)
 
-#: Event names ActiveCampaign documents for webhooks (API reference and AsyncAPI profile).
-WEBHOOK_EVENTS: frozenset[str] = frozenset(
-    {
-        "subscribe",
-        "unsubscribe",
-        "update",
-        "sent",
-        "open",
-        "click",
-        "forward",
-        "share",
-        "bounce",
-        "reply",
-        "list_add",
-        "contact_tag_added",
-        "contact_tag_removed",
-        "contact_task_add",
-        "subscriber_note",
-        "account_add",
-        "account_update",
-        "account_contact_add",
-        "account_contact_update",
-        "deal_add",
-        "deal_update",
-        "deal_note_add",
-        "deal_pipeline_add",
-        "deal_stage_add",
-        "deal_task_add",
-        "deal_task_complete",
-        "deal_tasktype_add",
-        "sms_sent",
-        "sms_reply",
-        "sms_unsub",
-    }
-)
+#: Event names ActiveCampaign documents for webhooks (one list, in the catalogue).
+WEBHOOK_EVENTS: frozenset[str] = frozenset(CATALOGUE_WEBHOOK_EVENTS)
 
 DEFAULT_ACCOUNT = "default"
 URL_PREFIX = "/activecampaign"

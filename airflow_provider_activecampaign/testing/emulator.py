@@ -46,7 +46,8 @@ CENTRAL = ZoneInfo("America/Chicago")
 
 #: ``GET /webhook/events``, in the API's order.
 WEBHOOK_EVENTS = (
-    "bounce", "click", "contact_tag_added", "contact_tag_removed", "deal_add", "deal_note_add",
+    "account_add", "account_contact_add", "account_contact_update", "account_update",
+    "bounce", "click", "contact_tag_added", "contact_tag_removed", "contact_task_add", "deal_add", "deal_note_add",
     "deal_pipeline_add", "deal_stage_add", "deal_task_add", "deal_task_complete", "deal_tasktype_add",
     "deal_update", "forward", "list_add", "open", "reply", "sent", "share", "sms_reply", "sms_sent",
     "sms_unsub", "subscribe", "subscriber_note", "unsubscribe", "update",
