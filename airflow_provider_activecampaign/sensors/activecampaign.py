@@ -88,7 +88,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
                  request_retries: int | None = None, retry_backoff: float = 0.5,
                  request_timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        where = f"{type(self).__name__}(task_id={self.task_id!r})"
+        where = self.where
         if watch not in WATCH_KINDS:
             raise ActiveCampaignInputError(where, "watch", "'created' or 'updated'", watch)
         self.resource = resource
