@@ -52,11 +52,8 @@ def main() -> int:
     isolated_airflow("ERROR")  # quiet: no per-page or per-retry log lines among the figures
 
 
-    from airflow_provider_activecampaign.hooks.activecampaign import (
-        ActiveCampaignAsyncHook,
-        ActiveCampaignHook,
-        RateLimiter,
-    )
+    from airflow_provider_activecampaign.client import RateLimiter
+    from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
     from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
 
     counter = RetryCounter()

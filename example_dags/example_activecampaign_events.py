@@ -22,7 +22,7 @@ import logging
 import pendulum
 from airflow.sdk import DAG, task
 
-from airflow_provider_activecampaign.plugins.webhooks import activecampaign_asset
+from airflow_provider_activecampaign.webhooks import activecampaign_asset
 
 #: The account label used in the webhook URL (``/activecampaign/webhooks/<account>``).
 ACCOUNT = "default"

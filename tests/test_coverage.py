@@ -18,7 +18,7 @@ import pytest
 
 import airflow_provider_activecampaign.operators as operators
 import airflow_provider_activecampaign.sensors as sensors
-from airflow_provider_activecampaign.resources import RESOURCES
+from airflow_provider_activecampaign.catalogue import RESOURCES
 
 ROOT = Path(__file__).parent.parent
 SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "actions.md").exists()),

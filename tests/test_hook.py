@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from airflow_provider_activecampaign.client import ConnectionSettings, Pager, RequestCore, account_url
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
     ActiveCampaignAuthError,
@@ -18,14 +19,7 @@ from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignNotFoundError,
     ActiveCampaignValidationError,
 )
-from airflow_provider_activecampaign.hooks.activecampaign import (
-    ActiveCampaignAsyncHook,
-    ActiveCampaignHook,
-    ConnectionSettings,
-    Pager,
-    RequestCore,
-    account_url,
-)
+from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
 from tests.conftest import CANARY_KEY, emulator_connection
 
 

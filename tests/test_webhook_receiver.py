@@ -23,12 +23,14 @@ import httpx
 import pytest
 
 from airflow_provider_activecampaign.plugins import webhooks
-from airflow_provider_activecampaign.plugins.webhooks import (
+from airflow_provider_activecampaign.testing.webhooks import WebhookReceiver, dag_test_consumes
+from airflow_provider_activecampaign.webhooks import (
     WEBHOOK_EVENTS,
     activecampaign_asset,
+    forms,
     parse_bracketed_form,
 )
-from airflow_provider_activecampaign.testing.webhooks import WebhookReceiver, dag_test_consumes
+from airflow_provider_activecampaign.webhooks import receiver as receiver_app
 
 TOKEN = "whk-tok3n-5ecret-0123456789abcdef"
 OTHER_TOKEN = "rotated-tok3n-fedcba9876543210"
@@ -336,7 +338,7 @@ def test_a_recording_failure_is_a_5xx_not_a_silent_2xx(
     def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("database is down")
 
-    monkeypatch.setattr(webhooks, "record_asset_event", broken)
+    monkeypatch.setattr(receiver_app, "record_asset_event", broken)
 
     assert _post(client).status_code == 500
 
@@ -491,12 +493,12 @@ def test_parse_bracketed_form_rejects_malformed_keys(key: str) -> None:
 
 def test_parse_bracketed_form_rejects_too_many_fields() -> None:
     with pytest.raises(ValueError):
-        parse_bracketed_form([(f"f{i}", "v") for i in range(webhooks.MAX_FIELDS + 1)])
+        parse_bracketed_form([(f"f{i}", "v") for i in range(forms.MAX_FIELDS + 1)])
 
 
 def test_parse_bracketed_form_accepts_maximum_depth() -> None:
-    parsed = parse_bracketed_form([("a" + "[x]" * webhooks.MAX_DEPTH, "v")])
-    for _ in range(webhooks.MAX_DEPTH + 1):
+    parsed = parse_bracketed_form([("a" + "[x]" * forms.MAX_DEPTH, "v")])
+    for _ in range(forms.MAX_DEPTH + 1):
         parsed = parsed["a" if "a" in parsed else "x"]
     assert parsed == "v"
 

@@ -14,9 +14,9 @@ import lazy_object_proxy
 import pendulum
 import pytest
 
+from airflow_provider_activecampaign.catalogue import resource
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.resources import resource
-from airflow_provider_activecampaign.windows import (
+from airflow_provider_activecampaign.watch import (
     SERVER_WINDOW_OVERLAP,
     WatchSearch,
     Window,

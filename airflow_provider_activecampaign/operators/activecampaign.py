@@ -3,16 +3,15 @@
 Generic operators (create, get, update, delete, list, raw calls) take a catalogue
 resource name; the named operators below them are thin, typed front doors that build the
 request body from keyword arguments, so DAG authors get real signatures and docs. All
-input is checked against :mod:`~airflow_provider_activecampaign.resources` after
+input is checked against :mod:`~airflow_provider_activecampaign.catalogue` after
 templates are rendered and before any request is sent.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,14 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pendulum
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider_activecampaign.exceptions import (
-    ActiveCampaignApiError,
-    ActiveCampaignInputError,
-    ActiveCampaignNotFoundError,
-)
-from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
-from airflow_provider_activecampaign.resources import (
+from airflow_provider_activecampaign.catalogue import (
     CREATE,
+    DEAL_STATUSES,
     DELETE,
     EVENT_NAME_PATTERN,
     GET,
@@ -37,24 +31,23 @@ from airflow_provider_activecampaign.resources import (
     Filter,
     Resource,
     Rule,
+    compact,
     enum,
     ident,
     required,
     resource,
     text,
 )
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignApiError,
+    ActiveCampaignInputError,
+    ActiveCampaignNotFoundError,
+)
+from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
+from airflow_provider_activecampaign.io import deliver_records
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
-
-#: Above this many records a list operator without ``output_path`` warns that XCom is the wrong place.
-XCOM_WARN_RECORDS = 1000
-
-
-def compact(**fields: Any) -> dict[str, Any]:
-    """The fields that were given (None means "not given")."""
-    return {k: v for k, v in fields.items() if v is not None}
-
 
 # --------------------------------------------------------------------------- generic operators
 
@@ -234,28 +227,6 @@ def checked_limit(limit: Any, where: str) -> int | None:
     """A (rendered) ``limit`` as a whole number of 0 or more, None when not given."""
     limit = Rule("int", minimum=0).check(None if limit == "" else limit, where, "limit")
     return None if limit is None else int(limit)
-
-
-def deliver_records(records: Iterable[Any], output_path: str | None, *, log: Any, what: str) -> Any:
-    """Return records for XCom, or stream them as JSON Lines to ``output_path`` and return path and count."""
-    if not output_path:
-        result = list(records)
-        if len(result) > XCOM_WARN_RECORDS:
-            log.warning("%d %s go to XCom; set output_path to write them to storage instead", len(result), what)
-        log.info("Read %d %s", len(result), what)
-        return result
-    from airflow.providers.common.compat.sdk import ObjectStoragePath
-
-    path = ObjectStoragePath(output_path)
-    if "://" not in output_path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w") as out:
-        for record in records:
-            out.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
-            count += 1
-    log.info("Wrote %d %s to %s", count, what, output_path)
-    return {"path": output_path, "count": count}
 
 
 class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
@@ -1447,9 +1418,6 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
 
 # --------------------------------------------------------------------------- section B: deals, pipelines,
 # stages, tasks, task types, notes, accounts, organizations, calendar feeds
-
-#: Deal statuses may be given by name as well as by the API's number.
-DEAL_STATUSES = {"open": 0, "won": 1, "lost": 2}
 
 #: A templated id that rendered from an empty XCom ("None") means "no id", like None and "".
 _NO_ID = (None, "", "None")

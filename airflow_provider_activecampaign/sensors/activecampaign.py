@@ -4,7 +4,7 @@ One generic sensor (:class:`ActiveCampaignWatchSensor`, any listable catalogue r
 and a thin named class per Watch action (W-01..W-05 of docs/coverage.md). They are
 deferrable by default, through the one :class:`ActiveCampaignWatchTrigger`; with
 ``deferrable=False`` they poke (``mode="poke"`` or ``"reschedule"``). Both paths run the
-same :class:`~airflow_provider_activecampaign.windows.WatchSearch`. See docs/watch.md.
+same :class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from airflow.providers.common.compat.sdk import (
     PokeReturnValue,
 )
 
+from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
-from airflow_provider_activecampaign.operators.activecampaign import DEAL_STATUSES, compact, deliver_records
-from airflow_provider_activecampaign.resources import Rule, ident
+from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.triggers.activecampaign import ActiveCampaignWatchTrigger
-from airflow_provider_activecampaign.windows import (
+from airflow_provider_activecampaign.watch import (
     DEFAULT_LOOKBACK,
     WATCH_KINDS,
     WatchSearch,

@@ -11,7 +11,7 @@ import pendulum
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
-from airflow_provider_activecampaign.windows import WatchSearch, parse_timestamp
+from airflow_provider_activecampaign.watch import WatchSearch, parse_timestamp
 
 #: Records carried in a success event at most; above it the event carries only the count.
 DEFAULT_MAX_EVENT_RECORDS = 100
@@ -21,7 +21,7 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
     """Polls one Watch search until at least ``min_records`` records fall in its window.
 
     Used by every Watch sensor (the search comes from
-    :class:`~airflow_provider_activecampaign.windows.WatchSearch`). All arguments are JSON
+    :class:`~airflow_provider_activecampaign.watch.WatchSearch`). All arguments are JSON
     primitives and the window is fixed in them (ISO text), so a trigger re-created from
     :meth:`serialize` after a triggerer restart keeps watching the same window.
 

@@ -1,0 +1,123 @@
+"""The webhook receiver: a FastAPI app that turns each delivery into an Airflow asset event.
+
+Mounted by the plugin in the Airflow API server under ``/activecampaign``::
+
+    POST /activecampaign/webhooks/{account}?token=TOKEN   one delivery (form-encoded)
+    GET  /activecampaign/health                           liveness, no secrets
+
+A valid delivery of event ``TYPE`` is recorded as an asset event on
+``activecampaign_asset(TYPE, account)``. Replies: 200 recorded; 400 garbage or unknown
+``type``; 401 no token; 403 wrong token; 404 malformed account label, or no DAG has
+registered the asset yet (Airflow's own ``POST /api/v2/assets/events`` rule); 413 body too
+large; 415 not form-encoded; 503 no token configured; 500 recording failed. Never 410,
+which would make ActiveCampaign deactivate the webhook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_activecampaign.webhooks.assets import activecampaign_asset, normalize_account, record_asset_event
+from airflow_provider_activecampaign.webhooks.forms import Rejected, form_charset, parse_delivery, read_body
+from airflow_provider_activecampaign.webhooks.tokens import (
+    check_token,
+    configured_tokens,
+    install_access_log_filter,
+    max_bytes,
+)
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from starlette.requests import Request
+
+log = logging.getLogger("airflow_provider_activecampaign.webhooks")
+
+
+def event_extra(account: str, payload: dict[str, Any], body: bytes) -> dict[str, Any]:
+    return {
+        "account": account,
+        "event_type": payload["type"],
+        "date_time": payload.get("date_time"),
+        "initiated_by": payload.get("initiated_by"),
+        "initiated_from": payload.get("initiated_from"),
+        "received_at": datetime.now(timezone.utc).isoformat(),
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "payload": payload,
+    }
+
+
+def create_app() -> FastAPI:
+    """The receiver app (mounted by the plugin under ``/activecampaign``)."""
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from starlette.concurrency import run_in_threadpool
+
+    install_access_log_filter()
+    app = FastAPI(
+        title="ActiveCampaign webhooks",
+        description="Receives ActiveCampaign webhook deliveries and records them as Airflow asset events.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    # Plain Starlette routes: no FastAPI parameter binding (nothing may be parsed before the
+    # token check, and annotations stay unevaluated).
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "token_configured": bool(configured_tokens())})
+
+    async def receive(request: Request) -> JSONResponse:
+        account = request.path_params["account"]
+        client = request.client.host if request.client else "-"
+        path = request.url.path  # never the query string: it carries the token
+        try:
+            check_token(request)
+            try:
+                account = normalize_account(account)
+            except ValueError:
+                raise Rejected(404, "unknown account label") from None
+            charset = form_charset(request)
+            body = await read_body(request, max_bytes())
+            payload = parse_delivery(body, charset)
+        except Rejected as rejected:
+            log.warning(
+                "ActiveCampaign webhook rejected with %d (%s): path=%s client=%s",
+                rejected.status,
+                rejected.detail,
+                path,
+                client,
+            )
+            return JSONResponse({"detail": rejected.detail}, status_code=rejected.status)
+
+        asset = activecampaign_asset(payload["type"], account)
+        try:
+            event_id = await run_in_threadpool(record_asset_event, asset, event_extra(account, payload, body))
+        except Exception:
+            log.exception("ActiveCampaign webhook %s for %s could not be recorded", payload["type"], asset.name)
+            return JSONResponse({"detail": "could not record the asset event"}, status_code=500)
+        if event_id is None:
+            log.warning(
+                "ActiveCampaign webhook %s dropped with 404: asset %s is not registered (no DAG uses it yet)",
+                payload["type"],
+                asset.name,
+            )
+            return JSONResponse(
+                {"detail": f"asset {asset.name} not found: no DAG uses it yet"},
+                status_code=404,
+            )
+        log.info(
+            "ActiveCampaign webhook %s recorded as asset event %d on %s (client=%s)",
+            payload["type"],
+            event_id,
+            asset.name,
+            client,
+        )
+        return JSONResponse({"asset": asset.name, "uri": asset.uri, "event_id": event_id})
+
+    app.add_route("/health", health, methods=["GET"])
+    app.add_route("/webhooks/{account}", receive, methods=["POST"])
+    return app
+
