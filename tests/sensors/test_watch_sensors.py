@@ -283,7 +283,7 @@ def dag_folder(airflow_db, tmp_path_factory):
     """A DAG bundle of its own (dag.test() on 3.1+ parses the whole bundle of the DAG it runs)."""
     folder = tmp_path_factory.mktemp("watch_dags")
     (folder / "watch_test_dags.py").write_text(DAGS)
-    shutil.copy(Path(__file__).parent.parent / "example_dags" / "example_activecampaign_watch.py", folder)
+    shutil.copy(Path(__file__).parents[2] / "example_dags" / "example_activecampaign_watch.py", folder)
     bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
                 "kwargs": {"path": str(folder)}}]
     with pytest.MonkeyPatch.context() as patch:

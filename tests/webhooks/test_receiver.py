@@ -511,7 +511,7 @@ def test_parse_bracketed_form_accepts_maximum_depth() -> None:
 @pytest.fixture(scope="module")
 def example_bundle(airflow_db: Path) -> Iterator[Path]:
     """The example folder as the DAG bundle (``dag.test()`` on 3.1+ parses the DAG's bundle)."""
-    from tests.test_example_dags import EXAMPLES
+    from tests.examples.test_example_dags import EXAMPLES
 
     bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
                 "kwargs": {"path": str(EXAMPLES)}}]
@@ -521,7 +521,7 @@ def example_bundle(airflow_db: Path) -> Iterator[Path]:
 
 
 def test_the_events_example_is_scheduled_on_the_deal_add_asset() -> None:
-    from tests.test_example_dags import load
+    from tests.examples.test_example_dags import load
 
     dag = load("example_activecampaign_events").dag
 
@@ -532,7 +532,7 @@ def test_the_events_example_is_scheduled_on_the_deal_add_asset() -> None:
 
 def test_the_events_setup_example_registers_a_deal_add_webhook_on_the_receiver() -> None:
     from airflow_provider_activecampaign.operators import ActiveCampaignEnsureWebhookOperator
-    from tests.test_example_dags import load
+    from tests.examples.test_example_dags import load
 
     dag = load("example_activecampaign_events_setup").dag
 
@@ -575,7 +575,7 @@ def test_end_to_end_setup_dag_webhook_delivery_asset_event_and_events_dag(
     """Setup DAG registers the webhook; a deal made through the API is delivered to the receiver over
     HTTP, recorded as an asset event, and the events DAG run that consumes it summarises the deal."""
     from airflow_provider_activecampaign.hooks import ActiveCampaignHook
-    from tests.test_example_dags import load, xcom
+    from tests.examples.test_example_dags import load, xcom
 
     monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_WEBHOOK_BASE_URL", receiver.url + "/")
     monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_WEBHOOK_TOKEN", token)

@@ -16,8 +16,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from airflow_provider_activecampaign.triggers import ActiveCampaignWatchTrigger
-
-from .conftest import CANARY_KEY
+from tests.conftest import CANARY_KEY
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 SINCE, UNTIL = NOW - timedelta(hours=2), NOW + timedelta(hours=1)

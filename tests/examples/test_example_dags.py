@@ -1,7 +1,7 @@
 """The example DAGs parse in Airflow and run with ``dag.test()`` against the emulator.
 
-(The Watch example is run in tests/test_watch_sensors.py, the events example in
-tests/test_webhook_receiver.py.)
+(The Watch example is run in tests/sensors/test_watch_sensors.py, the events example in
+tests/webhooks/test_receiver.py.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import CANARY_KEY
 
-EXAMPLES = Path(__file__).parent.parent / "example_dags"
+EXAMPLES = Path(__file__).parents[2] / "example_dags"
 
 
 @pytest.fixture(scope="module")
