@@ -33,12 +33,15 @@ class ActiveCampaignConfigError(ActiveCampaignError):
 
 
 class ActiveCampaignConnectionError(ActiveCampaignError):
-    """The request could not be completed (connection refused, timeout, dropped)."""
+    """The request could not be completed (connection refused, timeout, dropped, DNS, TLS)."""
 
-    def __init__(self, method: str, path: str, reason: str) -> None:
+    def __init__(self, method: str, path: str, reason: str, *, target: str | None = None,
+                 may_have_been_processed: bool = False) -> None:
         self.method = method
         self.path = path
-        super().__init__(f"ActiveCampaign {method} {path} failed: {reason}")
+        self.target = target
+        self.may_have_been_processed = may_have_been_processed
+        super().__init__(f"ActiveCampaign {method} {path} failed: {reason}{_on(target)}")
 
 
 class ActiveCampaignApiError(ActiveCampaignError):
@@ -53,6 +56,8 @@ class ActiveCampaignApiError(ActiveCampaignError):
         *,
         errors: list[dict[str, Any]] | None = None,
         retry_after: float | None = None,
+        target: str | None = None,
+        may_have_been_processed: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -60,7 +65,17 @@ class ActiveCampaignApiError(ActiveCampaignError):
         self.message = message
         self.errors = errors or []
         self.retry_after = retry_after
-        super().__init__(f"ActiveCampaign {method} {path} returned HTTP {status}: {message}")
+        self.target = target
+        self.may_have_been_processed = may_have_been_processed
+        super().__init__(f"ActiveCampaign {method} {path} returned HTTP {status}: {message}{_on(target)}")
+
+
+def _on(target: str | None) -> str:
+    return f" [{target}]" if target else ""
+
+
+class ActiveCampaignReplyError(ActiveCampaignApiError):
+    """A 2xx reply that is not what the API promises (not JSON, or without the expected record or list)."""
 
 
 class ActiveCampaignAuthError(ActiveCampaignApiError):

@@ -28,6 +28,7 @@ def missing(entity: str, make: Callable[[dict[str, str]], Any]) -> ApiErrorCase:
 
 
 def forbidden(path: str, make: Callable[[dict[str, str]], Any]) -> ApiErrorCase:
-    """The key's user lacks the permission for ``path``: 403 with ActiveCampaign's message."""
+    """The key's user lacks the permission for ``path``: 403 with ActiveCampaign's message, twice (one
+    403 is retried: the API answers some intermittently under load)."""
     body = json.dumps({"message": "You do not have permission to access this resource"})
-    return make, {"status": 403, "path": path, "body": body}, 403, "You do not have permission"
+    return make, {"status": 403, "path": path, "body": body, "count": 2}, 403, "You do not have permission"

@@ -369,7 +369,7 @@ class Failure:
     fault: dict[str, Any] | None = None  # inject this emulator fault first
 
 
-FORBIDDEN = {"status": 403, "body": '{"message": "You do not have permission"}'}
+FORBIDDEN = {"status": 403, "body": '{"message": "You do not have permission"}', "count": 2}  # one is retried
 
 API_ERRORS: dict[str, Failure] = {
     "CON-07 unknown field value id": Failure(

@@ -2,44 +2,50 @@
 
 :class:`RequestCore` never does I/O. :meth:`RequestCore.exchange` is a generator that the
 sync and the async hook drive: it yields a :class:`Call` to send or seconds to sleep and is
-sent back the outcome (an ``httpx.Response`` or the transport error).
+sent back the outcome (an ``httpx.Response`` or the exception the send raised).
 """
 
 from __future__ import annotations
 
-import email.utils
-import json as jsonlib
 import logging
 import random
+import socket
+import ssl
 import time
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from airflow_provider_activecampaign import __version__
 from airflow_provider_activecampaign.client.ratelimit import limiter_for
-from airflow_provider_activecampaign.client.redaction import protect_key
+from airflow_provider_activecampaign.client.redaction import protect_key, redact
+from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED, read_reply
 from airflow_provider_activecampaign.client.settings import ConnectionSettings
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
     ActiveCampaignConfigError,
     ActiveCampaignConnectionError,
-    error_class_for,
+    ActiveCampaignError,
+    ActiveCampaignReplyError,
 )
 
 log = logging.getLogger("airflow_provider_activecampaign.client")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_MAX_MESSAGE = 1000
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+#: the shortest time an attempt is given, even when the request's deadline is nearly spent
+MIN_ATTEMPT_TIMEOUT = 1.0
 
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Call:
-    """One prepared request: what to send, and how to name it in messages (never with the key)."""
+    """One prepared request: what to send, and how to name it in messages (never with the key).
+
+    ``expect`` is the top-level key a successful reply must carry (a record's or a list's
+    envelope); ``timeout`` is what this attempt may take (set by the core from the deadline).
+    """
 
     method: str
     url: str
@@ -49,6 +55,11 @@ class Call:
     data: Mapping[str, Any] | None = None
     headers: Mapping[str, str] | None = None
     legacy: bool = False
+    expect: str | None = None
+    timeout: float | None = None
+
+    def __repr__(self) -> str:  # params carry the legacy API's key: never show them
+        return f"Call({self.method} {self.path})"
 
     @property
     def idempotent(self) -> bool:
@@ -72,7 +83,12 @@ def _flatten(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
 
 
 class RequestCore:
-    """Builds requests, reads replies and decides retries, for both hooks."""
+    """Builds requests, reads replies and decides retries, for both hooks.
+
+    Every call has a deadline of ``settings.timeout`` seconds for all its attempts and
+    back-off waits together; waiting for the account's rate limit (the limiter's slots and a
+    429's ``Retry-After``) does not count against it.
+    """
 
     def __init__(self, settings: ConnectionSettings, *, backoff: float = 0.5, max_backoff: float = 30.0,
                  max_retry_after: float = 300.0) -> None:
@@ -105,7 +121,7 @@ class RequestCore:
         }
 
     def v3(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
-           headers: Mapping[str, str] | None = None) -> Call:
+           headers: Mapping[str, str] | None = None, expect: str | None = None) -> Call:
         """A call to ``{url}/api/3/{path}``; ``path`` may start with or without ``/`` or ``/api/3``."""
         path = "/" + path.strip().lstrip("/")
         if not path.startswith("/api/3/"):
@@ -114,7 +130,7 @@ class RequestCore:
             raise ActiveCampaignConfigError(f"Refusing a path that climbs out of the API: {path!r}")
         if headers and any(h.lower() == "api-token" for h in headers):
             headers = {k: v for k, v in headers.items() if k.lower() != "api-token"}
-        return Call(method.upper(), path, path, _flatten(params), json, None, headers)
+        return Call(method.upper(), path, path, _flatten(params), json, None, headers, expect=expect)
 
     def legacy(self, action: str, *, params: Mapping[str, Any] | None = None,
                data: Mapping[str, Any] | None = None, method: str | None = None) -> Call:
@@ -125,144 +141,123 @@ class RequestCore:
         return Call(method, "/admin/api.php", f"admin/api.php?api_action={action}", _flatten(query),
                     None, form, None, legacy=True)
 
-    # retries ------------------------------------------------------------------
+    # the exchange -------------------------------------------------------------
 
     def exchange(self, call: Call) -> Generator[float | Call, httpx.Response | Exception | None, Any]:
         """The whole send/retry loop without I/O, driven by both hooks.
 
         Yields seconds to sleep (a float) or the call to send (a :class:`Call`), and is
-        sent back the outcome of a send: the ``httpx.Response`` or the transport error.
+        sent back the outcome of a send: the ``httpx.Response`` or the exception raised.
         Returns the parsed reply; raises the provider's errors.
         """
-        attempt = 0
+        attempt = forbidden = 0
+        deadline = time.monotonic() + self.settings.timeout
         while True:
-            yield self.limiter.reserve()
-            outcome = yield call
+            slot = self.limiter.reserve()
+            deadline += slot
+            yield slot
+            remaining = max(MIN_ATTEMPT_TIMEOUT, deadline - time.monotonic())
+            outcome = yield replace(call, timeout=min(self.settings.timeout, remaining))
             if isinstance(outcome, httpx.Response):
-                wait = self.retry_delay(call, attempt, response=outcome)
-                if wait is None:
-                    return self.parse(call, outcome)
+                try:
+                    return self.read(call, outcome)
+                except ActiveCampaignApiError as error:
+                    failure: Exception = error
+                    wait = self._retry_reply(call, attempt, error, forbidden)
+                forbidden += outcome.status_code == 403
+                if wait is not None and outcome.status_code == 429:
+                    deadline += wait  # the account's rate limit: not this request's fault
                 reason = f"HTTP {outcome.status_code}"
             else:
-                assert isinstance(outcome, Exception)
-                wait = self.retry_delay(call, attempt, error=outcome)
-                if wait is None:
-                    raise self.connection_error(call, outcome) from None
-                reason = type(outcome).__name__
+                failure = outcome if isinstance(outcome, Exception) else RuntimeError("nothing was sent")
+                wait = self._retry_error(call, attempt, failure)
+                reason = type(failure).__name__
+            if wait is None or time.monotonic() + wait > deadline:
+                raise (failure if isinstance(failure, ActiveCampaignError) else self.connection_error(call, failure))
             log.warning("ActiveCampaign %s: %s; retrying in %.1f s (retry %d of %d)",
                         call.display, reason, wait, attempt + 1, self.settings.retries)
             yield wait
             attempt += 1
 
-    def retry_delay(self, call: Call, attempt: int, *, response: httpx.Response | None = None,
-                    error: Exception | None = None) -> float | None:
-        """Seconds to wait before trying ``call`` again, or None when it must not be retried.
+    def read(self, call: Call, response: httpx.Response) -> Any:
+        """The reply's JSON, or the provider's error in ActiveCampaign's own words."""
+        return read_reply(call, response, redact=self.redact, target=self.settings.target)
 
-        429 is always retried after ``Retry-After`` (the request was not processed); 5xx and
-        transport errors only for idempotent methods; a POST only when it cannot have
-        reached the server (connection refused / connect timeout).
+    # retries ------------------------------------------------------------------
+
+    def _retry_reply(self, call: Call, attempt: int, error: ActiveCampaignApiError, forbidden: int) -> float | None:
+        """Seconds to wait before sending ``call`` again after the reply that raised ``error``, or None.
+
+        429 is always retried after ``Retry-After`` (the request was not processed); a 403 once
+        (the API answers some 403s intermittently under load); 5xx and broken 2xx replies
+        only for idempotent methods. A reply that says the request failed is final.
         """
         if attempt >= self.settings.retries:
             return None
-        if response is not None:
-            status = response.status_code
-            if status == 429:
-                wait = _retry_after(response)
-                wait = self._backoff(attempt) if wait is None else min(wait, self.max_retry_after)
-                self.limiter.pause(wait)
-                return wait
-            if status in RETRY_STATUSES and call.idempotent:
-                wait = _retry_after(response)
-                return self._backoff(attempt) if wait is None else min(wait, self.max_retry_after)
+        if error.status == 429:
+            wait = error.retry_after
+            wait = self._backoff(attempt) if wait is None else min(wait, self.max_retry_after)
+            self.limiter.pause(wait)
+            return wait
+        if error.status == 403:
+            return self._backoff(attempt) if forbidden == 0 else None
+        if (error.status in RETRY_STATUSES or isinstance(error, ActiveCampaignReplyError)) and call.idempotent:
+            wait = error.retry_after
+            return self._backoff(attempt) if wait is None else min(wait, self.max_retry_after)
+        return None
+
+    def _retry_error(self, call: Call, attempt: int, error: Exception) -> float | None:
+        """Transport errors: retried when the request cannot have been processed, or is idempotent.
+
+        DNS failures and TLS errors are permanent and never retried; neither is anything
+        that is not a transport error (an invalid URL, a header that cannot be encoded).
+        """
+        if attempt >= self.settings.retries or not isinstance(error, httpx.TransportError):
+            return None
+        if _permanent(error):
             return None
         if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
             return self._backoff(attempt)
-        if isinstance(error, httpx.TransportError) and call.idempotent:
-            return self._backoff(attempt)
-        return None
+        return self._backoff(attempt) if call.idempotent else None
 
     def _backoff(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
 
-    # reading ------------------------------------------------------------------
-
-    def parse(self, call: Call, response: httpx.Response) -> Any:
-        """The reply's JSON, or an :class:`ActiveCampaignApiError` in ActiveCampaign's own words."""
-        status = response.status_code
-        body = self._body(response)
-        if status >= 400:
-            message, errors = self._error_message(body, response)
-            raise error_class_for(status)(call.method, call.path, status, message,
-                                          errors=errors, retry_after=_retry_after(response))
-        if isinstance(body, dict):
-            failed = next((k for k in ("result_code", "success", "succeeded") if str(body.get(k, "1")) == "0"), None)
-            if failed:
-                message = self.redact(str(body.get("result_message") or body.get("message") or f"{failed}: 0"))
-                raise ActiveCampaignApiError(call.method, call.path, status, message)
-        return body
+    # failures -----------------------------------------------------------------
 
     def connection_error(self, call: Call, error: Exception) -> ActiveCampaignConnectionError:
-        reason = type(error).__name__
+        """A send that failed, in words that name the host and connection and never the key."""
+        reason = _permanent(error) or type(error).__name__
         detail = self.redact(str(error))
-        if detail:
+        if detail and detail not in reason:
             reason = f"{reason}: {detail}"
-        if not call.idempotent and not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout)):
-            reason += " (not retried: the request may have been processed; check before sending it again)"
-        return ActiveCampaignConnectionError(call.method, call.path, reason)
+        reached = isinstance(error, httpx.TransportError) and not isinstance(
+            error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+        if not call.idempotent and reached:
+            reason += f" (not retried: {MAY_HAVE_BEEN_PROCESSED})"
+        return ActiveCampaignConnectionError(call.method, call.path, reason, target=self.settings.target,
+                                             may_have_been_processed=not call.idempotent and reached)
 
     def redact(self, text: str) -> str:
-        return text.replace(self.settings.api_key, "***") if self.settings.api_key else text
-
-    def _body(self, response: httpx.Response) -> Any:
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except (ValueError, UnicodeDecodeError):
-            return self.redact(response.text.strip())[:_MAX_MESSAGE]
-
-    def _error_message(self, body: Any, response: httpx.Response) -> tuple[str, list[dict[str, Any]]]:
-        errors: list[dict[str, Any]] = []
-        message = ""
-        if isinstance(body, dict):
-            raw = body.get("errors")
-            if isinstance(raw, dict):
-                raw = [{"title": f"{k}: {v}"} for k, v in raw.items()]
-            if isinstance(raw, list):
-                errors = [e if isinstance(e, dict) else {"title": str(e)} for e in raw]
-                message = "; ".join(_describe_error(e) for e in errors)
-            message = message or str(body.get("message") or body.get("result_message") or body.get("error") or "")
-            if not message:
-                message = jsonlib.dumps(body)[:_MAX_MESSAGE]
-        elif isinstance(body, str):
-            message = body
-        elif isinstance(body, list):
-            message = jsonlib.dumps(body)[:_MAX_MESSAGE]
-        return self.redact(message or response.reason_phrase or "no message"), errors
+        return redact(text)
 
 
-def _describe_error(error: Mapping[str, Any]) -> str:
-    text = str(error.get("title") or error.get("code") or "error")
-    detail = error.get("detail")
-    if detail and detail != text:
-        text += f": {detail}"
-    pointer = (error.get("source") or {}).get("pointer") if isinstance(error.get("source"), dict) else None
-    if pointer:
-        text += f" (field {pointer.rstrip('/').rsplit('/', 1)[-1]})"
-    return text
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
+def _permanent(error: BaseException) -> str | None:
+    """Why a transport error will not go away by trying again (DNS, TLS), or None."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) and current.errno != socket.EAI_AGAIN:
+            return "the host name does not resolve (DNS)"
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return "the server's TLS certificate is not trusted"
+        if isinstance(current, ssl.SSLError):
+            return "TLS handshake failed (does the server speak https on this port?)"
+        text = str(current)
+        if "Name or service not known" in text or "nodename nor servname" in text:
+            return "the host name does not resolve (DNS)"
+        if "WRONG_VERSION_NUMBER" in text or "CERTIFICATE_VERIFY_FAILED" in text:
+            return "TLS handshake failed (does the server speak https on this port?)"
+        current = current.__cause__ or current.__context__
+    return None

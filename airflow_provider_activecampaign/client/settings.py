@@ -25,14 +25,43 @@ class ConnectionSettings:
     requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
+    #: the Airflow connection these settings came from (named in every error)
+    conn_id: str | None = None
+    #: the bare account name the connection gave, when ``base_url`` was expanded from it
+    expanded_from: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "api_key", clean_api_key(self.api_key, self.conn_id))
+        if self.requests_per_second < 0:
+            raise ActiveCampaignConfigError(
+                f"{self.label}: extra 'requests_per_second' must be 0 (no client-side limit) or more, "
+                f"got {self.requests_per_second:g}"
+            )
+        if self.timeout <= 0:
+            raise ActiveCampaignConfigError(f"{self.label}: extra 'timeout' must be a positive number of seconds")
+        if self.retries < 0:
+            raise ActiveCampaignConfigError(f"{self.label}: extra 'retries' must be 0 or more")
+
+    @property
+    def label(self) -> str:
+        """How errors name the connection: ``connection 'id'``."""
+        return f"connection {self.conn_id!r}" if self.conn_id else "the ActiveCampaign connection"
+
+    @property
+    def target(self) -> str:
+        """The host actually tried and the connection it came from, for error messages."""
+        host = urlsplit(self.base_url).netloc
+        expanded = f", expanded from the account name {self.expanded_from!r}" if self.expanded_from else ""
+        return f"{host} ({self.label}{expanded})"
 
     @classmethod
     def from_connection(cls, conn: Any, extra: Mapping[str, Any] | None = None, **overrides: Any) -> ConnectionSettings:
         """Build settings from a connection; extras are read by name from an allowlist."""
         extra = conn.extra_dejson if extra is None else extra
-        if not conn.password:
+        conn_id = getattr(conn, "conn_id", None)
+        if not (conn.password or "").strip():
             raise ActiveCampaignConfigError(
-                f"Connection {conn.conn_id!r} has no API key: put it in the connection's password field"
+                f"Connection {conn_id!r} has no API key: put it in the connection's password field"
             )
         values: dict[str, Any] = {
             "requests_per_second": _number(extra, "requests_per_second", DEFAULT_REQUESTS_PER_SECOND),
@@ -40,12 +69,29 @@ class ConnectionSettings:
             "retries": int(_number(extra, "retries", DEFAULT_RETRIES)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if values["timeout"] <= 0:
-            raise ActiveCampaignConfigError("Connection extra 'timeout' must be a positive number of seconds")
-        if values["retries"] < 0:
-            raise ActiveCampaignConfigError("Connection extra 'retries' must be 0 or more")
         base_url = account_url(conn.host, schema=conn.schema, port=conn.port, allow_http=_flag(extra, "allow_http"))
-        return cls(base_url=base_url, api_key=conn.password, **values)
+        host = (conn.host or "").strip()
+        expanded = host if "://" not in host and "." not in host and ":" not in host and host != "localhost" else None
+        return cls(base_url=base_url, api_key=conn.password, conn_id=conn_id, expanded_from=expanded, **values)
+
+
+def clean_api_key(raw: Any, conn_id: str | None = None) -> str:
+    """The key as it must be sent: surrounding whitespace (a pasted newline) stripped, then checked.
+
+    A blank key, whitespace or control characters inside it, or non-ASCII characters are
+    refused with an error that never shows the key itself (an HTTP header cannot carry them,
+    and httpx's own error would quote it).
+    """
+    where = f"Connection {conn_id!r}" if conn_id else "The ActiveCampaign connection"
+    key = raw.strip() if isinstance(raw, str) else ""
+    if not key:
+        raise ActiveCampaignConfigError(f"{where} has no API key: put it in the connection's password field")
+    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
+        raise ActiveCampaignConfigError(
+            f"{where}: the API key contains spaces, control or non-ASCII characters; "
+            "copy it again from Settings > Developer"
+        )
+    return key
 
 
 def _number(extra: Mapping[str, Any], name: str, default: float) -> float:

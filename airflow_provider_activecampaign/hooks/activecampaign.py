@@ -103,8 +103,8 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
                 if isinstance(step, Call):
                     try:
                         outcome = self.client.request(step.method, step.url, params=step.params, json=step.json,
-                                                      data=step.data, headers=step.headers)
-                    except httpx.TransportError as error:
+                                                      data=step.data, headers=step.headers, timeout=step.timeout)
+                    except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
                 elif step > 0:
                     time.sleep(step)
@@ -126,7 +126,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
         """Yield every record of a collection (all pages, or the first ``limit`` records)."""
         pager = Pager(envelope, params, limit=limit, keyset=keyset)
         while (page_params := pager.next_params()) is not None:
-            yield from pager.feed(self.request("GET", path, params=page_params))
+            yield from pager.feed(self.send(self.core.v3("GET", path, params=page_params, expect=envelope)))
             self._log_progress(pager, path)
 
     def test_connection(self) -> tuple[bool, str]:
@@ -190,8 +190,8 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
                 if isinstance(step, Call):
                     try:
                         outcome = await client.request(step.method, step.url, params=step.params, json=step.json,
-                                                       data=step.data, headers=step.headers)
-                    except httpx.TransportError as error:
+                                                       data=step.data, headers=step.headers, timeout=step.timeout)
+                    except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
                 elif step > 0:
                     await asyncio.sleep(step)
@@ -212,6 +212,7 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
                        limit: int | None = None, keyset: bool = False) -> AsyncIterator[dict[str, Any]]:
         pager = Pager(envelope, params, limit=limit, keyset=keyset)
         while (page_params := pager.next_params()) is not None:
-            for record in pager.feed(await self.request("GET", path, params=page_params)):
+            core = await self.get_core()
+            for record in pager.feed(await self.send(core.v3("GET", path, params=page_params, expect=envelope))):
                 yield record
             self._log_progress(pager, path)

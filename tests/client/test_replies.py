@@ -13,6 +13,7 @@ from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignAuthError,
     ActiveCampaignConfigError,
     ActiveCampaignNotFoundError,
+    ActiveCampaignReplyError,
     ActiveCampaignValidationError,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
@@ -98,3 +99,57 @@ def test_path_traversal_is_refused():
     with pytest.raises(ActiveCampaignConfigError):
         core.v3("GET", "/contacts/../../admin")
 
+
+
+# --------------------------------------------------------------------------- replies that are not what the API promises
+
+
+class TestBrokenReplies:
+    """A 2xx that is not JSON, or lacks its envelope, is an error; reads retry it, writes never repeat."""
+
+    HTML = "<html><body>502 Bad Gateway from a proxy</body></html>"
+
+    def test_a_read_whose_200_is_not_json_is_retried_then_succeeds(self, emulator):
+        emulator.inject_fault(status=200, body=self.HTML, content_type="text/html", path="/api/3/contacts")
+        assert ActiveCampaignHook(retry_backoff=0.01).request("GET", "contacts")["contacts"] == []
+        assert [r.status for r in emulator.requests] == [200, 200]
+
+    def test_a_read_that_stays_broken_names_method_path_status_and_an_excerpt(self, emulator):
+        emulator.inject_fault(status=200, body=self.HTML, content_type="text/html", path="/api/3/contacts", count=9)
+        with pytest.raises(ActiveCampaignReplyError) as caught:
+            ActiveCampaignHook(retry_backoff=0.01, retries=2).request("GET", "contacts")
+        text = str(caught.value)
+        assert "GET /api/3/contacts returned HTTP 200" in text and "not JSON" in text and "Bad Gateway" in text
+        assert len(emulator.requests) == 3
+
+    def test_a_write_whose_200_is_not_json_is_not_repeated_and_says_it_may_have_happened(self, emulator):
+        emulator.inject_fault(status=201, body="<html>ok?</html>", content_type="text/html", method="POST",
+                              path="/api/3/contacts", after_processing=True)
+        with pytest.raises(ActiveCampaignReplyError, match="may have been processed") as caught:
+            ActiveCampaignHook(retry_backoff=0.01).request("POST", "contacts", json={"contact": {"email": "a@b.co"}})
+        assert caught.value.may_have_been_processed
+        assert len(emulator.requests) == 1
+        assert [c["email"] for c in emulator.records("contacts")].count("a@b.co") == 1
+
+    def test_a_truncated_json_page_is_retried_while_paging(self, emulator):
+        for i in range(3):
+            emulator.insert("contacts", email=f"p{i}@example.com")
+        emulator.inject_fault(status=200, body='{"contacts": [{"id": "1"', path="/api/3/contacts")
+        assert len(list(ActiveCampaignHook(retry_backoff=0.01).paginate("contacts", "contacts"))) == 3
+
+    def test_a_page_without_its_list_is_an_error_not_an_empty_result(self, emulator):
+        emulator.inject_fault(status=200, body='{"meta": {"total": "5"}}', path="/api/3/contacts", count=9)
+        with pytest.raises(ActiveCampaignReplyError, match="has no 'contacts'"):
+            list(ActiveCampaignHook(retry_backoff=0.01, retries=1).paginate("contacts", "contacts"))
+
+    def test_a_5xx_after_a_post_says_it_may_have_been_processed(self, emulator):
+        emulator.inject_fault(status=502, method="POST", path="/api/3/contacts", after_processing=True)
+        with pytest.raises(ActiveCampaignApiError, match="may have been processed") as caught:
+            ActiveCampaignHook(retry_backoff=0.01).request("POST", "contacts", json={"contact": {"email": "b@b.co"}})
+        assert caught.value.may_have_been_processed and len(emulator.requests) == 1
+
+    def test_errors_name_the_host_tried_and_the_connection(self, emulator):
+        with pytest.raises(ActiveCampaignNotFoundError) as caught:
+            ActiveCampaignHook().request("GET", "contacts/999")
+        assert emulator.url.split("//")[1] in str(caught.value)
+        assert "connection 'activecampaign_default'" in str(caught.value)

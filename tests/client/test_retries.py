@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -9,10 +10,13 @@ import pytest
 
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
+    ActiveCampaignAuthError,
     ActiveCampaignConnectionError,
+    ActiveCampaignError,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from tests.client.mock_transport import mock_hook
+from tests.conftest import emulator_connection
 
 
 class TestRetries:
@@ -71,3 +75,59 @@ class TestRetries:
         hook = mock_hook(mocker, handler)
         assert hook.request("POST", "contacts", json={"contact": {"email": "a@b.co"}}) == {"contact": {"id": "1"}}
         assert len(calls) == 2
+
+
+class TestWhatIsNeverRetried:
+    """Permanent failures fail at once, with the host and connection named; a 403 is tried twice at most."""
+
+    def test_a_403_is_retried_once_then_blames_the_key(self, emulator):
+        emulator.inject_fault(status=403, count=5, path="/api/3/users/me", body='{"message": "Forbidden"}')
+        with pytest.raises(ActiveCampaignAuthError, match="API key is the likely cause"):
+            ActiveCampaignHook(retry_backoff=0.01).request("GET", "users/me")
+        assert [r.status for r in emulator.requests] == [403, 403]
+
+    def test_an_intermittent_403_is_survived(self, emulator):
+        emulator.inject_fault(status=403, path="/api/3/users/me", body='{"message": "Forbidden"}')
+        assert ActiveCampaignHook(retry_backoff=0.01).request("GET", "users/me")["user"]["id"] == "1"
+
+    def test_a_401_is_not_retried(self, emulator):
+        emulator.inject_fault(status=401, count=5, path="/api/3/users/me", body='{"message": "Unauthorized"}')
+        with pytest.raises(ActiveCampaignAuthError):
+            ActiveCampaignHook(retry_backoff=0.01).request("GET", "users/me")
+        assert len(emulator.requests) == 1
+
+    def test_tls_to_a_plain_http_server_fails_at_once_naming_tls(self, emulator, monkeypatch):
+        conn = json.loads(emulator_connection(emulator))
+        conn["host"] = emulator.url.replace("http://", "https://")
+        monkeypatch.setenv("AIRFLOW_CONN_AC_TLS", json.dumps(conn))
+        started = time.monotonic()
+        with pytest.raises(ActiveCampaignConnectionError, match="TLS") as caught:
+            ActiveCampaignHook("ac_tls", retry_backoff=0.5).request("GET", "users/me")
+        assert time.monotonic() - started < 2  # no retries
+        assert "connection 'ac_tls'" in str(caught.value)
+
+    def test_a_dns_failure_is_not_retried(self, mocker):
+        calls = []
+
+        def handler(request):
+            calls.append(request)
+            raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+        with pytest.raises(ActiveCampaignConnectionError, match="does not resolve"):
+            mock_hook(mocker, handler).request("GET", "users/me")
+        assert len(calls) == 1
+
+    @pytest.mark.parametrize("failure", [httpx.InvalidURL("bad"), UnicodeEncodeError("ascii", "é", 0, 1, "no")])
+    def test_errors_outside_httpx_transport_become_provider_errors(self, mocker, failure):
+        def handler(request):
+            raise failure
+
+        with pytest.raises(ActiveCampaignError):
+            mock_hook(mocker, handler).request("GET", "users/me")
+
+    def test_a_server_that_never_answers_fails_within_the_timeout(self, emulator):
+        emulator.inject_fault(path="/api/3/contacts", delay=30, count=10)
+        started = time.monotonic()
+        with pytest.raises(ActiveCampaignConnectionError):
+            ActiveCampaignHook(timeout=1.5, retry_backoff=0.01, retries=5).request("GET", "contacts")
+        assert time.monotonic() - started < 4  # one deadline, not 6 attempts of 1.5 s

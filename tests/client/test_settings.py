@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from airflow.models import Connection
 
-from airflow_provider_activecampaign.client import account_url
+from airflow_provider_activecampaign.client import ConnectionSettings, account_url
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignConfigError,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
-from tests.conftest import CANARY_KEY
+from tests.conftest import CANARY_KEY, emulator_connection
 
 
 class TestConnection:
@@ -63,3 +64,34 @@ class TestConnection:
         hook = ActiveCampaignHook()
         for text in (repr(hook), repr(hook.core), repr(hook.core.settings)):
             assert CANARY_KEY not in text
+
+
+class TestApiKey:
+    """The key is stripped and checked before anything is sent; errors never show it."""
+
+    def test_a_key_pasted_with_a_trailing_newline_works_and_never_leaks(self, emulator, monkeypatch, caplog):
+        conn = json.loads(emulator_connection(emulator))
+        conn["password"] = CANARY_KEY + "\n"
+        monkeypatch.setenv("AIRFLOW_CONN_AC_NEWLINE", json.dumps(conn))
+        assert ActiveCampaignHook("ac_newline").request("GET", "users/me")["user"]["id"] == "1"
+
+    @pytest.mark.parametrize("key", ["", "   ", "\n", "abc def-0123456789", "clé-0123456789abcdef", "abc\x00def0123"])
+    def test_a_blank_or_malformed_key_is_refused_before_any_request(self, emulator, monkeypatch, key):
+        conn = json.loads(emulator_connection(emulator))
+        conn["password"] = key
+        monkeypatch.setenv("AIRFLOW_CONN_AC_BADKEY", json.dumps(conn))
+        with pytest.raises(ActiveCampaignConfigError, match="ac_badkey") as caught:
+            ActiveCampaignHook("ac_badkey").request("GET", "users/me")
+        assert emulator.requests == []
+        if key.strip():
+            assert key.strip() not in str(caught.value)
+
+    def test_a_negative_rate_is_refused_instead_of_turning_the_limiter_off(self):
+        with pytest.raises(ActiveCampaignConfigError, match="requests_per_second"):
+            ConnectionSettings(base_url="https://acme.api-us1.com", api_key="k" * 10, requests_per_second=-1)
+
+    def test_a_bare_account_name_is_named_as_expanded_in_errors(self):
+        conn = Connection(conn_id="ac", conn_type="activecampaign", host="acme", password="k" * 10)
+        settings = ConnectionSettings.from_connection(conn)
+        assert settings.base_url == "https://acme.api-us1.com"
+        assert settings.target == "acme.api-us1.com (connection 'ac', expanded from the account name 'acme')"
