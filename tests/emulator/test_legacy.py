@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
 from tests.emulator.helpers import has, legacy
@@ -57,3 +58,19 @@ def test_legacy_campaigns(activecampaign_emulator: ActiveCampaignEmulator, api: 
     assert legacy(emu, "campaign_delete", id=1)["result_code"] == 1
     assert legacy(emu, "campaign_delete", id=1)["result_code"] == 0
     assert api.get("/campaigns/1").status_code == 404
+
+
+# --------------------------------------------------------------------------- unknown actions
+
+
+@pytest.mark.parametrize("action", [
+    "_seed", "__init__", "contact_add_bogus", "contact", "contact_fields", "apply", "write_contact", "page",
+    "contact_by_email", "automation", "answer", "ACTIONS", "", "contact_add;", "../contact_add",
+])
+def test_an_unknown_api_action_is_a_result_code_0_not_a_helper(activecampaign_emulator: ActiveCampaignEmulator,
+                                                                action: str) -> None:
+    before = activecampaign_emulator.records("contacts")
+    reply = legacy(activecampaign_emulator, action, {"email": "x@example.com", "id": "1"})
+    assert reply == {"result_code": 0, "result_message": f"Unknown api_action: {action}", "result_output": "json"}
+    assert activecampaign_emulator.server_errors == []
+    assert activecampaign_emulator.records("contacts") == before, "nothing was done"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import httpx
+import pytest
 
 from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
-from tests.emulator.helpers import has, ids
+from tests.emulator.helpers import KEY, has, ids
 
 # --------------------------------------------------------------------------- envelopes, ids, timestamps
 
@@ -210,3 +211,44 @@ def test_fields_event_tracking_users_and_webhook_events(api: httpx.Client) -> No
     assert api.get("/users/email/admin@example.com").json()["user"]["id"] == "1"
     events = api.get("/webhook/events").json()
     assert events["meta"]["total"] == 30 and "deal_add" in events["webhookEvents"]
+
+
+# --------------------------------------------------------------------------- unknown routes
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/nonexistent"),
+    ("GET", "/nonexistent/1"),
+    ("POST", "/_route"),
+    ("GET", "/__init__"),
+    ("GET", "/contacts/1/nonexistent"),
+    ("POST", "/contacts/1/contactTags"),
+    ("GET", "/eventTracking/extra"),
+    ("GET", "/"),
+])
+def test_an_unknown_route_gets_the_apis_404(activecampaign_emulator: ActiveCampaignEmulator, api: httpx.Client,
+                                             method: str, path: str) -> None:
+    reply = api.request(method, path)
+    assert (reply.status_code, reply.json()) == (404, {"errors": [{"status": 404, "title": "Not Found"}]})
+    assert activecampaign_emulator.server_errors == []
+
+
+def test_a_path_outside_the_apis_gets_the_404_too(activecampaign_emulator: ActiveCampaignEmulator) -> None:
+    with httpx.Client(base_url=activecampaign_emulator.url, trust_env=False) as client:
+        reply = client.get("/api/4/contacts", headers={"Api-Token": KEY})
+    assert (reply.status_code, reply.json()) == (404, {"errors": [{"status": 404, "title": "Not Found"}]})
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("DELETE", "/automations/1"),
+    ("POST", "/automations"),
+    ("PUT", "/organizations/1"),
+    ("PATCH", "/contacts"),
+    ("POST", "/contacts/1"),
+])
+def test_a_method_a_known_path_does_not_take_gets_405(activecampaign_emulator: ActiveCampaignEmulator,
+                                                      api: httpx.Client, method: str, path: str) -> None:
+    reply = api.request(method, path, json={})
+    assert (reply.status_code, reply.json()) == (405, {"message": "Method Not Allowed"})
+    assert activecampaign_emulator.server_errors == []
+    assert len(activecampaign_emulator.records("automations")) == 2, "nothing was deleted"
