@@ -74,8 +74,7 @@ def _apply(store: Store, contact: Record, lists: Mapping[str, str], tags: list[s
                   custom: Mapping[str, str]) -> None:
     for list_id, status in lists.items():
         store.set_list_status(contact["id"], list_id, status, "api")
-    for name in tags:
-        store.tag(contact["id"], store.tag_by_name(name, create=True, source="api")["id"], "api")  # type: ignore[index]
+    _add_tags(store, contact, tags)
     for key, value in custom.items():
         definition = store.get("fields", key) or next(
             (f for f in store.ordered("fields") if as_text(f.get("perstag")).lower() == key.lower()), None)
@@ -83,6 +82,12 @@ def _apply(store: Store, contact: Record, lists: Mapping[str, str], tags: list[s
             raise LegacyFailure(f"Custom field {key} does not exist")
         store.set_field_value(contact["id"], definition["id"], value, "api")
 
+
+
+def _add_tags(store: Store, contact: Record, tags: list[str]) -> None:
+    """Tag the contact with each name, making tags that do not exist yet."""
+    for name in tags:
+        store.tag(contact["id"], store.tag_by_name(name, create=True, source="api")["id"], "api")  # type: ignore[index]
 
 def _write_contact(store: Store, params: Mapping[str, str], pairs: list[tuple[str, str]], mode: str) -> Record:
     fields, lists, tags, custom = _contact_fields(store, params, pairs)
@@ -199,8 +204,7 @@ def contact_tag_add(store: Store, params: Mapping[str, str], pairs: list[tuple[s
     _, _, tags, _ = _contact_fields(store, params, pairs)
     if not tags:
         raise LegacyFailure("No tags were provided")
-    for name in tags:
-        store.tag(contact["id"], store.tag_by_name(name, create=True, source="api")["id"], "api")  # type: ignore[index]
+    _add_tags(store, contact, tags)
     return {"result_message": "Tag(s) added"}
 
 
