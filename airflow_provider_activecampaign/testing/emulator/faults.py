@@ -1,0 +1,97 @@
+"""Fault injection (a status reply, a delay, a dropped connection) and ActiveCampaign's rate limit."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from airflow_provider_activecampaign.testing.emulator.values import ApiError, Reply
+
+RATE_WINDOW = 0.95  # one second, less an allowance for arrival jitter of clients that pace at the limit
+
+
+
+@dataclass
+class Fault:
+    status: int | None
+    count: int
+    method: str | None
+    path: str | None
+    retry_after: int | None
+    delay: float
+    drop: bool
+    body: str | None
+    content_type: str
+    after_processing: bool
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method.upper() == method) and (
+            self.path is None or path.startswith(self.path))
+
+    def reply(self) -> Reply:
+        status = self.status or 500
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        body = json.dumps({"message": phrase}) if self.body is None else self.body
+        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+        return Reply(status, headers=headers, raw=body.encode(), content_type=self.content_type)
+
+
+class Faults:
+    """Faults waiting for the requests they match, first added first used."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: list[Fault] = []
+
+    def add(self, fault: Fault) -> None:
+        with self._lock:
+            self._waiting.append(fault)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._waiting.clear()
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The first fault matching this request, used up once its count runs out."""
+        with self._lock:
+            for fault in self._waiting:
+                if fault.matches(method, path):
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self._waiting.remove(fault)
+                    return fault
+        return None
+
+
+class RateLimit:
+    """A sliding one-second window per account (see RATE_WINDOW); 429 with ``Retry-After`` when over."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hits: deque[float] = deque()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._hits.clear()
+
+    def admit(self, limit: float | None) -> dict[str, str]:
+        """Count one request against ``limit`` requests a second (None or 0: off); the reply's headers."""
+        if not limit:
+            return {}
+        with self._lock:
+            now = time.monotonic()
+            while self._hits and now - self._hits[0] >= RATE_WINDOW:
+                self._hits.popleft()
+            allowed = max(1, int(limit))
+            if len(self._hits) >= allowed:
+                raise ApiError(429, {"message": "Too Many Requests"},
+                               {"Retry-After": "1", "RateLimit-Limit": str(allowed), "RateLimit-Remaining": "0"})
+            self._hits.append(now)
+            return {"RateLimit-Limit": str(allowed), "RateLimit-Remaining": str(allowed - len(self._hits))}

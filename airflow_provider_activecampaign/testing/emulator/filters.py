@@ -1,0 +1,191 @@
+"""List filters: predicates over stored records, and which query parameters each resource applies.
+
+A predicate gets the store, the record, the parameter's value and the whole query, and says
+whether the record stays in the list. Parameters a resource does not know are ignored, as the API
+ignores them (tests/emulator/test_catalogue_agreement.py checks that every filter the catalogue
+documents is understood here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from airflow_provider_activecampaign.testing.emulator.values import (
+    CENTRAL,
+    Query,
+    Record,
+    as_int,
+    as_text,
+    first,
+    parse_time,
+)
+
+if TYPE_CHECKING:
+    from airflow_provider_activecampaign.testing.emulator.store import Store
+
+Predicate = Callable[["Store", Record, str, Query], bool]
+
+
+def eq(name: str) -> Predicate:
+    """``filters[X]=V``: the record's field equals V (ids and text, case-insensitive)."""
+    return lambda store, rec, value, query: as_text(rec.get(name)).lower() == value.lower()
+
+
+def like(*names: str) -> Predicate:
+    """V is a substring of one of the fields (case-insensitive)."""
+    return lambda store, rec, value, query: any(value.lower() in as_text(rec.get(n)).lower() for n in names)
+
+
+def _stamp_of(rec: Record, name: str, fallback: str | None) -> datetime | None:
+    return parse_time(rec.get(name)) or (parse_time(rec.get(fallback)) if fallback else None)
+
+
+def since(name: str, fallback: str | None = None) -> Predicate:
+    """The timestamp is at or after V (an unreadable V is ignored, as the API ignores it)."""
+    def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
+        bound = parse_time(value)
+        when = _stamp_of(rec, name, fallback)
+        return bound is None or (when is not None and when >= bound)
+    return predicate
+
+
+def until(name: str, fallback: str | None = None) -> Predicate:
+    """The timestamp is strictly before V."""
+    def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
+        bound = parse_time(value)
+        when = _stamp_of(rec, name, fallback)
+        return bound is None or (when is not None and when < bound)
+    return predicate
+
+
+def windows(created: str, updated: str) -> dict[str, Predicate]:
+    """``filters[created_after|created_before|updated_after|updated_before]``."""
+    return {
+        "created_after": since(created), "created_before": until(created),
+        "updated_after": since(updated, created), "updated_before": until(updated, created),
+    }
+
+
+def same_day(name: str) -> Predicate:
+    def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
+        when, day = parse_time(rec.get(name)), parse_time(value)
+        return day is None or (when is not None and when.astimezone(CENTRAL).date() == day.astimezone(CENTRAL).date())
+    return predicate
+
+
+def related(plural: str, key: str, match: str) -> Predicate:
+    """The record has a ``plural`` record pointing at it through ``key`` whose ``match`` equals V."""
+    return lambda store, rec, value, query: any(
+        as_text(child.get(match)) == value for child in store.children(plural, key, rec["id"]))
+
+
+def contact_lists(store: Store, rec: Record, value: str, query: Query) -> bool:
+    status = first(query, "status", "-1") or "-1"
+    return any(cl["list"] == value and status in ("-1", as_text(cl["status"]))
+               for cl in store.children("contactLists", "contact", rec["id"]))
+
+
+def contact_status(store: Store, rec: Record, value: str, query: Query) -> bool:
+    if value == "-1" or first(query, "listid"):
+        return True  # combined with listid above
+    return any(as_text(cl["status"]) == value for cl in store.children("contactLists", "contact", rec["id"]))
+
+
+def contact_search(store: Store, rec: Record, value: str, query: Query) -> bool:
+    org = store.get("organizations", rec.get("orgid")) or {}
+    return like("email", "firstName", "lastName", "phone", "orgname")(store, rec, value, query) or (
+        value.lower() in as_text(org.get("name")).lower())
+
+
+def deal_contact(store: Store, rec: Record) -> Record:
+    return store.get("contacts", rec.get("contact")) or {}
+
+
+def _deal_org(store: Store, rec: Record, value: str, query: Query) -> bool:
+    own = {as_text(rec.get(k)) for k in ("organization", "account", "customerAccount")}
+    return value in own or as_text(deal_contact(store, rec).get("orgid")) == value
+
+
+def _deal_tag(store: Store, rec: Record, value: str, query: Query) -> bool:
+    tags = store.tags_of(as_text(rec.get("contact")))
+    return any(value.lower() in (tag["id"], as_text(tag.get("tag")).lower()) for tag in tags)
+
+
+def _deal_tasktype(store: Store, rec: Record, value: str, query: Query) -> bool:
+    return any(as_text(task.get("dealTasktype")) == value and task.get("reltype") == "Deal"
+               for task in store.children("dealTasks", "relid", rec["id"]))
+
+
+def _deal_search(store: Store, rec: Record, value: str, query: Query) -> bool:
+    contact = deal_contact(store, rec)
+    names = {"title": rec.get("title"), "contact": f"{contact.get('firstName', '')} {contact.get('lastName', '')}",
+             "email": contact.get("email"), "org": contact.get("orgname")}
+    wanted = first(query, "filters[search_field]") or "all"
+    haystack = [names[wanted]] if wanted in names else list(names.values())
+    return any(value.lower() in as_text(text).lower() for text in haystack)
+
+
+def _deal_value(bound: Callable[[float, float], bool]) -> Predicate:
+    def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
+        try:
+            return bound(as_int(rec.get("value")) / 100, float(value))
+        except ValueError:
+            return True
+    return predicate
+
+
+def id_in(store: Store, rec: Record, value: str, query: Query) -> bool:
+    return rec["id"] in {part.strip() for part in value.split(",")}
+
+
+CONTACT_PARAMS: dict[str, Predicate] = {
+    "email": eq("email"),
+    "email_like": like("email"),
+    "search": contact_search,
+    "listid": contact_lists,
+    "status": contact_status,
+    "tagid": related("contactTags", "contact", "tag"),
+    "seriesid": related("contactAutomations", "contact", "automation"),
+    "organization": lambda store, rec, value, query: value in (
+        as_text(rec.get("orgid")), as_text(rec.get("organization"))),
+    "ids": id_in,
+    "ids[]": id_in,
+    "id_greater": lambda store, rec, value, query: int(rec["id"]) > as_int(value),
+    "id_less": lambda store, rec, value, query: int(rec["id"]) < as_int(value, 1 << 62),
+    "exclude": lambda store, rec, value, query: rec["id"] != value,
+    "phone": lambda store, rec, value, query: as_text(rec.get("phone")).startswith(value),
+}
+
+DEAL_FILTERS: dict[str, Predicate] = {
+    "title": like("title"),
+    "stage": eq("stage"),
+    "group": eq("group"),
+    "status": eq("status"),
+    "owner": eq("owner"),
+    "organization": _deal_org,
+    "tag": _deal_tag,
+    "tasktype": _deal_tasktype,
+    "search": _deal_search,
+    "minimum_value": _deal_value(lambda dollars, bound: dollars >= bound),
+    "maximum_value": _deal_value(lambda dollars, bound: dollars <= bound),
+    **windows("cdate", "mdate"),
+}
+
+TASK_FILTERS: dict[str, Predicate] = {
+    "title": like("title"),
+    "relid": eq("relid"),
+    "reltype": eq("reltype"),
+    "status": eq("status"),
+    "note": like("note"),
+    "duedate": same_day("duedate"),
+    "d_tasktypeid": eq("dealTasktype"),
+    "userid": eq("user"),
+    "assignee_userid": eq("assignee"),
+    "outcome_id": eq("outcomeId"),
+    "due_after": since("duedate"),
+    "due_before": until("duedate"),
+}
+
+
