@@ -42,6 +42,7 @@ from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
     ActiveCampaignInputError,
     ActiveCampaignNotFoundError,
+    error_context,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
@@ -73,6 +74,15 @@ class ActiveCampaignBaseOperator(BaseOperator):
         """How errors name this operator: class and task id."""
         return f"{type(self).__name__}(task_id={self.task_id!r})"
 
+    def execute(self, context: Context) -> Any:
+        """Run :meth:`perform`; input errors escaping it name this operator and task."""
+        with error_context(self.where):
+            return self.perform(context)
+
+    def perform(self, context: Context) -> Any:
+        """The operator's work; subclasses implement this instead of ``execute``."""
+        raise NotImplementedError
+
 
 class _ResourceOperator(ActiveCampaignBaseOperator):
     """An operator acting on one catalogue resource (``resource``: its catalogue name)."""
@@ -84,8 +94,8 @@ class _ResourceOperator(ActiveCampaignBaseOperator):
         self.resource = resource
 
     def spec(self) -> Resource:
-        spec = resource(self.resource, self.where)
-        spec.require(self.operation, self.where)
+        spec = resource(self.resource)
+        spec.require(self.operation)
         return spec
 
 
@@ -104,9 +114,9 @@ class ActiveCampaignCreateOperator(_ResourceOperator):
         super().__init__(resource=resource, **kwargs)
         self.body = body
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False, where=self.where)
+        body = spec.check_body(self.body, partial=False)
         record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
         self.log.info("Created %s %s", spec.name, (record or {}).get("id") if isinstance(record, dict) else "")
         return record
@@ -126,9 +136,9 @@ class ActiveCampaignGetOperator(_ResourceOperator):
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id, where=self.where)))
+        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id)))
 
 
 class ActiveCampaignUpdateOperator(_ResourceOperator):
@@ -148,12 +158,12 @@ class ActiveCampaignUpdateOperator(_ResourceOperator):
         self.record_id = record_id
         self.body = body
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        path = spec.item_path(self.record_id, where=self.where)
-        body = spec.check_body(self.body, partial=True, where=self.where)
+        path = spec.item_path(self.record_id)
+        body = spec.check_body(self.body, partial=True)
         if not body:  # an empty PUT would "succeed" and change nothing
-            raise ActiveCampaignInputError(self.where, "body", "at least one field to change", self.body)
+            raise ActiveCampaignInputError("body", "at least one field to change", self.body)
         return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
 
 
@@ -171,9 +181,9 @@ class ActiveCampaignDeleteOperator(_ResourceOperator):
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
 
-    def execute(self, context: Context) -> dict[str, Any]:
+    def perform(self, context: Context) -> dict[str, Any]:
         spec = self.spec()
-        record_id = ident(required=True).check(self.record_id, self.where, "id")  # as sent: " 7" -> "7"
+        record_id = ident(required=True).check(self.record_id, "id")  # as sent: " 7" -> "7"
         self.hook.request("DELETE", f"{spec.path}/{record_id}")
         self.log.info("Deleted %s %s", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
@@ -210,10 +220,10 @@ class ActiveCampaignListOperator(_ResourceOperator):
         """The path to page through (sub-collections override this)."""
         return spec.path
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        params = spec.list_params(self.filters, self.orders, where=self.where)
-        records = self.read(spec, params, checked_limit(self.limit, self.where))
+        params = spec.list_params(self.filters, self.orders)
+        records = self.read(spec, params, checked_limit(self.limit))
         return deliver_records(records, self.output_path, log=self.log, what=spec.plural)
 
     def read(self, spec: Resource, params: dict[str, Any], limit: int | None) -> Iterator[dict[str, Any]]:
@@ -223,9 +233,9 @@ class ActiveCampaignListOperator(_ResourceOperator):
                                   keyset=keyset)
 
 
-def checked_limit(limit: Any, where: str) -> int | None:
+def checked_limit(limit: Any) -> int | None:
     """A (rendered) ``limit`` as a whole number of 0 or more, None when not given."""
-    limit = Rule("int", minimum=0).check(None if limit == "" else limit, where, "limit")
+    limit = Rule("int", minimum=0).check(None if limit == "" else limit, "limit")
     return None if limit is None else int(limit)
 
 
@@ -256,11 +266,11 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
         self.paginate_envelope = paginate_envelope
         self.limit = limit
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         method = str(self.method).upper()
         if method not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
-            raise ActiveCampaignInputError(self.where, "method", "one of GET, POST, PUT, PATCH, DELETE", method)
-        limit = checked_limit(self.limit, self.where)
+            raise ActiveCampaignInputError("method", "one of GET, POST, PUT, PATCH, DELETE", method)
+        limit = checked_limit(self.limit)
         if self.paginate_envelope and method == "GET":
             return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
         return self.hook.request(method, self.path, params=self.query, json=self.body, headers=self.headers)
@@ -286,9 +296,9 @@ class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
         self.body = body
         self.method = method
 
-    def execute(self, context: Context) -> Any:
-        action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, self.where, "api_action")
-        method = enum("GET", "POST").check(self.method, self.where, "method")  # the legacy API takes no other
+    def perform(self, context: Context) -> Any:
+        action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, "api_action")
+        method = enum("GET", "POST").check(self.method, "method")  # the legacy API takes no other
         return self.hook.legacy(action, params=self.query, data=self.body, method=method)
 
 
@@ -321,9 +331,9 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
     :class:`ActiveCampaignCreateContactOperator`.
     """
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False, where=self.where)
+        body = spec.check_body(self.body, partial=False)
         return spec.unwrap(self.hook.request("POST", "contact/sync", json=spec.wrap(body)))
 
 
@@ -393,7 +403,7 @@ class ActiveCampaignListContactsOperator(ActiveCampaignListOperator):
 class ActiveCampaignGetCurrentUserOperator(ActiveCampaignBaseOperator):
     """CON-14: get the user the API key belongs to (``GET /users/me``)."""
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         return resource("user").unwrap(self.hook.request("GET", "users/me"))
 
 
@@ -425,15 +435,15 @@ class ActiveCampaignListGroupsOperator(ActiveCampaignListOperator):
 # status, contact tags, automations, legacy API, campaigns, messages, lists, event tracking, webhooks
 
 
-def _id_list(value: Any, where: str, name: str) -> list[str]:
+def _id_list(value: Any, name: str) -> list[str]:
     """One id or a list of ids (a comma-separated string too), checked, as strings."""
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)):
         items = [items]
     if not items:
-        raise ActiveCampaignInputError(where, name, "one id or a non-empty list of ids", value)
+        raise ActiveCampaignInputError(name, "one id or a non-empty list of ids", value)
     rule = ident(required=True)
-    return [rule.check(item.strip() if isinstance(item, str) else item, where, name) for item in items]
+    return [rule.check(item.strip() if isinstance(item, str) else item, name) for item in items]
 
 
 def _legacy_datetime(value: Any) -> str:
@@ -490,10 +500,10 @@ class _ContactCollectionListOperator(ActiveCampaignListOperator):
     def collection_path(self, spec: Resource) -> str:
         if self.contact_id in (None, "") and not self.contact_required:
             return spec.path
-        contact = ident(required=True).check(self.contact_id or None, self.where, "contact_id")
+        contact = ident(required=True).check(self.contact_id or None, "contact_id")
         if self.filters:
             raise ActiveCampaignInputError(
-                self.where, "filters", f"empty when contact_id is given (GET /contacts/{{id}}/{spec.plural} "
+                "filters", f"empty when contact_id is given (GET /contacts/{{id}}/{spec.plural} "
                 "takes no filters)", dict(self.filters))
         return f"contacts/{contact}/{spec.plural}"
 
@@ -516,12 +526,12 @@ class _LegacyOperator(ActiveCampaignBaseOperator):
 
     def checked(self) -> dict[str, Any]:
         fields = self.fields or {}
-        return {name: rule.check(fields.get(name), self.where, name) for name, rule in self.rules.items()}
+        return {name: rule.check(fields.get(name), name) for name, rule in self.rules.items()}
 
     def call(self, values: dict[str, Any]) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
         raise NotImplementedError
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         action, params, data = self.call(self.checked())
         return self.hook.legacy(action, params=params, data=data, method="POST" if data is not None else "GET")
 
@@ -538,8 +548,8 @@ class _LegacyListOperator(_LegacyOperator):
         self.limit = limit
         self.output_path = output_path
 
-    def execute(self, context: Context) -> Any:
-        limit = checked_limit(self.limit, self.where)
+    def perform(self, context: Context) -> Any:
+        limit = checked_limit(self.limit)
         action, params, _ = self.call(self.checked())
         rows = legacy_records(self.hook, action, params or {}, limit=limit)
         return deliver_records(rows, self.output_path, log=self.log, what=self.what)
@@ -567,17 +577,17 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
                          **kwargs)
         self.field_value_id = field_value_id
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False, where=self.where)
+        body = spec.check_body(self.body, partial=False)
         path = None
         if self.field_value_id not in (None, ""):
-            path = spec.item_path(self.field_value_id, where=self.where)
+            path = spec.item_path(self.field_value_id)
         else:
             values = self.hook.paginate(f"contacts/{body['contact']}/fieldValues", spec.plural)
             existing = next((v for v in values if str(v.get("field")) == body["field"]), None)
             if existing is not None:
-                path = spec.item_path(existing["id"], where=self.where)
+                path = spec.item_path(existing["id"])
         method = "POST" if path is None else "PUT"
         record = spec.unwrap(self.hook.request(method, path or spec.path, json=spec.wrap(body)))
         self.log.info("%s field %s of contact %s", "Created" if path is None else "Updated", body["field"],
@@ -674,15 +684,15 @@ _LEGACY_CONTACT_FILTERS = {
 }
 
 
-def _legacy_field_values(values: Mapping[str, Any], where: str, param: str) -> dict[str, Any]:
+def _legacy_field_values(values: Mapping[str, Any], param: str) -> dict[str, Any]:
     """Custom fields ``{perstag or field id: value}`` as legacy keys ``%PERSTAG%`` / ``ID``."""
     keys: dict[str, Any] = {}
     for key, value in values.items():
         tag = str(key).strip().strip("%")
         if not re.fullmatch(r"[A-Za-z0-9_]+", tag):
-            raise ActiveCampaignInputError(where, f"field_values.{key}",
+            raise ActiveCampaignInputError(f"field_values.{key}",
                                            "keyed by a custom field id or personalization tag (FAVORITE_COLOR)")
-        keys[tag if tag.isdigit() else f"%{tag}%"] = text().check(value, where, f"{param}.{key}")
+        keys[tag if tag.isdigit() else f"%{tag}%"] = text().check(value, f"{param}.{key}")
     return keys
 
 
@@ -713,7 +723,7 @@ class ActiveCampaignListSubscribedContactsOperator(_LegacyListOperator):
         params: dict[str, Any] = {"ids": "all", "full": 1}
         params.update({spec.param: values[name] for name, spec in _LEGACY_CONTACT_FILTERS.items()
                        if values[name] is not None})
-        for key, value in _legacy_field_values(values["field_values"] or {}, self.where, "field_values").items():
+        for key, value in _legacy_field_values(values["field_values"] or {}, "field_values").items():
             params[f"filters[fields][{key}]"] = value
         return "contact_list", params, None
 
@@ -721,12 +731,12 @@ class ActiveCampaignListSubscribedContactsOperator(_LegacyListOperator):
 # ---- legacy contacts, automations, tags and notes (LEG-01..LEG-07)
 
 
-def _legacy_tags(tags: Any, where: str) -> str:
+def _legacy_tags(tags: Any) -> str:
     """Tag names, given as a list or a comma-separated string, as the legacy API's comma-separated text."""
     names = tags.split(",") if isinstance(tags, str) else tags
     if not isinstance(names, (list, tuple)) or not names or not all(
             isinstance(n, str) and n.strip() and "," not in n for n in names):
-        raise ActiveCampaignInputError(where, "tags", "tag names: a list, or one comma-separated text", tags)
+        raise ActiveCampaignInputError("tags", "tag names: a list, or one comma-separated text", tags)
     return ",".join(n.strip() for n in names)
 
 
@@ -765,15 +775,15 @@ class _LegacyContactOperator(_LegacyOperator):
         for group in self.needed:
             names = group.split("|")
             if all(values[name] is None for name in names):
-                raise ActiveCampaignInputError(self.where, " or ".join(names), "given")
+                raise ActiveCampaignInputError(" or ".join(names), "given")
         return values
 
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
         form = compact(id=values["contact_id"], email=values["email"], first_name=values["first_name"],
                        last_name=values["last_name"], phone=values["phone"], orgname=values["orgname"])
         if values["tags"] is not None:
-            form["tags"] = _legacy_tags(values["tags"], self.where)
-        for key, value in _legacy_field_values(values["field_values"] or {}, self.where, "field_values").items():
+            form["tags"] = _legacy_tags(values["tags"])
+        for key, value in _legacy_field_values(values["field_values"] or {}, "field_values").items():
             form[f"field[{key},0]"] = value
         if values["list_id"] is not None:
             form[f"p[{values['list_id']}]"] = values["list_id"]
@@ -867,7 +877,7 @@ class ActiveCampaignLegacyManageTagsOperator(_LegacyOperator):
         super().__init__(fields={"action": action, "tags": tags, "contact_email": contact_email}, **kwargs)
 
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
-        form = {"email": values["contact_email"], "tags": _legacy_tags(values["tags"], self.where)}
+        form = {"email": values["contact_email"], "tags": _legacy_tags(values["tags"])}
         return f"contact_tag_{values['action']}", None, form
 
 
@@ -937,20 +947,20 @@ class ActiveCampaignLegacyCreateCampaignOperator(_LegacyOperator):
 
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
         if (values["message_id"] is None) == (values["message_split"] is None):
-            raise ActiveCampaignInputError(self.where, "message_id or message_split", "given (exactly one of them)")
+            raise ActiveCampaignInputError("message_id or message_split", "given (exactly one of them)")
         split = {values["message_id"]: 100} if values["message_split"] is None else values["message_split"]
         messages = {}
         for message, percent in split.items():
-            message = ident(required=True).check(message, self.where, "message_split")
+            message = ident(required=True).check(message, "message_split")
             messages[f"m[{message}]"] = Rule("int", minimum=0, maximum=100, required=True).check(
-                percent, self.where, f"message_split.{message}")
+                percent, f"message_split.{message}")
         form = {
             "type": values["campaign_type"], "name": values["name"],
             "sdate": _legacy_datetime(values["send_date"] or pendulum.now("UTC")),
             "status": values["status"], "public": _flag(values["public"]), "tracklinks": values["track_links"],
             "trackreads": _flag(values["track_reads"]), "trackreplies": _flag(values["track_replies"]),
             "segmentid": values["segment_id"],
-            **{f"p[{list_id}]": list_id for list_id in _id_list(values["list_ids"], self.where, "list_ids")},
+            **{f"p[{list_id}]": list_id for list_id in _id_list(values["list_ids"], "list_ids")},
             **messages,
         }
         form.update(compact(analytics_campaign_name=values["analytics_campaign_name"],
@@ -984,7 +994,7 @@ class ActiveCampaignLegacyListCampaignsOperator(_LegacyListOperator):
 
     def call(self, values: dict[str, Any]) -> tuple[str, dict[str, Any], None]:
         ids = values["ids"]
-        ids = "all" if ids in (None, "all") else ",".join(_id_list(ids, self.where, "ids"))
+        ids = "all" if ids in (None, "all") else ",".join(_id_list(ids, "ids"))
         params: dict[str, Any] = {"ids": ids, "full": 1}
         params.update(compact(**{"filters[name]": values["name"], "filters[type]": values["campaign_type"]}))
         for name, param in (("created_since", "cdate"), ("send_started_since", "sdate"),
@@ -1015,7 +1025,7 @@ class ActiveCampaignDeleteCampaignOperator(_LegacyOperator):
     def __init__(self, *, campaign_id: int | str, **kwargs: Any) -> None:
         super().__init__(fields={"campaign_id": campaign_id}, **kwargs)
 
-    def execute(self, context: Context) -> dict[str, Any]:
+    def perform(self, context: Context) -> dict[str, Any]:
         campaign_id = self.checked()["campaign_id"]
         self.hook.legacy("campaign_delete", params={"id": campaign_id}, method="GET")
         self.log.info("Deleted campaign %s", campaign_id)
@@ -1136,13 +1146,13 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
         self.field_id = field_id
         self.options = options
 
-    def execute(self, context: Context) -> Any:
-        field_id = ident(required=True).check(self.field_id, self.where, "field_id")
-        Rule("list", required=True).check(self.options, self.where, "options")
+    def perform(self, context: Context) -> Any:
+        field_id = ident(required=True).check(self.field_id, "field_id")
+        Rule("list", required=True).check(self.options, "options")
         options = []
         for number, option in enumerate(self.options, start=1):
             given = dict(option) if isinstance(option, Mapping) else {"value": option}
-            checked = {name: rule.check(given.get(name), self.where, f"options[{number - 1}].{name}")
+            checked = {name: rule.check(given.get(name), f"options[{number - 1}].{name}")
                        for name, rule in _FIELD_OPTION_RULES.items()}
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
                             "orderid": checked["orderid"] or number, "isdefault": _flag(checked["isdefault"])})
@@ -1189,11 +1199,11 @@ class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
                        carboncopy=carboncopy, user=user_id, channel=channel, **(extra_fields or {}))
         super().__init__(resource="list", body=body, **kwargs)
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         name = self.body.get("name")
         if not self.body.get("stringid") and isinstance(name, str):
             self.body = {**self.body, "stringid": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "list"}
-        return super().execute(context)
+        return super().perform(context)
 
 
 class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
@@ -1234,8 +1244,8 @@ class ActiveCampaignSetEventTrackingOperator(ActiveCampaignBaseOperator):
         super().__init__(**kwargs)
         self.enabled = enabled
 
-    def execute(self, context: Context) -> Any:
-        enabled = bool(_flag(Rule("bool", required=True).check(self.enabled, self.where, "enabled")))
+    def perform(self, context: Context) -> Any:
+        enabled = bool(_flag(Rule("bool", required=True).check(self.enabled, "enabled")))
         reply = self.hook.request("PUT", "eventTracking", json={"eventTracking": {"enabled": enabled}})
         return reply.get("eventTracking", reply) if isinstance(reply, dict) else reply
 
@@ -1367,7 +1377,7 @@ class ActiveCampaignListWebhooksOperator(ActiveCampaignListOperator):
 class ActiveCampaignListWebhookEventsOperator(ActiveCampaignBaseOperator):
     """List the event names webhooks can subscribe to (``GET /webhook/events``)."""
 
-    def execute(self, context: Context) -> list[Any]:
+    def perform(self, context: Context) -> list[Any]:
         return list(self.hook.paginate("webhook/events", "webhookEvents"))
 
 
@@ -1381,10 +1391,10 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
     and spaces.
     """
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False, where=self.where)
-        text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], self.where, "name")
+        body = spec.check_body(self.body, partial=False)
+        text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
         found = self._find(spec, body)
         if found is None:
             record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
@@ -1398,13 +1408,13 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
             self.log.info("Webhook %r (%s) is up to date", body["name"], found.get("id"))
             return found
         self.log.info("Updating webhook %r (%s): %s", body["name"], found.get("id"), ", ".join(differs))
-        path = spec.item_path(found.get("id"), where=self.where)
+        path = spec.item_path(found.get("id"))
         return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
 
     def _find(self, spec: Resource, body: Mapping[str, Any]) -> dict[str, Any] | None:
         """The webhook with this name (preferring one with this URL), else one with this URL."""
         for key in ("name", "url"):
-            params = spec.list_params({key: body[key]}, None, where=self.where)
+            params = spec.list_params({key: body[key]}, None)
             matches = [webhook for webhook in self.hook.paginate(spec.path, spec.plural, params=params)
                        if str(webhook.get(key)) == body[key]]
             if matches:
@@ -1459,12 +1469,12 @@ class _UpsertOperator(ActiveCampaignCreateOperator):
         super().__init__(resource=resource, body=body, **kwargs)
         self.record_id = record_id
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         if self.record_id in _NO_ID:
-            return super().execute(context)
-        self.spec().require(UPDATE, self.where)
+            return super().perform(context)
+        self.spec().require(UPDATE)
         # The update half is the generic update operator's (same attributes: resource, record_id, body).
-        return ActiveCampaignUpdateOperator.execute(self, context)  # type: ignore[arg-type]
+        return ActiveCampaignUpdateOperator.perform(self, context)  # type: ignore[arg-type]
 
 
 class _DealBody:
@@ -1472,9 +1482,9 @@ class _DealBody:
 
     body: Any
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         self.body = _custom_fields(_deal_status(self.body))
-        return super().execute(context)  # type: ignore[misc]
+        return super().perform(context)  # type: ignore[misc]
 
 
 def _deal_fields(*, title: Any, value: Any, currency: Any, contact_id: Any, account_id: Any, pipeline_id: Any,
@@ -1556,9 +1566,9 @@ class ActiveCampaignGetDealOperator(ActiveCampaignGetOperator):
         super().__init__(resource="deal", record_id=deal_id, **kwargs)
         self.include_custom_fields = include_custom_fields
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         spec = self.spec()
-        reply = self.hook.request("GET", spec.item_path(self.record_id, where=self.where))
+        reply = self.hook.request("GET", spec.item_path(self.record_id))
         deal = spec.unwrap(reply)
         if not self.include_custom_fields or not isinstance(deal, dict):
             return deal
@@ -1604,11 +1614,11 @@ class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
         self.stage_id = stage_id
         self.target_stage_id = target_stage_id
 
-    def execute(self, context: Context) -> dict[str, Any]:
-        source = ident(required=True).check(self.stage_id, self.where, "stage_id")
-        target = ident(required=True).check(self.target_stage_id, self.where, "target_stage_id")
+    def perform(self, context: Context) -> dict[str, Any]:
+        source = ident(required=True).check(self.stage_id, "stage_id")
+        target = ident(required=True).check(self.target_stage_id, "target_stage_id")
         if target == source:
-            raise ActiveCampaignInputError(self.where, "target_stage_id", "a stage other than stage_id", target)
+            raise ActiveCampaignInputError("target_stage_id", "a stage other than stage_id", target)
         path = f"{resource('dealStage').path}/{source}/deals"
         reply = self.hook.request("PUT", path, json={"deal": {"stage": target}})
         deals = reply.get("deals", []) if isinstance(reply, dict) else []
@@ -1651,9 +1661,9 @@ class ActiveCampaignListDealsOperator(ActiveCampaignListOperator):
         super().__init__(resource="deal", filters=filters, orders=orders, limit=limit, output_path=output_path,
                          **kwargs)
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         self.filters = _deal_status(self.filters)
-        return super().execute(context)
+        return super().perform(context)
 
 
 class _DealNoteOperator(ActiveCampaignBaseOperator):
@@ -1668,11 +1678,11 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         self.note = note
 
     def note_path(self) -> str:
-        return f"{resource('deal').path}/{ident(required=True).check(self.deal_id, self.where, 'deal_id')}/notes"
+        return f"{resource('deal').path}/{ident(required=True).check(self.deal_id, 'deal_id')}/notes"
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         path = self.note_path()
-        note = text(required=True).check(self.note, self.where, "note")
+        note = text(required=True).check(self.note, "note")
         notes = resource("note")
         return notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
 
@@ -1703,7 +1713,7 @@ class ActiveCampaignUpdateDealNoteOperator(_DealNoteOperator):
         self.note_id = note_id
 
     def note_path(self) -> str:
-        return super().note_path() + "/" + ident(required=True).check(self.note_id, self.where, "note_id")
+        return super().note_path() + "/" + ident(required=True).check(self.note_id, "note_id")
 
 
 class ActiveCampaignCreatePipelineOperator(ActiveCampaignCreateOperator):
@@ -1952,9 +1962,9 @@ class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
                        **(extra_fields or {}))
         super().__init__(resource="account", body=body, **kwargs)
 
-    def execute(self, context: Context) -> Any:
+    def perform(self, context: Context) -> Any:
         self.body = _custom_fields(self.body)
-        return super().execute(context)
+        return super().perform(context)
 
 
 class ActiveCampaignGetAccountOperator(ActiveCampaignGetOperator):
