@@ -37,7 +37,7 @@ def coverage_rows() -> dict[str, str]:
 
 
 COVERAGE = coverage_rows()
-TEST_TEXT = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_coverage.py")
+TEST_TEXT = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py") if p.name != "test_coverage.py")
 
 
 @pytest.mark.skipif(SHARED is None, reason="shared/ is not beside the checkout")
