@@ -175,7 +175,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         orders=("search",),
         updated=None,
     ),
-    # -- section A: contact-side resources (custom fields, list status, contact tags, automations,
+    # -- contact-side resources (custom fields, list status, contact tags, automations,
     #    campaigns, messages, event tracking, webhooks) --
     Resource(
         "fieldValue", "fieldValues", "fieldValue", "fieldValues",
@@ -246,8 +246,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
                  "list_id": Filter("filters[listid]", ident())},
         updated=None,
     ),
-    # -- end of section A --
-    # -- section B: CRM resources (deals, pipelines, stages, tasks, task types, notes, accounts,
+    # -- CRM resources (deals, pipelines, stages, tasks, task types, notes, accounts,
     #    organizations, calendar feeds) --
     Resource(
         "deal", "deals", "deal", "deals",
@@ -361,7 +360,6 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         },
         updated="mdate",
     ),
-    # -- end of section B --
 )
 
 

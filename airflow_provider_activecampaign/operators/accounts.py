@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
-    """ACC-01: create an account, i.e. a company (``POST /accounts``); 422 if the name exists. Returns it.
+    """Create an account, i.e. a company (``POST /accounts``); 422 if the name exists. Returns it.
 
     :param name: the account's name. :param account_url: its website.
     :param owner_id: the user owning it.
@@ -42,7 +42,7 @@ class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignGetAccountOperator(ActiveCampaignGetOperator):
-    """ACC-02: get an account (``GET /accounts/{id}``).
+    """Get an account (``GET /accounts/{id}``).
 
     :param account_id: the account's id (templated).
     """
@@ -52,7 +52,7 @@ class ActiveCampaignGetAccountOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignDeleteAccountOperator(ActiveCampaignDeleteOperator):
-    """ACC-03: delete an account (``DELETE /accounts/{id}``).
+    """Delete an account (``DELETE /accounts/{id}``).
 
     :param account_id: the account's id (templated).
     """
@@ -62,7 +62,7 @@ class ActiveCampaignDeleteAccountOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignListAccountsOperator(ActiveCampaignListOperator):
-    """ACC-04: list accounts (``GET /accounts``).
+    """List accounts (``GET /accounts``).
 
     :param search: part of the account's name.
     :param count_deals: also count each account's contacts and deals (``contactCount``, ``dealCount``).
@@ -75,7 +75,7 @@ class ActiveCampaignListAccountsOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignListOrganizationsOperator(ActiveCampaignListOperator):
-    """ORG-01: list organizations (``GET /organizations``).
+    """List organizations (``GET /organizations``).
 
     ActiveCampaign deprecated organizations in favour of accounts. When the account answers
     404 for ``/organizations``, the operator logs a warning and lists accounts instead

@@ -16,7 +16,7 @@ from airflow_provider_activecampaign.operators.legacy import LegacyOperator
 
 
 class ActiveCampaignListAutomationsOperator(ActiveCampaignListOperator):
-    """AUT-01: list automations (``GET /automations``, every page).
+    """List automations (``GET /automations``, every page).
 
     :param limit: at most this many. :param output_path: write JSON Lines there instead.
     """
@@ -26,7 +26,7 @@ class ActiveCampaignListAutomationsOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignAddContactToAutomationOperator(ActiveCampaignCreateOperator):
-    """AUT-02: add a contact to an automation (``POST /contactAutomations``); returns the contactAutomation.
+    """Add a contact to an automation (``POST /contactAutomations``); returns the contactAutomation.
 
     :param contact_id: the contact's id. :param automation_id: the automation's id (templated).
     """
@@ -37,7 +37,7 @@ class ActiveCampaignAddContactToAutomationOperator(ActiveCampaignCreateOperator)
 
 
 class ActiveCampaignGetContactAutomationOperator(ActiveCampaignGetOperator):
-    """AUT-03: get an automation a contact is in (``GET /contactAutomations/{id}``).
+    """Get an automation a contact is in (``GET /contactAutomations/{id}``).
 
     :param contact_automation_id: the contactAutomation's id (templated).
     """
@@ -47,7 +47,7 @@ class ActiveCampaignGetContactAutomationOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignRemoveContactFromAutomationOperator(ActiveCampaignDeleteOperator):
-    """AUT-04: remove a contact from an automation (``DELETE /contactAutomations/{id}``).
+    """Remove a contact from an automation (``DELETE /contactAutomations/{id}``).
 
     :param contact_automation_id: the contactAutomation's id (templated).
     """
@@ -57,7 +57,7 @@ class ActiveCampaignRemoveContactFromAutomationOperator(ActiveCampaignDeleteOper
 
 
 class ActiveCampaignListContactAutomationsOperator(ContactCollectionListOperator):
-    """AUT-05: list the automations a contact is in (``GET /contacts/{id}/contactAutomations``).
+    """List the automations a contact is in (``GET /contacts/{id}/contactAutomations``).
 
     :param contact_id: the contact's id (templated).
     :param limit: at most this many. :param output_path: write JSON Lines there instead.
@@ -72,7 +72,7 @@ class ActiveCampaignListContactAutomationsOperator(ContactCollectionListOperator
 
 
 class ActiveCampaignLegacyManageAutomationOperator(LegacyOperator):
-    """LEG-05: add a contact to an automation or remove it (legacy ``automation_contact_add`` /
+    """Add a contact to an automation or remove it (legacy ``automation_contact_add`` /
     ``automation_contact_remove``).
 
     :param action: ``"add"`` or ``"remove"``. :param automation_id: the automation's id.

@@ -10,7 +10,7 @@ from airflow_provider_activecampaign.operators.generic import ActiveCampaignDele
 
 
 class ActiveCampaignUpsertCalendarFeedOperator(UpsertOperator):
-    """CAL-01: create a calendar feed (``POST /calendars``), or update one (``PUT /calendars/{id}``).
+    """Create a calendar feed (``POST /calendars``), or update one (``PUT /calendars/{id}``).
 
     Creating needs ``title`` and ``feed_type``. Returns the feed.
 
@@ -27,7 +27,7 @@ class ActiveCampaignUpsertCalendarFeedOperator(UpsertOperator):
 
 
 class ActiveCampaignDeleteCalendarFeedOperator(ActiveCampaignDeleteOperator):
-    """CAL-02: delete a calendar feed (``DELETE /calendars/{id}``).
+    """Delete a calendar feed (``DELETE /calendars/{id}``).
 
     :param calendar_id: the feed's id (templated).
     """

@@ -26,7 +26,7 @@ CAMPAIGN_TYPES = ("single", "recurring", "split", "responder", "reminder", "spec
 
 
 class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
-    """LEG-08: create a campaign, as a draft or scheduled to send (legacy ``campaign_create``).
+    """Create a campaign, as a draft or scheduled to send (legacy ``campaign_create``).
 
     :param name: internal campaign name. :param list_ids: list id(s) to send to (``p[ID]``).
     :param message_id: the message to send (``m[ID]=100``); or ``message_split``
@@ -88,7 +88,7 @@ class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
 
 
 class ActiveCampaignLegacyListCampaignsOperator(LegacyListOperator):
-    """LEG-09: list campaigns (legacy ``campaign_list``, every page), with name, type and date filters.
+    """List campaigns (legacy ``campaign_list``, every page), with name, type and date filters.
 
     :param ids: only these campaign ids (default: all).
     :param name: name contains this. :param campaign_type: single, recurring, split, responder, ...
@@ -123,7 +123,7 @@ class ActiveCampaignLegacyListCampaignsOperator(LegacyListOperator):
 
 
 class ActiveCampaignGetCampaignOperator(ActiveCampaignGetOperator):
-    """CMP-01: get a campaign (``GET /campaigns/{id}``).
+    """Get a campaign (``GET /campaigns/{id}``).
 
     :param campaign_id: the campaign's id (templated).
     """
@@ -133,7 +133,7 @@ class ActiveCampaignGetCampaignOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignDeleteCampaignOperator(LegacyOperator):
-    """CMP-02: delete a campaign (legacy ``campaign_delete``; a failure is a 200 with ``result_code: 0``).
+    """Delete a campaign (legacy ``campaign_delete``; a failure is a 200 with ``result_code: 0``).
 
     :param campaign_id: the campaign's id (templated).
     """
@@ -151,7 +151,7 @@ class ActiveCampaignDeleteCampaignOperator(LegacyOperator):
 
 
 class ActiveCampaignListCampaignsOperator(ActiveCampaignListOperator):
-    """CMP-03: list campaigns (``GET /campaigns``, every page).
+    """List campaigns (``GET /campaigns``, every page).
 
     :param automation_id: only the campaigns of this automation (``filters[seriesid]``).
     :param order_by: ``sdate`` (send date) or ``ldate`` (last send date). :param order: ASC or DESC.

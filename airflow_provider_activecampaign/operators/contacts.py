@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
-    """CON-01: create a contact (``POST /contacts``); 422 if the e-mail exists already.
+    """Create a contact (``POST /contacts``); 422 if the e-mail exists already.
 
     :param email: the contact's e-mail address (templated, required).
     :param first_name: first name.
@@ -45,7 +45,7 @@ class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
-    """CON-02: create a contact, or update the one with this e-mail (``POST /contact/sync``).
+    """Create a contact, or update the one with this e-mail (``POST /contact/sync``).
 
     Safe to retry: the API keys the sync on the e-mail address. Same parameters as
     :class:`ActiveCampaignCreateContactOperator`.
@@ -58,7 +58,7 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
 
 
 class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):
-    """CON-03: update a contact (``PUT /contacts/{id}``); only the given fields change.
+    """Update a contact (``PUT /contacts/{id}``); only the given fields change.
 
     :param contact_id: the contact's id (templated).
     """
@@ -73,7 +73,7 @@ class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):
 
 
 class ActiveCampaignDeleteContactOperator(ActiveCampaignDeleteOperator):
-    """CON-04: delete a contact (``DELETE /contacts/{id}``).
+    """Delete a contact (``DELETE /contacts/{id}``).
 
     :param contact_id: the contact's id (templated).
     """
@@ -83,7 +83,7 @@ class ActiveCampaignDeleteContactOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignGetContactOperator(ActiveCampaignGetOperator):
-    """CON-05: get a contact (``GET /contacts/{id}``).
+    """Get a contact (``GET /contacts/{id}``).
 
     :param contact_id: the contact's id (templated).
     """
@@ -93,7 +93,7 @@ class ActiveCampaignGetContactOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignListContactsOperator(ActiveCampaignListOperator):
-    """CON-06: list contacts, every page (keyset paging by id unless an ordering is given).
+    """List contacts, every page (keyset paging by id unless an ordering is given).
 
     :param email: exact e-mail. :param email_like: part of the e-mail.
     :param search: part of name, organization, phone or e-mail.
@@ -133,7 +133,7 @@ _LEGACY_CONTACT_FILTERS = {
 
 
 class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
-    """CON-15: list the contacts subscribed to at least one list (legacy ``contact_list`` with
+    """List the contacts subscribed to at least one list (legacy ``contact_list`` with
     ``ids=all``, every page; v3 has no such filter). Other contacts are not returned.
 
     :param email, first_name, last_name, phone, orgname: match these contact fields.
@@ -165,7 +165,7 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
 
 
 class _LegacyContactOperator(LegacyOperator):
-    """The legacy contact actions' shared parameters (LEG-01, LEG-02, LEG-04).
+    """The legacy contact actions' shared parameters (sync, create, update).
 
     :param email: the contact's e-mail. :param first_name, last_name, phone: contact fields.
     :param orgname: organization (company) name. :param tags: tag names (list or comma-separated).
@@ -217,7 +217,7 @@ class _LegacyContactOperator(LegacyOperator):
 
 
 class ActiveCampaignLegacySyncContactOperator(_LegacyContactOperator):
-    """LEG-01: create a contact or update the one with this e-mail (or ``contact_id``) (legacy ``contact_sync``).
+    """Create a contact or update the one with this e-mail (or ``contact_id``) (legacy ``contact_sync``).
 
     Parameters as :class:`_LegacyContactOperator`; ``email`` or ``contact_id`` is required.
     """
@@ -227,7 +227,7 @@ class ActiveCampaignLegacySyncContactOperator(_LegacyContactOperator):
 
 
 class ActiveCampaignLegacyCreateContactOperator(_LegacyContactOperator):
-    """LEG-02: create a contact on a list (legacy ``contact_add``); ``email`` and ``list_id`` are required.
+    """Create a contact on a list (legacy ``contact_add``); ``email`` and ``list_id`` are required.
 
     Parameters as :class:`_LegacyContactOperator`.
     """
@@ -237,7 +237,7 @@ class ActiveCampaignLegacyCreateContactOperator(_LegacyContactOperator):
 
 
 class ActiveCampaignLegacyUpdateContactOperator(_LegacyContactOperator):
-    """LEG-04: update a contact (legacy ``contact_edit``); ``contact_id`` is required.
+    """Update a contact (legacy ``contact_edit``); ``contact_id`` is required.
 
     Only the given fields change (``overwrite=0``: lists and custom fields not named stay).
     Parameters as :class:`_LegacyContactOperator`.
@@ -252,7 +252,7 @@ class ActiveCampaignLegacyUpdateContactOperator(_LegacyContactOperator):
 
 
 class ActiveCampaignLegacyGetContactOperator(LegacyOperator):
-    """LEG-03: get a contact (legacy ``contact_view``).
+    """Get a contact (legacy ``contact_view``).
 
     :param contact_id: the contact's id (templated).
     """

@@ -49,7 +49,7 @@ def _deal_fields(*, title: Any, value: Any, currency: Any, contact_id: Any, acco
 
 
 class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
-    """DEA-01: create a deal (``POST /deals``). Returns the deal.
+    """Create a deal (``POST /deals``). Returns the deal.
 
     :param title: the deal's title.
     :param value: the deal's value in cents (``45678`` is $456.78), 0 or more.
@@ -82,7 +82,7 @@ class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignUpdateDealOperator(_DealBody, ActiveCampaignUpdateOperator):
-    """DEA-02: update a deal (``PUT /deals/{id}``); only the given fields change. Returns the deal.
+    """Update a deal (``PUT /deals/{id}``); only the given fields change. Returns the deal.
 
     :param deal_id: the deal's id (templated).
     Other parameters as :class:`ActiveCampaignCreateDealOperator`, all optional; ``custom_fields``
@@ -104,7 +104,7 @@ class ActiveCampaignUpdateDealOperator(_DealBody, ActiveCampaignUpdateOperator):
 
 
 class ActiveCampaignGetDealOperator(ActiveCampaignGetOperator):
-    """DEA-03: get a deal (``GET /deals/{id}``), optionally with its custom field values.
+    """Get a deal (``GET /deals/{id}``), optionally with its custom field values.
 
     With ``include_custom_fields`` the deal gets a ``customFields`` list: its values (side-loaded
     in the reply, else from ``GET /dealCustomFieldData?filters[dealId]=ID``), each with the field's
@@ -140,7 +140,7 @@ class ActiveCampaignGetDealOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignDeleteDealOperator(ActiveCampaignDeleteOperator):
-    """DEA-04: delete a deal (``DELETE /deals/{id}``).
+    """Delete a deal (``DELETE /deals/{id}``).
 
     :param deal_id: the deal's id (templated).
     """
@@ -150,7 +150,7 @@ class ActiveCampaignDeleteDealOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
-    """DEA-05: move every deal of a stage to another stage (``PUT /dealStages/{id}/deals``).
+    """Move every deal of a stage to another stage (``PUT /dealStages/{id}/deals``).
 
     Returns ``{"stage": ..., "target_stage": ..., "moved": n, "deals": [...]}`` (the moved deals).
     ActiveCampaign answers 422 when the target stage is in another pipeline.
@@ -179,7 +179,7 @@ class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
 
 
 class ActiveCampaignListDealsOperator(ActiveCampaignListOperator):
-    """DEA-06: list deals, every page (``GET /deals``).
+    """List deals, every page (``GET /deals``).
 
     :param title: deal title. :param search: text to search (in ``search_field``).
     :param pipeline: pipeline id. :param stage: stage id. :param owner: owner (user) id.
@@ -240,7 +240,7 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
 
 
 class ActiveCampaignCreateDealNoteOperator(_DealNoteOperator):
-    """DEA-07: add a note to a deal (``POST /deals/{id}/notes``). Returns the note.
+    """Add a note to a deal (``POST /deals/{id}/notes``). Returns the note.
 
     :param deal_id: the deal's id (templated).
     :param note: the note's text (templated).
@@ -250,7 +250,7 @@ class ActiveCampaignCreateDealNoteOperator(_DealNoteOperator):
 
 
 class ActiveCampaignUpdateDealNoteOperator(_DealNoteOperator):
-    """DEA-08: change a deal's note (``PUT /deals/{id}/notes/{noteId}``). Returns the note.
+    """Change a deal's note (``PUT /deals/{id}/notes/{noteId}``). Returns the note.
 
     :param deal_id: the deal's id (templated).
     :param note_id: the note's id (templated).

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignCreateFieldOperator(ActiveCampaignCreateOperator):
-    """FLD-01: create a contact custom field (``POST /fields``). Dropdown, listbox, radio and
+    """Create a contact custom field (``POST /fields``). Dropdown, listbox, radio and
     checkbox fields then need options (:class:`ActiveCampaignCreateFieldOptionsOperator`).
 
     :param title: the field's title. :param field_type: text, textarea, date, datetime, number,
@@ -43,7 +43,7 @@ _FIELD_OPTION_RULES = {"value": required(text()), "label": text(), "orderid": Ru
 
 
 class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
-    """FLD-02: add options to a dropdown/listbox/radio/checkbox custom field (``POST /fieldOption/bulk``).
+    """Add options to a dropdown/listbox/radio/checkbox custom field (``POST /fieldOption/bulk``).
 
     :param field_id: the custom field's id (templated).
     :param options: option values, or mappings ``{"value", "label", "orderid", "isdefault"}``
@@ -74,7 +74,7 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
 
 
 class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):
-    """FLD-03: list contact custom fields (``GET /fields``, every page).
+    """List contact custom fields (``GET /fields``, every page).
 
     :param perstag: only the field with this personalization tag.
     :param limit: at most this many. :param output_path: write JSON Lines there instead.
@@ -87,7 +87,7 @@ class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
-    """CON-07: set a contact's custom field value: ``PUT /fieldValues/{id}`` when the contact has one
+    """Set a contact's custom field value: ``PUT /fieldValues/{id}`` when the contact has one
     for the field (``field_value_id``, or found in ``GET /contacts/{id}/fieldValues``), else
     ``POST /fieldValues``. Safe to retry.
 
@@ -124,7 +124,7 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignGetFieldValueOperator(ActiveCampaignGetOperator):
-    """CON-08: get a custom field value (``GET /fieldValues/{id}``).
+    """Get a custom field value (``GET /fieldValues/{id}``).
 
     :param field_value_id: the field value's id (templated).
     """
@@ -134,7 +134,7 @@ class ActiveCampaignGetFieldValueOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignListFieldValuesOperator(ContactCollectionListOperator):
-    """CON-09: list custom field values (``GET /fieldValues``), or one contact's
+    """List custom field values (``GET /fieldValues``), or one contact's
     (``GET /contacts/{id}/fieldValues``).
 
     :param contact_id: only this contact's values (templated; not combined with the filters).
@@ -150,7 +150,7 @@ class ActiveCampaignListFieldValuesOperator(ContactCollectionListOperator):
 
 
 class ActiveCampaignUpdateFieldValueOperator(ActiveCampaignUpdateOperator):
-    """CON-10: update a custom field value (``PUT /fieldValues/{id}``).
+    """Update a custom field value (``PUT /fieldValues/{id}``).
 
     :param field_value_id: the field value's id (templated).
     :param contact_id: the contact's id. :param field_id: the custom field's id.

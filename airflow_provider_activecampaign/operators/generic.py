@@ -199,7 +199,7 @@ class ContactCollectionListOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
-    """RAW-01: make any v3 API call; authentication, retries and rate limiting are added.
+    """Make any v3 API call; authentication, retries and rate limiting are added.
 
     :param path: path under ``/api/3`` (templated), e.g. ``"/accounts"``.
     :param method: HTTP method.
@@ -236,7 +236,7 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
 
 
 class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
-    """RAW-02: make any legacy API call (``admin/api.php?api_action=...``); the key is added.
+    """Make any legacy API call (``admin/api.php?api_action=...``); the key is added.
 
     :param api_action: the legacy action, e.g. ``"campaign_list"`` (templated).
     :param query: query parameters (templated). (``params`` is Airflow's own DAG/task params.)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
-    """LST-01: create a mailing list (``POST /lists``).
+    """Create a mailing list (``POST /lists``).
 
     :param name: the list's name. :param sender_url: the website the list is for.
     :param sender_reminder: why contacts are on the list (shown in e-mails).
@@ -45,7 +45,7 @@ class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
-    """LST-02: list mailing lists (``GET /lists``, every page).
+    """List mailing lists (``GET /lists``, every page).
 
     :param name: only lists with this name. :param order: order by name, ASC or DESC.
     :param limit: at most this many. :param output_path: write JSON Lines there instead.
@@ -58,7 +58,7 @@ class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignUpdateListStatusOperator(ActiveCampaignCreateOperator):
-    """CON-11: subscribe a contact to a list or unsubscribe it (``POST /contactLists``).
+    """Subscribe a contact to a list or unsubscribe it (``POST /contactLists``).
 
     :param contact_id: the contact's id (templated). :param list_id: the list's id (templated).
     :param status: 1 subscribe (default), 2 unsubscribe.

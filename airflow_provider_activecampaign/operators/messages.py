@@ -15,7 +15,7 @@ from airflow_provider_activecampaign.operators.generic import (
 
 
 class ActiveCampaignCreateMessageOperator(ActiveCampaignCreateOperator):
-    """MSG-01: create an e-mail message (``POST /messages``).
+    """Create an e-mail message (``POST /messages``).
 
     :param from_name: sender name. :param from_email: sender e-mail. :param reply_to: reply-to e-mail.
     :param subject: subject line. :param html: the message body (HTML). :param text: plain-text body.
@@ -32,7 +32,7 @@ class ActiveCampaignCreateMessageOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignUpdateMessageOperator(ActiveCampaignUpdateOperator):
-    """MSG-02: update a message (``PUT /messages/{id}``); only the given fields change.
+    """Update a message (``PUT /messages/{id}``); only the given fields change.
 
     :param message_id: the message's id (templated); other parameters as
         :class:`ActiveCampaignCreateMessageOperator`.
@@ -48,7 +48,7 @@ class ActiveCampaignUpdateMessageOperator(ActiveCampaignUpdateOperator):
 
 
 class ActiveCampaignDeleteMessageOperator(ActiveCampaignDeleteOperator):
-    """MSG-03: delete a message (``DELETE /messages/{id}``).
+    """Delete a message (``DELETE /messages/{id}``).
 
     :param message_id: the message's id (templated).
     """
@@ -58,7 +58,7 @@ class ActiveCampaignDeleteMessageOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignListMessagesOperator(ActiveCampaignListOperator):
-    """MSG-04: list e-mail messages (``GET /messages``, every page).
+    """List e-mail messages (``GET /messages``, every page).
 
     :param limit: at most this many. :param output_path: write JSON Lines there instead.
     """

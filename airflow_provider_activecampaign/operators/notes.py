@@ -10,7 +10,7 @@ from airflow_provider_activecampaign.operators.legacy import LegacyOperator
 
 
 class ActiveCampaignCreateNoteOperator(ActiveCampaignCreateOperator):
-    """NOT-01: add a note to an activity, deal, deal task, contact or account (``POST /notes``).
+    """Add a note to an activity, deal, deal task, contact or account (``POST /notes``).
 
     :param note: the note's text.
     :param object_type: ``Activity``, ``Deal``, ``DealTask``, ``Subscriber`` (a contact) or
@@ -23,7 +23,7 @@ class ActiveCampaignCreateNoteOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignDeleteNoteOperator(ActiveCampaignDeleteOperator):
-    """NOT-02: delete a note, e.g. a contact's (``DELETE /notes/{id}``).
+    """Delete a note, e.g. a contact's (``DELETE /notes/{id}``).
 
     :param note_id: the note's id (templated).
     """
@@ -33,7 +33,7 @@ class ActiveCampaignDeleteNoteOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignLegacyAddContactNoteOperator(LegacyOperator):
-    """LEG-07: add a note to a contact (legacy ``contact_note_add``).
+    """Add a note to a contact (legacy ``contact_note_add``).
 
     :param contact_id: the contact's id. :param note: the text. :param list_id: the list the
         note is filed under (all templated).

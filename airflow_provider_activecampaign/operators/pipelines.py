@@ -16,7 +16,7 @@ from airflow_provider_activecampaign.operators.generic import (
 
 
 class ActiveCampaignCreatePipelineOperator(ActiveCampaignCreateOperator):
-    """PIP-01: create a deal pipeline (``POST /dealGroups``). Returns the pipeline.
+    """Create a deal pipeline (``POST /dealGroups``). Returns the pipeline.
 
     :param title: the pipeline's title.
     :param currency: default currency of its deals (ISO 4217, e.g. ``"usd"``).
@@ -37,7 +37,7 @@ class ActiveCampaignCreatePipelineOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignUpdatePipelineOperator(ActiveCampaignUpdateOperator):
-    """PIP-02: update a deal pipeline (``PUT /dealGroups/{id}``). Returns the pipeline.
+    """Update a deal pipeline (``PUT /dealGroups/{id}``). Returns the pipeline.
 
     :param pipeline_id: the pipeline's id (templated).
     Other parameters as :class:`ActiveCampaignCreatePipelineOperator`, all optional.
@@ -53,7 +53,7 @@ class ActiveCampaignUpdatePipelineOperator(ActiveCampaignUpdateOperator):
 
 
 class ActiveCampaignDeletePipelineOperator(ActiveCampaignDeleteOperator):
-    """PIP-03: delete a deal pipeline (``DELETE /dealGroups/{id}``).
+    """Delete a deal pipeline (``DELETE /dealGroups/{id}``).
 
     :param pipeline_id: the pipeline's id (templated).
     """
@@ -63,7 +63,7 @@ class ActiveCampaignDeletePipelineOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignListPipelinesOperator(ActiveCampaignListOperator):
-    """PIP-04: list deal pipelines (``GET /dealGroups``).
+    """List deal pipelines (``GET /dealGroups``).
 
     :param title: part of the title. :param have_stages: 1 only pipelines with stages.
     :param order_by: ``title`` or ``popular`` (number of deals). :param order: ``ASC`` or ``DESC``.
@@ -79,7 +79,7 @@ class ActiveCampaignListPipelinesOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignCreateStageOperator(ActiveCampaignCreateOperator):
-    """STG-01: create a deal stage (``POST /dealStages``). Returns the stage.
+    """Create a deal stage (``POST /dealStages``). Returns the stage.
 
     :param title: the stage's title. :param pipeline_id: its pipeline.
     :param order: position in the pipeline (default: last).
@@ -97,7 +97,7 @@ class ActiveCampaignCreateStageOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignUpdateStageOperator(ActiveCampaignUpdateOperator):
-    """STG-02: update a deal stage (``PUT /dealStages/{id}``). Returns the stage.
+    """Update a deal stage (``PUT /dealStages/{id}``). Returns the stage.
 
     :param stage_id: the stage's id (templated).
     Other parameters as :class:`ActiveCampaignCreateStageOperator`, all optional.
@@ -112,7 +112,7 @@ class ActiveCampaignUpdateStageOperator(ActiveCampaignUpdateOperator):
 
 
 class ActiveCampaignDeleteStageOperator(ActiveCampaignDeleteOperator):
-    """STG-03: delete a deal stage (``DELETE /dealStages/{id}``).
+    """Delete a deal stage (``DELETE /dealStages/{id}``).
 
     :param stage_id: the stage's id (templated).
     """
@@ -122,7 +122,7 @@ class ActiveCampaignDeleteStageOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignListStagesOperator(ActiveCampaignListOperator):
-    """STG-04: list deal stages (``GET /dealStages``).
+    """List deal stages (``GET /dealStages``).
 
     :param pipeline: only the stages of this pipeline. :param title: part of the title.
     :param order_by: ``title``. :param order: ``ASC`` or ``DESC``.

@@ -11,7 +11,7 @@ from airflow_provider_activecampaign.operators.legacy import LegacyOperator, leg
 
 
 class ActiveCampaignAddTagToContactOperator(ActiveCampaignCreateOperator):
-    """CON-12: add a tag to a contact (``POST /contactTags``); returns the contactTag record.
+    """Add a tag to a contact (``POST /contactTags``); returns the contactTag record.
 
     :param contact_id: the contact's id (templated). :param tag_id: the tag's id (templated).
     """
@@ -21,9 +21,10 @@ class ActiveCampaignAddTagToContactOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
-    """CON-13: remove a tag from a contact (``DELETE /contactTags/{id}``).
+    """Remove a tag from a contact (``DELETE /contactTags/{id}``).
 
-    :param contact_tag_id: the id of the contact-tag link (from CON-12 or ``GET /contacts/{id}/contactTags``).
+    :param contact_tag_id: the id of the contact-tag link (from :class:`ActiveCampaignAddTagToContactOperator` or
+        ``GET /contacts/{id}/contactTags``).
     """
 
     def __init__(self, *, contact_tag_id: int | str, **kwargs: Any) -> None:
@@ -31,7 +32,7 @@ class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignLegacyManageTagsOperator(LegacyOperator):
-    """LEG-06: add tags to a contact or remove them, by tag name (legacy ``contact_tag_add`` /
+    """Add tags to a contact or remove them, by tag name (legacy ``contact_tag_add`` /
     ``contact_tag_remove``; v3 only takes tag ids).
 
     :param action: ``"add"`` or ``"remove"``. :param tags: tag names (a list or comma-separated).

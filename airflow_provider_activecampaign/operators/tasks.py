@@ -16,7 +16,7 @@ from airflow_provider_activecampaign.operators.generic import (
 
 
 class ActiveCampaignUpsertTaskOperator(UpsertOperator):
-    """TSK-01: create a task (``POST /dealTasks``), or update one (``PUT /dealTasks/{id}``).
+    """Create a task (``POST /dealTasks``), or update one (``PUT /dealTasks/{id}``).
 
     Creating needs ``owner_id``, ``task_type_id`` and ``due_date``; updating changes only the
     given fields. Returns the task.
@@ -43,7 +43,7 @@ class ActiveCampaignUpsertTaskOperator(UpsertOperator):
 
 
 class ActiveCampaignDeleteTaskOperator(ActiveCampaignDeleteOperator):
-    """TSK-02: delete a task (``DELETE /dealTasks/{id}``).
+    """Delete a task (``DELETE /dealTasks/{id}``).
 
     :param deal_task_id: the task's id (templated).
     """
@@ -53,7 +53,7 @@ class ActiveCampaignDeleteTaskOperator(ActiveCampaignDeleteOperator):
 
 
 class ActiveCampaignListTasksOperator(ActiveCampaignListOperator):
-    """TSK-03: list deal tasks, every page (``GET /dealTasks``).
+    """List deal tasks, every page (``GET /dealTasks``).
 
     :param title: the task's title. :param deal: the deal's id (tasks of that deal, not of a contact).
     :param status: 0 incomplete, 1 complete. :param note: the task's note.
@@ -72,7 +72,7 @@ class ActiveCampaignListTasksOperator(ActiveCampaignListOperator):
 
 
 class ActiveCampaignCreateTaskTypeOperator(ActiveCampaignCreateOperator):
-    """TTY-01: create a deal task type (``POST /dealTasktypes``); titles are unique. Returns it.
+    """Create a deal task type (``POST /dealTasktypes``); titles are unique. Returns it.
 
     :param title: the type's title. :param status: 0 active, 1 disabled.
     """
@@ -82,7 +82,7 @@ class ActiveCampaignCreateTaskTypeOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignUpdateTaskTypeOperator(ActiveCampaignUpdateOperator):
-    """TTY-02: update a deal task type (``PUT /dealTasktypes/{id}``). Returns it.
+    """Update a deal task type (``PUT /dealTasktypes/{id}``). Returns it.
 
     :param task_type_id: the type's id (templated). :param title: new title.
     :param status: 0 active, 1 disabled.
@@ -95,7 +95,7 @@ class ActiveCampaignUpdateTaskTypeOperator(ActiveCampaignUpdateOperator):
 
 
 class ActiveCampaignListTaskTypesOperator(ActiveCampaignListOperator):
-    """TTY-03: list deal task types (``GET /dealTasktypes``)."""
+    """List deal task types (``GET /dealTasktypes``)."""
 
     def __init__(self, *, limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(resource="dealTasktype", limit=limit, output_path=output_path, **kwargs)

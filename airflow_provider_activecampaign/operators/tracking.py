@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignCreateTrackingEventOperator(ActiveCampaignCreateOperator):
-    """EVT-01: create a tracking event, name only (``POST /eventTrackingEvents``).
+    """Create a tracking event, name only (``POST /eventTrackingEvents``).
 
     :param name: the event's name: letters, digits and spaces (templated).
     """
@@ -24,7 +24,7 @@ class ActiveCampaignCreateTrackingEventOperator(ActiveCampaignCreateOperator):
 
 
 class ActiveCampaignSetEventTrackingOperator(ActiveCampaignBaseOperator):
-    """EVT-02: enable or disable event tracking (``PUT /eventTracking``). Returns ``{"enabled": ...}``.
+    """Enable or disable event tracking (``PUT /eventTracking``). Returns ``{"enabled": ...}``.
 
     :param enabled: true to enable, false to disable (templated).
     """

@@ -13,14 +13,14 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignGetCurrentUserOperator(ActiveCampaignBaseOperator):
-    """CON-14: get the user the API key belongs to (``GET /users/me``)."""
+    """Get the user the API key belongs to (``GET /users/me``)."""
 
     def perform(self, context: Context) -> Any:
         return resource("user").unwrap(self.hook.request("GET", "users/me"))
 
 
 class ActiveCampaignGetUserOperator(ActiveCampaignGetOperator):
-    """USR-01: get a user (``GET /users/{id}``).
+    """Get a user (``GET /users/{id}``).
 
     :param user_id: the user's id (templated).
     """
@@ -30,14 +30,14 @@ class ActiveCampaignGetUserOperator(ActiveCampaignGetOperator):
 
 
 class ActiveCampaignListUsersOperator(ActiveCampaignListOperator):
-    """USR-02: list users (``GET /users``)."""
+    """List users (``GET /users``)."""
 
     def __init__(self, *, limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(resource="user", limit=limit, output_path=output_path, **kwargs)
 
 
 class ActiveCampaignListGroupsOperator(ActiveCampaignListOperator):
-    """USR-03: list user groups (``GET /groups``)."""
+    """List user groups (``GET /groups``)."""
 
     def __init__(self, *, limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(resource="group", limit=limit, output_path=output_path, **kwargs)

@@ -89,7 +89,7 @@ class ActiveCampaignListWebhookEventsOperator(ActiveCampaignBaseOperator):
 
 
 class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
-    """W-06: make sure exactly one webhook named ``name`` sends ``events`` from ``sources`` to ``url``.
+    """Make sure exactly one webhook named ``name`` sends ``events`` from ``sources`` to ``url``.
 
     Looks it up by name (``GET /webhooks?filters[name]=``), then by URL; creates it
     (``POST /webhooks``) when missing, updates it (``PUT /webhooks/{id}``) when its name, URL,

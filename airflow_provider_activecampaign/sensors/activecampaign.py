@@ -1,7 +1,7 @@
 """Watch sensors: wait until records were created (or changed) in a time window.
 
 One generic sensor (:class:`ActiveCampaignWatchSensor`, any listable catalogue resource)
-and a thin named class per Watch action (W-01..W-05 of docs/coverage.md). They are
+and a thin named class per Watch action (see docs/coverage.md). They are
 deferrable by default, through the one :class:`ActiveCampaignWatchTrigger`; with
 ``deferrable=False`` they poke (``mode="poke"`` or ``"reschedule"``). Both paths run the
 same :class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
@@ -221,11 +221,11 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
             raise
 
 
-# --------------------------------------------------------------------------- W-01..W-05
+# --------------------------------------------------------------------------- the named Watch sensors
 
 
 class ActiveCampaignWatchContactsSensor(ActiveCampaignWatchSensor):
-    """W-01: wait for contacts created (or updated) in the window (``GET /contacts``, server-side window).
+    """Wait for contacts created (or updated) in the window (``GET /contacts``, server-side window).
 
     :param email: exact e-mail. :param email_like: part of the e-mail.
     :param search: part of name, organization, phone or e-mail.
@@ -243,7 +243,7 @@ class ActiveCampaignWatchContactsSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchContactAutomationsSensor(ActiveCampaignWatchSensor):
-    """W-02: wait for a contact to enter automations (``GET /contacts/{id}/contactAutomations``).
+    """Wait for a contact to enter automations (``GET /contacts/{id}/contactAutomations``).
 
     Client-side window on ``adddate`` (``watch="updated"``: ``lastdate``, the contact's last
     step in the automation).
@@ -260,7 +260,7 @@ class ActiveCampaignWatchContactAutomationsSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
-    """W-03: wait for deals created (or updated) in the window (``GET /deals``, server-side window).
+    """Wait for deals created (or updated) in the window (``GET /deals``, server-side window).
 
     :param title: deal title. :param search: text to search (in ``search_field``).
     :param pipeline: pipeline id. :param stage: stage id. :param owner: owner (user) id.
@@ -290,7 +290,7 @@ class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchTasksSensor(ActiveCampaignWatchSensor):
-    """W-04: wait for deal tasks created (or updated) in the window (``GET /dealTasks``, client-side window).
+    """Wait for deal tasks created (or updated) in the window (``GET /dealTasks``, client-side window).
 
     :param title: the task's title. :param deal: the deal's id (its tasks only).
     :param status: 0 incomplete, 1 complete. :param note: the task's note.
@@ -310,7 +310,7 @@ class ActiveCampaignWatchTasksSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchCalendarFeedsSensor(ActiveCampaignWatchSensor):
-    """W-05: wait for calendar feeds created in the window (``GET /calendars``, client-side window).
+    """Wait for calendar feeds created in the window (``GET /calendars``, client-side window).
 
     ``watch="updated"`` watches modified feeds too ("Watch modified feeds": ``mdate``).
     """
