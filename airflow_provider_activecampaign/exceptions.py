@@ -8,6 +8,8 @@ the API key.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException
@@ -18,14 +20,39 @@ class ActiveCampaignError(AirflowException):
 
 
 class ActiveCampaignInputError(ActiveCampaignError, ValueError):
-    """Bad input, found before any request was sent."""
+    """Bad input, found before any request was sent.
 
-    def __init__(self, where: str, field: str, expected: str, got: Any = None) -> None:
-        self.where = where
+    ``where`` names the caller (an operator's class and task id). Code that checks values
+    leaves it out; :func:`error_context` attaches it once, where the caller is known.
+    """
+
+    def __init__(self, field: str, expected: str, got: Any = None, *, where: str | None = None) -> None:
         self.field = field
         self.expected = expected
-        shown = "" if got is None else f", got {got!r}"
-        super().__init__(f"{where}: field {field!r} must be {expected}{shown}")
+        self.got = got
+        self.where = where
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        shown = "" if self.got is None else f", got {self.got!r}"
+        text = f"field {self.field!r} must be {self.expected}{shown}"
+        return text if self.where is None else f"{self.where}: {text}"
+
+    def locate(self, where: str) -> None:
+        """Name the caller, unless an inner context named it already."""
+        if self.where is None:
+            self.where = where
+            self.args = (self._message(),)
+
+
+@contextmanager
+def error_context(where: str) -> Iterator[None]:
+    """Attach ``where`` (e.g. ``"MyOperator(task_id='t')"``) to input errors escaping the block."""
+    try:
+        yield
+    except ActiveCampaignInputError as error:
+        error.locate(where)
+        raise
 
 
 class ActiveCampaignConfigError(ActiveCampaignError):

@@ -30,6 +30,12 @@ CONNECTION_FIELDS: dict[str, Any] = {
     },
 }
 
+#: The modules of ``operators/``: the shared bases, the generic operators, then one per API chapter.
+OPERATOR_MODULES = (
+    "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
+    "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
+)
+
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
     "hidden-fields": ["schema", "port", "login"],
     "relabeling": {"host": "API URL", "password": "API key"},
@@ -43,8 +49,8 @@ UI_FIELD_BEHAVIOUR: dict[str, Any] = {
 def get_provider_info() -> dict[str, Any]:
     """Describe the provider: integrations, hooks, operators, sensors, triggers, connection type."""
 
-    def modules(kind: str) -> list[dict[str, Any]]:
-        return [{"integration-name": INTEGRATION, "python-modules": [f"{PACKAGE}.{kind}.activecampaign"]}]
+    def modules(kind: str, names: tuple[str, ...] = ("activecampaign",)) -> list[dict[str, Any]]:
+        return [{"integration-name": INTEGRATION, "python-modules": [f"{PACKAGE}.{kind}.{name}" for name in names]}]
 
     return {
         "package-name": "airflow-provider-activecampaign",
@@ -59,7 +65,7 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "hooks": modules("hooks"),
-        "operators": modules("operators"),
+        "operators": modules("operators", OPERATOR_MODULES),
         "sensors": modules("sensors"),
         "triggers": modules("triggers"),
         "connection-types": [

@@ -116,7 +116,7 @@ def main() -> int:
 
 
     from airflow_provider_activecampaign.hooks.activecampaign import PAGE_SIZE, ActiveCampaignHook
-    from airflow_provider_activecampaign.operators.activecampaign import ActiveCampaignListContactsOperator
+    from airflow_provider_activecampaign.operators import ActiveCampaignListContactsOperator
 
     print(machine("paging"))
     with EmulatorProcess() as emu:

@@ -56,3 +56,13 @@ def test_connection_type_and_form_are_known_to_airflow():
         behaviour = importlib.import_module(module).ActiveCampaignHook.get_ui_field_behaviour()
     assert behaviour["relabeling"] == {"host": "API URL", "password": "API key"}
     assert {"schema", "port", "login"} <= set(behaviour["hidden_fields"])
+
+
+def test_provider_info_lists_every_operator_module():
+    import pkgutil
+
+    import airflow_provider_activecampaign.operators as operators
+
+    (entry,) = get_provider_info()["operators"]
+    present = {f"{operators.__name__}.{m.name}" for m in pkgutil.iter_modules(operators.__path__)}
+    assert sorted(entry["python-modules"]) == sorted(present)

@@ -58,30 +58,24 @@ class Resource:
     #: groups of fields of which a create body needs at least one (e.g. a deal's contact or account)
     one_of: tuple[tuple[str, ...], ...] = ()
 
-    def where(self, operation: str, where: str | None = None) -> str:
-        return where or f"{operation} {self.name}"
-
-    def require(self, operation: str, where: str | None = None) -> None:
+    def require(self, operation: str) -> None:
         if operation not in self.operations:
-            raise ActiveCampaignInputError(
-                self.where(operation, where), "resource", f"a resource that supports {operation!r}", self.name
-            )
+            raise ActiveCampaignInputError("resource", f"a resource that supports {operation!r}", self.name)
 
-    def check_body(self, body: Mapping[str, Any], *, partial: bool, where: str) -> dict[str, Any]:
+    def check_body(self, body: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
         """Check a create (``partial=False``) or update body against the field rules."""
         if not isinstance(body, Mapping):
-            raise ActiveCampaignInputError(where, "body", "a mapping of field names to values", body)
+            raise ActiveCampaignInputError("body", "a mapping of field names to values", body)
         checked = {k: v for k, v in body.items() if v is not None}
         for name, rule in self.fields.items():
             if name in checked or (rule.required and not partial):
-                checked[name] = rule.check(checked.get(name), where, name)
+                checked[name] = rule.check(checked.get(name), name)
         for group in () if partial else self.one_of:
             if all(checked.get(name) is None for name in group):
-                raise ActiveCampaignInputError(where, " or ".join(group), "given (at least one of them)")
+                raise ActiveCampaignInputError(" or ".join(group), "given (at least one of them)")
         return {k: v for k, v in checked.items() if v is not None}
 
-    def list_params(self, filters: Mapping[str, Any] | None, orders: Mapping[str, str] | None, *,
-                    where: str) -> dict[str, Any]:
+    def list_params(self, filters: Mapping[str, Any] | None, orders: Mapping[str, str] | None) -> dict[str, Any]:
         """Query parameters for a list call; unknown filter names and orderings are refused.
 
         (The API itself silently ignores unknown filters and returns everything.)
@@ -91,23 +85,23 @@ class Resource:
             spec = self.filters.get(name)
             if spec is None:
                 valid = ", ".join(sorted(self.filters)) or "none"
-                raise ActiveCampaignInputError(where, f"filters.{name}", f"a known filter ({valid})")
+                raise ActiveCampaignInputError(f"filters.{name}", f"a known filter ({valid})")
             if value is None:
                 continue
-            value = spec.rule.check(value, where, f"filters.{name}")
+            value = spec.rule.check(value, f"filters.{name}")
             params[spec.param] = _date_param(value) if spec.rule.kind == "date" else value
         for name, direction in (orders or {}).items():
             if name not in self.orders:
                 valid = ", ".join(self.orders) or "none"
-                raise ActiveCampaignInputError(where, f"orders.{name}", f"an orderable field ({valid})")
+                raise ActiveCampaignInputError(f"orders.{name}", f"an orderable field ({valid})")
             direction = str(direction).upper()
             if direction not in ORDER_DIRECTIONS:
-                raise ActiveCampaignInputError(where, f"orders.{name}", "ASC or DESC", direction)
+                raise ActiveCampaignInputError(f"orders.{name}", "ASC or DESC", direction)
             params[f"orders[{name}]"] = direction
         return params
 
-    def item_path(self, record_id: Any, *, where: str) -> str:
-        return f"{self.path}/{ident(required=True).check(record_id, where, 'id')}"
+    def item_path(self, record_id: Any) -> str:
+        return f"{self.path}/{ident(required=True).check(record_id, 'id')}"
 
     def wrap(self, body: Mapping[str, Any]) -> dict[str, Any]:
         return {self.singular: dict(body)}
@@ -181,7 +175,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         orders=("search",),
         updated=None,
     ),
-    # -- section A: contact-side resources (custom fields, list status, contact tags, automations,
+    # -- contact-side resources (custom fields, list status, contact tags, automations,
     #    campaigns, messages, event tracking, webhooks) --
     Resource(
         "fieldValue", "fieldValues", "fieldValue", "fieldValues",
@@ -252,8 +246,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
                  "list_id": Filter("filters[listid]", ident())},
         updated=None,
     ),
-    # -- end of section A --
-    # -- section B: CRM resources (deals, pipelines, stages, tasks, task types, notes, accounts,
+    # -- CRM resources (deals, pipelines, stages, tasks, task types, notes, accounts,
     #    organizations, calendar feeds) --
     Resource(
         "deal", "deals", "deal", "deals",
@@ -367,15 +360,14 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         },
         updated="mdate",
     ),
-    # -- end of section B --
 )
 
 
-def resource(name: str, where: str | None = None) -> Resource:
+def resource(name: str) -> Resource:
     """Look a resource up by catalogue name, with the list of names when it is unknown."""
     try:
         return RESOURCES[name]
     except KeyError:
         raise ActiveCampaignInputError(
-            where or "catalogue", "resource", "a catalogue resource (" + ", ".join(sorted(RESOURCES)) + ")", name
+            "resource", "a catalogue resource (" + ", ".join(sorted(RESOURCES)) + ")", name
         ) from None

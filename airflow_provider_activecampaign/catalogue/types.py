@@ -66,11 +66,11 @@ class Rule:
             "str": "text",
         }.get(self.kind, "a value")
 
-    def check(self, value: Any, where: str, name: str) -> Any:
-        """Return the value in the form the API takes, or raise naming ``where`` and ``name``."""
+    def check(self, value: Any, name: str) -> Any:
+        """Return the value in the form the API takes, or raise naming the parameter ``name``."""
         if value is None or (self.required and isinstance(value, str) and not value.strip()):
             if self.required:
-                raise ActiveCampaignInputError(where, name, f"given ({self.expected()})", value or None)
+                raise ActiveCampaignInputError(name, f"given ({self.expected()})", value or None)
             return None
         ok = True
         if self.kind == "id":
@@ -103,7 +103,7 @@ class Rule:
                 normal = {str(c).lower(): c for c in self.choices}
                 unknown = [v for v in value if str(v).lower() not in normal]
                 if unknown:
-                    raise ActiveCampaignInputError(where, name, self.expected(), unknown)
+                    raise ActiveCampaignInputError(name, self.expected(), unknown)
                 value = [normal[str(v).lower()] for v in value]
         elif self.kind == "dict":
             ok = isinstance(value, Mapping)
@@ -115,7 +115,7 @@ class Rule:
             ok = (self.minimum is None or float(value) >= self.minimum) and (
                 self.maximum is None or float(value) <= self.maximum)
         if not ok:
-            raise ActiveCampaignInputError(where, name, self.expected(), value)
+            raise ActiveCampaignInputError(name, self.expected(), value)
         return value
 
 

@@ -1,98 +1,133 @@
-"""Operators for every action of the catalogue (see docs/coverage.md)."""
+"""Operators for every action of the catalogue (see docs/coverage.md).
 
-from airflow_provider_activecampaign.operators.activecampaign import (
-    ActiveCampaignAddContactToAutomationOperator,
-    ActiveCampaignAddTagToContactOperator,
-    ActiveCampaignApiCallOperator,
-    ActiveCampaignBaseOperator,
+One module per API chapter; :mod:`.base` and :mod:`.generic` hold what they share.
+"""
+
+from airflow_provider_activecampaign.operators.accounts import (
     ActiveCampaignCreateAccountOperator,
-    ActiveCampaignCreateContactOperator,
-    ActiveCampaignCreateDealNoteOperator,
-    ActiveCampaignCreateDealOperator,
-    ActiveCampaignCreateFieldOperator,
-    ActiveCampaignCreateFieldOptionsOperator,
-    ActiveCampaignCreateListOperator,
-    ActiveCampaignCreateMessageOperator,
-    ActiveCampaignCreateNoteOperator,
-    ActiveCampaignCreateOperator,
-    ActiveCampaignCreatePipelineOperator,
-    ActiveCampaignCreateStageOperator,
-    ActiveCampaignCreateTaskTypeOperator,
-    ActiveCampaignCreateTrackingEventOperator,
-    ActiveCampaignCreateWebhookOperator,
     ActiveCampaignDeleteAccountOperator,
-    ActiveCampaignDeleteCalendarFeedOperator,
-    ActiveCampaignDeleteCampaignOperator,
-    ActiveCampaignDeleteContactOperator,
-    ActiveCampaignDeleteDealOperator,
-    ActiveCampaignDeleteMessageOperator,
-    ActiveCampaignDeleteNoteOperator,
-    ActiveCampaignDeleteOperator,
-    ActiveCampaignDeletePipelineOperator,
-    ActiveCampaignDeleteStageOperator,
-    ActiveCampaignDeleteTaskOperator,
-    ActiveCampaignDeleteWebhookOperator,
-    ActiveCampaignEnsureWebhookOperator,
     ActiveCampaignGetAccountOperator,
-    ActiveCampaignGetCampaignOperator,
+    ActiveCampaignListAccountsOperator,
+    ActiveCampaignListOrganizationsOperator,
+)
+from airflow_provider_activecampaign.operators.automations import (
+    ActiveCampaignAddContactToAutomationOperator,
     ActiveCampaignGetContactAutomationOperator,
-    ActiveCampaignGetContactOperator,
-    ActiveCampaignGetCurrentUserOperator,
-    ActiveCampaignGetDealOperator,
-    ActiveCampaignGetFieldValueOperator,
-    ActiveCampaignGetOperator,
-    ActiveCampaignGetUserOperator,
-    ActiveCampaignGetWebhookOperator,
-    ActiveCampaignLegacyAddContactNoteOperator,
-    ActiveCampaignLegacyApiCallOperator,
+    ActiveCampaignLegacyManageAutomationOperator,
+    ActiveCampaignListAutomationsOperator,
+    ActiveCampaignListContactAutomationsOperator,
+    ActiveCampaignRemoveContactFromAutomationOperator,
+)
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.calendars import (
+    ActiveCampaignDeleteCalendarFeedOperator,
+    ActiveCampaignUpsertCalendarFeedOperator,
+)
+from airflow_provider_activecampaign.operators.campaigns import (
+    ActiveCampaignDeleteCampaignOperator,
+    ActiveCampaignGetCampaignOperator,
     ActiveCampaignLegacyCreateCampaignOperator,
+    ActiveCampaignLegacyListCampaignsOperator,
+    ActiveCampaignListCampaignsOperator,
+)
+from airflow_provider_activecampaign.operators.contacts import (
+    ActiveCampaignCreateContactOperator,
+    ActiveCampaignDeleteContactOperator,
+    ActiveCampaignGetContactOperator,
     ActiveCampaignLegacyCreateContactOperator,
     ActiveCampaignLegacyGetContactOperator,
-    ActiveCampaignLegacyListCampaignsOperator,
-    ActiveCampaignLegacyManageAutomationOperator,
-    ActiveCampaignLegacyManageTagsOperator,
     ActiveCampaignLegacySyncContactOperator,
     ActiveCampaignLegacyUpdateContactOperator,
-    ActiveCampaignListAccountsOperator,
-    ActiveCampaignListAutomationsOperator,
-    ActiveCampaignListCampaignsOperator,
-    ActiveCampaignListContactAutomationsOperator,
     ActiveCampaignListContactsOperator,
-    ActiveCampaignListDealsOperator,
-    ActiveCampaignListFieldsOperator,
-    ActiveCampaignListFieldValuesOperator,
-    ActiveCampaignListGroupsOperator,
-    ActiveCampaignListListsOperator,
-    ActiveCampaignListMessagesOperator,
-    ActiveCampaignListOperator,
-    ActiveCampaignListOrganizationsOperator,
-    ActiveCampaignListPipelinesOperator,
-    ActiveCampaignListStagesOperator,
     ActiveCampaignListSubscribedContactsOperator,
-    ActiveCampaignListTasksOperator,
-    ActiveCampaignListTaskTypesOperator,
-    ActiveCampaignListUsersOperator,
-    ActiveCampaignListWebhookEventsOperator,
-    ActiveCampaignListWebhooksOperator,
-    ActiveCampaignMoveDealsToStageOperator,
-    ActiveCampaignRemoveContactFromAutomationOperator,
-    ActiveCampaignRemoveTagFromContactOperator,
-    ActiveCampaignSetEventTrackingOperator,
     ActiveCampaignSyncContactOperator,
     ActiveCampaignUpdateContactOperator,
+)
+from airflow_provider_activecampaign.operators.deals import (
+    ActiveCampaignCreateDealNoteOperator,
+    ActiveCampaignCreateDealOperator,
+    ActiveCampaignDeleteDealOperator,
+    ActiveCampaignGetDealOperator,
+    ActiveCampaignListDealsOperator,
+    ActiveCampaignMoveDealsToStageOperator,
     ActiveCampaignUpdateDealNoteOperator,
     ActiveCampaignUpdateDealOperator,
+)
+from airflow_provider_activecampaign.operators.fields import (
+    ActiveCampaignCreateFieldOperator,
+    ActiveCampaignCreateFieldOptionsOperator,
+    ActiveCampaignGetFieldValueOperator,
+    ActiveCampaignListFieldsOperator,
+    ActiveCampaignListFieldValuesOperator,
     ActiveCampaignUpdateFieldValueOperator,
-    ActiveCampaignUpdateListStatusOperator,
-    ActiveCampaignUpdateMessageOperator,
+    ActiveCampaignUpsertFieldValueOperator,
+)
+from airflow_provider_activecampaign.operators.generic import (
+    ActiveCampaignApiCallOperator,
+    ActiveCampaignCreateOperator,
+    ActiveCampaignDeleteOperator,
+    ActiveCampaignGetOperator,
+    ActiveCampaignLegacyApiCallOperator,
+    ActiveCampaignListOperator,
     ActiveCampaignUpdateOperator,
+)
+from airflow_provider_activecampaign.operators.lists import (
+    ActiveCampaignCreateListOperator,
+    ActiveCampaignListListsOperator,
+    ActiveCampaignUpdateListStatusOperator,
+)
+from airflow_provider_activecampaign.operators.messages import (
+    ActiveCampaignCreateMessageOperator,
+    ActiveCampaignDeleteMessageOperator,
+    ActiveCampaignListMessagesOperator,
+    ActiveCampaignUpdateMessageOperator,
+)
+from airflow_provider_activecampaign.operators.notes import (
+    ActiveCampaignCreateNoteOperator,
+    ActiveCampaignDeleteNoteOperator,
+    ActiveCampaignLegacyAddContactNoteOperator,
+)
+from airflow_provider_activecampaign.operators.pipelines import (
+    ActiveCampaignCreatePipelineOperator,
+    ActiveCampaignCreateStageOperator,
+    ActiveCampaignDeletePipelineOperator,
+    ActiveCampaignDeleteStageOperator,
+    ActiveCampaignListPipelinesOperator,
+    ActiveCampaignListStagesOperator,
     ActiveCampaignUpdatePipelineOperator,
     ActiveCampaignUpdateStageOperator,
+)
+from airflow_provider_activecampaign.operators.tags import (
+    ActiveCampaignAddTagToContactOperator,
+    ActiveCampaignLegacyManageTagsOperator,
+    ActiveCampaignRemoveTagFromContactOperator,
+)
+from airflow_provider_activecampaign.operators.tasks import (
+    ActiveCampaignCreateTaskTypeOperator,
+    ActiveCampaignDeleteTaskOperator,
+    ActiveCampaignListTasksOperator,
+    ActiveCampaignListTaskTypesOperator,
     ActiveCampaignUpdateTaskTypeOperator,
-    ActiveCampaignUpdateWebhookOperator,
-    ActiveCampaignUpsertCalendarFeedOperator,
-    ActiveCampaignUpsertFieldValueOperator,
     ActiveCampaignUpsertTaskOperator,
+)
+from airflow_provider_activecampaign.operators.tracking import (
+    ActiveCampaignCreateTrackingEventOperator,
+    ActiveCampaignSetEventTrackingOperator,
+)
+from airflow_provider_activecampaign.operators.users import (
+    ActiveCampaignGetCurrentUserOperator,
+    ActiveCampaignGetUserOperator,
+    ActiveCampaignListGroupsOperator,
+    ActiveCampaignListUsersOperator,
+)
+from airflow_provider_activecampaign.operators.webhooks import (
+    ActiveCampaignCreateWebhookOperator,
+    ActiveCampaignDeleteWebhookOperator,
+    ActiveCampaignEnsureWebhookOperator,
+    ActiveCampaignGetWebhookOperator,
+    ActiveCampaignListWebhookEventsOperator,
+    ActiveCampaignListWebhooksOperator,
+    ActiveCampaignUpdateWebhookOperator,
 )
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Watch sensors for ActiveCampaign (W-01..W-05 of docs/coverage.md)."""
+"""Watch sensors for ActiveCampaign (see docs/coverage.md)."""
 
 from airflow_provider_activecampaign.sensors.activecampaign import (
     ActiveCampaignWatchCalendarFeedsSensor,

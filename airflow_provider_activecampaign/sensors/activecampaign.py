@@ -1,7 +1,7 @@
 """Watch sensors: wait until records were created (or changed) in a time window.
 
 One generic sensor (:class:`ActiveCampaignWatchSensor`, any listable catalogue resource)
-and a thin named class per Watch action (W-01..W-05 of docs/coverage.md). They are
+and a thin named class per Watch action (see docs/coverage.md). They are
 deferrable by default, through the one :class:`ActiveCampaignWatchTrigger`; with
 ``deferrable=False`` they poke (``mode="poke"`` or ``"reschedule"``). Both paths run the
 same :class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
@@ -23,7 +23,7 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident
-from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError
+from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.triggers.activecampaign import ActiveCampaignWatchTrigger
@@ -88,9 +88,11 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
                  request_retries: int | None = None, retry_backoff: float = 0.5,
                  request_timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        where = self.where
-        if watch not in WATCH_KINDS:
-            raise ActiveCampaignInputError(where, "watch", "'created' or 'updated'", watch)
+        with error_context(self.where):
+            if watch not in WATCH_KINDS:
+                raise ActiveCampaignInputError("watch", "'created' or 'updated'", watch)
+            self.min_records = int(Rule("int", minimum=1).check(min_records, "min_records"))
+            self.max_xcom_records = int(Rule("int", minimum=0).check(max_xcom_records, "max_xcom_records"))
         self.resource = resource
         self.filters = dict(filters or {})
         self.parent_id = parent_id
@@ -98,8 +100,6 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         self.since = since
         self.until = until
         self.lookback = lookback
-        self.min_records = int(Rule("int", minimum=1).check(min_records, where, "min_records"))
-        self.max_xcom_records = int(Rule("int", minimum=0).check(max_xcom_records, where, "max_xcom_records"))
         self.output_path = output_path
         self.activecampaign_conn_id = activecampaign_conn_id
         self.deferrable = deferrable
@@ -125,10 +125,10 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
 
     def search(self, window: Window) -> WatchSearch:
         return WatchSearch(self.resource, window, self.watch, self.prepare_filters(self.filters or {}),
-                           self.parent_id, self.where)
+                           self.parent_id)
 
     def window(self, context: Context) -> Window:
-        return resolve_window(context, since=self.since, until=self.until, lookback=self.lookback, where=self.where)
+        return resolve_window(context, since=self.since, until=self.until, lookback=self.lookback)
 
     def fetch(self, search: WatchSearch) -> list[dict[str, Any]]:
         try:
@@ -149,8 +149,9 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
     # the sync path (deferrable=False; poke or reschedule mode) ------------------
 
     def poke(self, context: Context) -> PokeReturnValue:
-        search = self.search(self.window(context))
-        records = self.fetch(search)
+        with error_context(self.where):
+            search = self.search(self.window(context))
+            records = self.fetch(search)
         if len(records) >= self.min_records:
             return PokeReturnValue(is_done=True, xcom_value=self.deliver(records, search))
         self.log.info("%d of %d %s; waiting", len(records), self.min_records, search.describe())
@@ -162,8 +163,9 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         if not self.deferrable:
             return super().execute(context)
         started = pendulum.now("UTC")
-        search = self.search(self.window(context))
-        records = self.fetch(search)  # already there: no need to defer
+        with error_context(self.where):
+            search = self.search(self.window(context))
+            records = self.fetch(search)  # already there: no need to defer
         if len(records) >= self.min_records:
             return self.deliver(records, search)
         try:
@@ -199,9 +201,9 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
             raise AirflowSensorTimeout(f"{self.where}: sensor timed out: {event.get('message')}")
         if status != "success":
             raise ActiveCampaignError(f"{self.where}: unexpected trigger event {dict(event)!r}")
-        window = Window(parse_when(event.get("since"), self.where, "since"),
-                        parse_when(event.get("until"), self.where, "until"))
-        search = self.search(window)
+        with error_context(self.where):
+            window = Window(parse_when(event.get("since"), "since"), parse_when(event.get("until"), "until"))
+            search = self.search(window)
         records = event.get("records")
         if records is None:  # more than the event may carry: read them again, same search and window
             self.log.info("%s matched; reading them again", event.get("count"))
@@ -219,11 +221,11 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
             raise
 
 
-# --------------------------------------------------------------------------- W-01..W-05
+# --------------------------------------------------------------------------- the named Watch sensors
 
 
 class ActiveCampaignWatchContactsSensor(ActiveCampaignWatchSensor):
-    """W-01: wait for contacts created (or updated) in the window (``GET /contacts``, server-side window).
+    """Wait for contacts created (or updated) in the window (``GET /contacts``, server-side window).
 
     :param email: exact e-mail. :param email_like: part of the e-mail.
     :param search: part of name, organization, phone or e-mail.
@@ -241,7 +243,7 @@ class ActiveCampaignWatchContactsSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchContactAutomationsSensor(ActiveCampaignWatchSensor):
-    """W-02: wait for a contact to enter automations (``GET /contacts/{id}/contactAutomations``).
+    """Wait for a contact to enter automations (``GET /contacts/{id}/contactAutomations``).
 
     Client-side window on ``adddate`` (``watch="updated"``: ``lastdate``, the contact's last
     step in the automation).
@@ -253,13 +255,12 @@ class ActiveCampaignWatchContactAutomationsSensor(ActiveCampaignWatchSensor):
         super().__init__(resource="contactAutomation", parent_id=contact_id, **kwargs)
 
     def search(self, window: Window) -> WatchSearch:
-        ident(required=True).check(None if self.parent_id in ("", "None") else self.parent_id, self.where,
-                                   "contact_id")
+        ident(required=True).check(None if self.parent_id in ("", "None") else self.parent_id, "contact_id")
         return super().search(window)
 
 
 class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
-    """W-03: wait for deals created (or updated) in the window (``GET /deals``, server-side window).
+    """Wait for deals created (or updated) in the window (``GET /deals``, server-side window).
 
     :param title: deal title. :param search: text to search (in ``search_field``).
     :param pipeline: pipeline id. :param stage: stage id. :param owner: owner (user) id.
@@ -289,7 +290,7 @@ class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchTasksSensor(ActiveCampaignWatchSensor):
-    """W-04: wait for deal tasks created (or updated) in the window (``GET /dealTasks``, client-side window).
+    """Wait for deal tasks created (or updated) in the window (``GET /dealTasks``, client-side window).
 
     :param title: the task's title. :param deal: the deal's id (its tasks only).
     :param status: 0 incomplete, 1 complete. :param note: the task's note.
@@ -309,7 +310,7 @@ class ActiveCampaignWatchTasksSensor(ActiveCampaignWatchSensor):
 
 
 class ActiveCampaignWatchCalendarFeedsSensor(ActiveCampaignWatchSensor):
-    """W-05: wait for calendar feeds created in the window (``GET /calendars``, client-side window).
+    """Wait for calendar feeds created in the window (``GET /calendars``, client-side window).
 
     ``watch="updated"`` watches modified feeds too ("Watch modified feeds": ``mdate``).
     """

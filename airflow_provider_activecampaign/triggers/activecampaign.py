@@ -10,6 +10,7 @@ from typing import Any
 import pendulum
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
+from airflow_provider_activecampaign.exceptions import error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.watch import WatchSearch, parse_timestamp
 
@@ -85,8 +86,9 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
         )
 
     def search(self) -> WatchSearch:
-        return WatchSearch.from_kwargs(resource=self.resource, since=self.since, until=self.until, watch=self.watch,
-                                       filters=self.filters, parent_id=self.parent_id, where=type(self).__name__)
+        with error_context(type(self).__name__):
+            return WatchSearch.from_kwargs(resource=self.resource, since=self.since, until=self.until,
+                                           watch=self.watch, filters=self.filters, parent_id=self.parent_id)
 
     def hook(self) -> ActiveCampaignAsyncHook:
         return ActiveCampaignAsyncHook(self.activecampaign_conn_id, retries=self.retries,

@@ -52,7 +52,6 @@ class WatchSearch:
     :param filters: catalogue filter names -> values (the window filters are set here).
     :param parent_id: the parent record of a sub-collection (the contact of
         ``contactAutomation``: ``GET /contacts/{id}/contactAutomations``).
-    :param where: how errors name the caller.
 
     Input is checked on construction (no request is sent); filter values are normalized
     to JSON primitives, so :meth:`to_kwargs` round-trips through a trigger.
@@ -63,38 +62,37 @@ class WatchSearch:
     watch: str = "created"
     filters: Mapping[str, Any] = field(default_factory=dict)
     parent_id: str | None = None
-    where: str = "watch"
 
     def __post_init__(self) -> None:
-        spec = resource(self.resource, self.where)
-        spec.require(LIST, self.where)
+        spec = resource(self.resource)
+        spec.require(LIST)
         if self.watch not in WATCH_KINDS:
-            raise ActiveCampaignInputError(self.where, "watch", "'created' or 'updated'", self.watch)
+            raise ActiveCampaignInputError("watch", "'created' or 'updated'", self.watch)
         filters = {k: v for k, v in (self.filters or {}).items() if v is not None and v != ""}
         taken = sorted(set(filters) & set(WINDOW_FILTERS))
         if taken:
-            raise ActiveCampaignInputError(self.where, f"filters.{taken[0]}",
+            raise ActiveCampaignInputError(f"filters.{taken[0]}",
                                            "left out: the window comes from since/until")
         if self.resource in PARENT_PATHS and self.parent_id not in (None, "", "None") and filters:
-            raise ActiveCampaignInputError(self.where, "filters", "empty for a sub-collection", filters)
-        spec.list_params(filters, None, where=self.where)  # refuses unknown names and bad values
-        checked = {name: _primitive(spec.filters[name].rule.check(value, self.where, f"filters.{name}"))
+            raise ActiveCampaignInputError("filters", "empty for a sub-collection", filters)
+        spec.list_params(filters, None)  # refuses unknown names and bad values
+        checked = {name: _primitive(spec.filters[name].rule.check(value, f"filters.{name}"))
                    for name, value in filters.items() if value is not None}
         object.__setattr__(self, "filters", checked)
         parent = self.parent_id
         if parent in (None, "", "None"):
             parent = None
         elif self.resource not in PARENT_PATHS:
-            raise ActiveCampaignInputError(self.where, "parent_id", f"left out for {self.resource}", parent)
+            raise ActiveCampaignInputError("parent_id", f"left out for {self.resource}", parent)
         else:
-            parent = ident(required=True).check(parent, self.where, "parent_id")
+            parent = ident(required=True).check(parent, "parent_id")
         object.__setattr__(self, "parent_id", parent)
 
     # what to ask -----------------------------------------------------------------
 
     @property
     def spec(self) -> Resource:
-        return resource(self.resource, self.where)
+        return resource(self.resource)
 
     @property
     def server_window(self) -> bool:
@@ -121,7 +119,7 @@ class WatchSearch:
         if self.server_window:
             filters[f"{self.watch}_after"] = self.window.since - SERVER_WINDOW_OVERLAP
             filters[f"{self.watch}_before"] = self.window.until + SERVER_WINDOW_OVERLAP
-        return self.spec.list_params(filters, None, where=self.where)
+        return self.spec.list_params(filters, None)
 
     # what counts -----------------------------------------------------------------
 
@@ -172,10 +170,9 @@ class WatchSearch:
 
     @classmethod
     def from_kwargs(cls, *, resource: str, since: str, until: str, watch: str = "created",
-                    filters: Mapping[str, Any] | None = None, parent_id: str | None = None,
-                    where: str = "watch") -> WatchSearch:
-        window = Window(parse_when(since, where, "since"), parse_when(until, where, "until"))
-        return cls(resource, window, watch, dict(filters or {}), parent_id, where)
+                    filters: Mapping[str, Any] | None = None, parent_id: str | None = None) -> WatchSearch:
+        window = Window(parse_when(since, "since"), parse_when(until, "until"))
+        return cls(resource, window, watch, dict(filters or {}), parent_id)
 
     def describe(self) -> str:
         return f"{self.spec.plural} {self.watch} in {self.window}"

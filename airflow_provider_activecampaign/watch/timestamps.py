@@ -53,11 +53,11 @@ def parse_timestamp(value: Any, *, assume: Any = ACCOUNT_TIMEZONE) -> pendulum.D
     return pendulum.instance(when).in_timezone("UTC")  # pendulum's UTC: arithmetic keeps it aware
 
 
-def parse_when(value: Any, where: str, name: str) -> pendulum.DateTime:
+def parse_when(value: Any, name: str) -> pendulum.DateTime:
     """A ``since``/``until`` given by the DAG author: anything pendulum parses, naive = UTC."""
     when = parse_timestamp(value, assume=timezone.utc)
     if when is None:
-        raise ActiveCampaignInputError(where, name, "a date/time that pendulum can parse", value)
+        raise ActiveCampaignInputError(name, "a date/time that pendulum can parse", value)
     return when
 
 

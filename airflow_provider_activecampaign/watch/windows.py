@@ -45,20 +45,20 @@ def _context_time(context: Mapping[str, Any], key: str) -> pendulum.DateTime | N
     return parse_timestamp(value, assume=timezone.utc) if isinstance(value, datetime) else None
 
 
-def _lookback(value: Any, where: str) -> timedelta:
+def _lookback(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         lookback = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         lookback = timedelta(seconds=value)
     else:
-        raise ActiveCampaignInputError(where, "lookback", "a timedelta (or seconds)", value)
+        raise ActiveCampaignInputError("lookback", "a timedelta (or seconds)", value)
     if lookback <= timedelta(0):
-        raise ActiveCampaignInputError(where, "lookback", "a positive duration", value)
+        raise ActiveCampaignInputError("lookback", "a positive duration", value)
     return lookback
 
 
 def resolve_window(context: Mapping[str, Any], *, since: Any = None, until: Any = None,
-                   lookback: timedelta | float = DEFAULT_LOOKBACK, where: str = "watch") -> Window:
+                   lookback: timedelta | float = DEFAULT_LOOKBACK) -> Window:
     """The window a Watch sensor reports on.
 
     ``since``/``until`` given (not None/""): used as they are (naive = UTC). Otherwise:
@@ -87,13 +87,13 @@ def resolve_window(context: Mapping[str, Any], *, since: Any = None, until: Any 
         if previous is not None and previous < anchor:
             default_since = previous
         else:
-            default_since = anchor - _lookback(lookback, where)
+            default_since = anchor - _lookback(lookback)
     window = Window(
-        parse_when(since, where, "since") if since not in (None, "") else default_since,
-        parse_when(until, where, "until") if until not in (None, "") else default_until,
+        parse_when(since, "since") if since not in (None, "") else default_since,
+        parse_when(until, "until") if until not in (None, "") else default_until,
     )
     if window.since >= window.until:
-        raise ActiveCampaignInputError(where, "since", f"before until ({window.until.isoformat()})",
+        raise ActiveCampaignInputError("since", f"before until ({window.until.isoformat()})",
                                        window.since.isoformat())
     return window
 

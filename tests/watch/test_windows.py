@@ -15,7 +15,7 @@ import pendulum
 import pytest
 
 from airflow_provider_activecampaign.catalogue import resource
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.watch import (
     SERVER_WINDOW_OVERLAP,
     WatchSearch,
@@ -102,8 +102,10 @@ class TestResolveWindow:
         (None, "tomorrow-ish", "until"),
     ])
     def test_bad_windows_are_refused_naming_the_field(self, since, until, field):
-        with pytest.raises(ActiveCampaignInputError, match=f"'{field}'"):
-            resolve_window(point(DAY), since=since, until=until, where="MySensor(task_id='w')")
+        with (pytest.raises(ActiveCampaignInputError, match=f"'{field}'") as caught,
+              error_context("MySensor(task_id='w')")):
+            resolve_window(point(DAY), since=since, until=until)
+        assert str(caught.value).startswith(f"MySensor(task_id='w'): field '{field}' must be ")
 
     def test_lookback_must_be_a_positive_duration(self):
         with pytest.raises(ActiveCampaignInputError, match="'lookback'"):

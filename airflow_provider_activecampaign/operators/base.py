@@ -1,0 +1,83 @@
+"""The base of every operator, the base of the catalogue-resource operators, and the small
+conversions they share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow.providers.common.compat.sdk import BaseOperator
+
+from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
+from airflow_provider_activecampaign.exceptions import error_context
+from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class ActiveCampaignBaseOperator(BaseOperator):
+    """Base of every ActiveCampaign operator: the connection and the hook.
+
+    :param activecampaign_conn_id: Airflow connection of type ``activecampaign``.
+    """
+
+    ui_color = "#dfe8fd"
+
+    def __init__(self, *, activecampaign_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.activecampaign_conn_id = activecampaign_conn_id
+
+    @cached_property
+    def hook(self) -> ActiveCampaignHook:
+        return ActiveCampaignHook(activecampaign_conn_id=self.activecampaign_conn_id)
+
+    @property
+    def where(self) -> str:
+        """How errors name this operator: class and task id."""
+        return f"{type(self).__name__}(task_id={self.task_id!r})"
+
+    def execute(self, context: Context) -> Any:
+        """Run :meth:`perform`; input errors escaping it name this operator and task."""
+        with error_context(self.where):
+            return self.perform(context)
+
+    def perform(self, context: Context) -> Any:
+        """The operator's work; subclasses implement this instead of ``execute``."""
+        raise NotImplementedError
+
+
+class ResourceOperator(ActiveCampaignBaseOperator):
+    """An operator acting on one catalogue resource (``resource``: its catalogue name)."""
+
+    operation: ClassVar[str]
+
+    def __init__(self, *, resource: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.resource = resource
+
+    def spec(self) -> Resource:
+        spec = resource(self.resource)
+        spec.require(self.operation)
+        return spec
+
+
+def checked_limit(limit: Any) -> int | None:
+    """A (rendered) ``limit`` as a whole number of 0 or more, None when not given."""
+    limit = Rule("int", minimum=0).check(None if limit == "" else limit, "limit")
+    return None if limit is None else int(limit)
+
+
+def flag(value: Any) -> Any:
+    """Booleans as the API's 1/0 (other values are left for the catalogue to check)."""
+    return int(value) if isinstance(value, bool) else value
+
+
+def custom_field_values(body: Any) -> Any:
+    """``body`` with custom fields given as ``{field id: value}`` turned into the API's list."""
+    if isinstance(body, Mapping) and isinstance(body.get("fields"), Mapping):
+        fields = [{"customFieldId": int(k) if str(k).isdigit() else k, "fieldValue": v}
+                  for k, v in body["fields"].items()]
+        return {**body, "fields": fields}
+    return body

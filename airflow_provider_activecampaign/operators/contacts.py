@@ -1,0 +1,266 @@
+"""Contacts: create, sync, update, delete, get and list them (v3), and the legacy contact actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_activecampaign.catalogue import Filter, Rule, compact, enum, ident, text
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.operators.generic import (
+    ActiveCampaignCreateOperator,
+    ActiveCampaignDeleteOperator,
+    ActiveCampaignGetOperator,
+    ActiveCampaignListOperator,
+    ActiveCampaignUpdateOperator,
+)
+from airflow_provider_activecampaign.operators.legacy import (
+    LegacyListOperator,
+    LegacyOperator,
+    legacy_field_values,
+    legacy_tags,
+)
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
+    """Create a contact (``POST /contacts``); 422 if the e-mail exists already.
+
+    :param email: the contact's e-mail address (templated, required).
+    :param first_name: first name.
+    :param last_name: last name.
+    :param phone: phone number.
+    :param field_values: custom field values, ``[{"field": "1", "value": "x"}]``.
+    :param extra_fields: any other contact fields, as the API names them.
+    """
+
+    def __init__(self, *, email: str, first_name: str | None = None, last_name: str | None = None,
+                 phone: str | None = None, field_values: list[dict[str, Any]] | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = compact(email=email, firstName=first_name, lastName=last_name, phone=phone,
+                       fieldValues=field_values, **(extra_fields or {}))
+        super().__init__(resource="contact", body=body, **kwargs)
+
+
+class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
+    """Create a contact, or update the one with this e-mail (``POST /contact/sync``).
+
+    Safe to retry: the API keys the sync on the e-mail address. Same parameters as
+    :class:`ActiveCampaignCreateContactOperator`.
+    """
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        body = spec.check_body(self.body, partial=False)
+        return spec.unwrap(self.hook.request("POST", "contact/sync", json=spec.wrap(body)))
+
+
+class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):
+    """Update a contact (``PUT /contacts/{id}``); only the given fields change.
+
+    :param contact_id: the contact's id (templated).
+    """
+
+    def __init__(self, *, contact_id: int | str, email: str | None = None, first_name: str | None = None,
+                 last_name: str | None = None, phone: str | None = None,
+                 field_values: list[dict[str, Any]] | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = compact(email=email, firstName=first_name, lastName=last_name, phone=phone,
+                       fieldValues=field_values, **(extra_fields or {}))
+        super().__init__(resource="contact", record_id=contact_id, body=body, **kwargs)
+
+
+class ActiveCampaignDeleteContactOperator(ActiveCampaignDeleteOperator):
+    """Delete a contact (``DELETE /contacts/{id}``).
+
+    :param contact_id: the contact's id (templated).
+    """
+
+    def __init__(self, *, contact_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="contact", record_id=contact_id, **kwargs)
+
+
+class ActiveCampaignGetContactOperator(ActiveCampaignGetOperator):
+    """Get a contact (``GET /contacts/{id}``).
+
+    :param contact_id: the contact's id (templated).
+    """
+
+    def __init__(self, *, contact_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="contact", record_id=contact_id, **kwargs)
+
+
+class ActiveCampaignListContactsOperator(ActiveCampaignListOperator):
+    """List contacts, every page (keyset paging by id unless an ordering is given).
+
+    :param email: exact e-mail. :param email_like: part of the e-mail.
+    :param search: part of name, organization, phone or e-mail.
+    :param organization: organization (account) id. :param list_id: list id.
+    :param status: list status (-1 any, 0 unconfirmed, 1 active, 2 unsubscribed, 3 bounced).
+    :param tag_id: tag id.
+    :param created_after, created_before, updated_after, updated_before: time window.
+    :param order_by: one of the catalogue's orderings (id, cdate, email, first_name,
+        last_name, name, score). :param order: ``ASC`` or ``DESC``.
+    """
+
+    def __init__(self, *, email: str | None = None, email_like: str | None = None, search: str | None = None,
+                 organization: int | str | None = None, list_id: int | str | None = None,
+                 status: int | str | None = None, tag_id: int | str | None = None,
+                 created_after: Any = None, created_before: Any = None, updated_after: Any = None,
+                 updated_before: Any = None, order_by: str | None = None, order: str = "ASC",
+                 limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
+        filters = compact(email=email, email_like=email_like, search=search, organization=organization,
+                          list_id=list_id, status=status, tag_id=tag_id, created_after=created_after,
+                          created_before=created_before, updated_after=updated_after,
+                          updated_before=updated_before)
+        orders = {order_by: order} if order_by else None
+        super().__init__(resource="contact", filters=filters, orders=orders, limit=limit,
+                         output_path=output_path, **kwargs)
+
+
+_LEGACY_CONTACT_FILTERS = {
+    "email": Filter("filters[email]", Rule("email")),
+    "first_name": Filter("filters[first_name]"),
+    "last_name": Filter("filters[last_name]"),
+    "phone": Filter("filters[phone]"),
+    "orgname": Filter("filters[orgname]"),
+    "tag": Filter("filters[tagname]"),
+    "list_id": Filter("filters[listid]", ident()),
+    "status": Filter("filters[status]", enum(-1, 0, 1, 2, 3)),
+}
+
+
+class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
+    """List the contacts subscribed to at least one list (legacy ``contact_list`` with
+    ``ids=all``, every page; v3 has no such filter). Other contacts are not returned.
+
+    :param email, first_name, last_name, phone, orgname: match these contact fields.
+    :param tag: a tag name. :param field_values: custom fields ``{perstag or field id: value}``.
+    :param list_id: only this list. :param status: list status (-1 any, 0 unconfirmed, 1 active,
+        2 unsubscribed, 3 bounced).
+    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    """
+
+    rules = {**{name: spec.rule for name, spec in _LEGACY_CONTACT_FILTERS.items()}, "field_values": Rule("dict")}
+    what = "contacts"
+
+    def __init__(self, *, email: str | None = None, first_name: str | None = None, last_name: str | None = None,
+                 phone: str | None = None, orgname: str | None = None, tag: str | None = None,
+                 field_values: Mapping[str, Any] | None = None, list_id: int | str | None = None,
+                 status: int | str | None = None, limit: int | None = None, output_path: str | None = None,
+                 **kwargs: Any) -> None:
+        fields = compact(email=email, first_name=first_name, last_name=last_name, phone=phone, orgname=orgname,
+                         tag=tag, field_values=field_values, list_id=list_id, status=status)
+        super().__init__(fields=fields, limit=limit, output_path=output_path, **kwargs)
+
+    def call(self, values: dict[str, Any]) -> tuple[str, dict[str, Any], None]:
+        params: dict[str, Any] = {"ids": "all", "full": 1}
+        params.update({spec.param: values[name] for name, spec in _LEGACY_CONTACT_FILTERS.items()
+                       if values[name] is not None})
+        for key, value in legacy_field_values(values["field_values"] or {}, "field_values").items():
+            params[f"filters[fields][{key}]"] = value
+        return "contact_list", params, None
+
+
+class _LegacyContactOperator(LegacyOperator):
+    """The legacy contact actions' shared parameters (sync, create, update).
+
+    :param email: the contact's e-mail. :param first_name, last_name, phone: contact fields.
+    :param orgname: organization (company) name. :param tags: tag names (list or comma-separated).
+    :param field_values: custom fields ``{perstag or field id: value}`` (``field[%PERS%,0]``).
+    :param list_id: a list to put the contact on (``p[ID]``).
+    :param list_status: its status there (``status[ID]``): 1 active (default), 2 unsubscribed.
+    :param extra_fields: other legacy form fields, as the legacy API names them.
+    """
+
+    action: ClassVar[str]
+    rules = {
+        "contact_id": ident(), "email": Rule("email"), "first_name": text(), "last_name": text(), "phone": text(),
+        "orgname": text(), "tags": Rule("any"), "field_values": Rule("dict"), "list_id": ident(),
+        "list_status": enum(1, 2), "extra_fields": Rule("dict"),
+    }
+    needed: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, contact_id: int | str | None = None, email: str | None = None,
+                 first_name: str | None = None, last_name: str | None = None, phone: str | None = None,
+                 orgname: str | None = None, tags: str | Sequence[str] | None = None,
+                 field_values: Mapping[str, Any] | None = None, list_id: int | str | None = None,
+                 list_status: int | str | None = None, extra_fields: Mapping[str, Any] | None = None,
+                 **kwargs: Any) -> None:
+        fields = compact(contact_id=contact_id, email=email, first_name=first_name, last_name=last_name,
+                         phone=phone, orgname=orgname, tags=tags, field_values=field_values, list_id=list_id,
+                         list_status=list_status, extra_fields=extra_fields)
+        super().__init__(fields=fields, **kwargs)
+
+    def checked(self) -> dict[str, Any]:
+        values = super().checked()
+        for group in self.needed:
+            names = group.split("|")
+            if all(values[name] is None for name in names):
+                raise ActiveCampaignInputError(" or ".join(names), "given")
+        return values
+
+    def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
+        form = compact(id=values["contact_id"], email=values["email"], first_name=values["first_name"],
+                       last_name=values["last_name"], phone=values["phone"], orgname=values["orgname"])
+        if values["tags"] is not None:
+            form["tags"] = legacy_tags(values["tags"])
+        for key, value in legacy_field_values(values["field_values"] or {}, "field_values").items():
+            form[f"field[{key},0]"] = value
+        if values["list_id"] is not None:
+            form[f"p[{values['list_id']}]"] = values["list_id"]
+            form[f"status[{values['list_id']}]"] = values["list_status"] or 1
+        form.update(values["extra_fields"] or {})
+        return self.action, None, form
+
+
+class ActiveCampaignLegacySyncContactOperator(_LegacyContactOperator):
+    """Create a contact or update the one with this e-mail (or ``contact_id``) (legacy ``contact_sync``).
+
+    Parameters as :class:`_LegacyContactOperator`; ``email`` or ``contact_id`` is required.
+    """
+
+    action = "contact_sync"
+    needed = ("email|contact_id",)
+
+
+class ActiveCampaignLegacyCreateContactOperator(_LegacyContactOperator):
+    """Create a contact on a list (legacy ``contact_add``); ``email`` and ``list_id`` are required.
+
+    Parameters as :class:`_LegacyContactOperator`.
+    """
+
+    action = "contact_add"
+    needed = ("email", "list_id")
+
+
+class ActiveCampaignLegacyUpdateContactOperator(_LegacyContactOperator):
+    """Update a contact (legacy ``contact_edit``); ``contact_id`` is required.
+
+    Only the given fields change (``overwrite=0``: lists and custom fields not named stay).
+    Parameters as :class:`_LegacyContactOperator`.
+    """
+
+    action = "contact_edit"
+    needed = ("contact_id",)
+
+    def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
+        action, _, form = super().call(values)
+        return action, None, {"overwrite": 0, **form}
+
+
+class ActiveCampaignLegacyGetContactOperator(LegacyOperator):
+    """Get a contact (legacy ``contact_view``).
+
+    :param contact_id: the contact's id (templated).
+    """
+
+    rules = {"contact_id": ident(required=True)}
+
+    def __init__(self, *, contact_id: int | str, **kwargs: Any) -> None:
+        super().__init__(fields={"contact_id": contact_id}, **kwargs)
+
+    def call(self, values: dict[str, Any]) -> tuple[str, dict[str, Any], None]:
+        return "contact_view", {"id": values["contact_id"]}, None

@@ -1,0 +1,268 @@
+"""Deals, moving them between stages, and their notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, compact, ident, resource, text
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, custom_field_values
+from airflow_provider_activecampaign.operators.generic import (
+    ActiveCampaignCreateOperator,
+    ActiveCampaignDeleteOperator,
+    ActiveCampaignGetOperator,
+    ActiveCampaignListOperator,
+    ActiveCampaignUpdateOperator,
+)
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+def _deal_status(values: Any, key: str = "status") -> Any:
+    """``values`` with a deal status given by name (open, won, lost) turned into the API's number."""
+    if isinstance(values, Mapping):
+        status = values.get(key)
+        if isinstance(status, str) and status.strip().lower() in DEAL_STATUSES:
+            return {**values, key: DEAL_STATUSES[status.strip().lower()]}
+    return values
+
+
+class _DealBody:
+    """Deal bodies may name the status (open/won/lost) and give custom fields as ``{id: value}``."""
+
+    body: Any
+
+    def perform(self, context: Context) -> Any:
+        self.body = custom_field_values(_deal_status(self.body))
+        return super().perform(context)  # type: ignore[misc]
+
+
+def _deal_fields(*, title: Any, value: Any, currency: Any, contact_id: Any, account_id: Any, pipeline_id: Any,
+                 stage_id: Any, owner_id: Any, description: Any, percent: Any, status: Any, custom_fields: Any,
+                 extra_fields: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A deal body from the named operators' keyword arguments (the API's field names)."""
+    return compact(title=title, description=description, value=value, currency=currency, contact=contact_id,
+                   account=account_id, group=pipeline_id, stage=stage_id, owner=owner_id, percent=percent,
+                   status=status, fields=custom_fields, **(extra_fields or {}))
+
+
+class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
+    """Create a deal (``POST /deals``). Returns the deal.
+
+    :param title: the deal's title.
+    :param value: the deal's value in cents (``45678`` is $456.78), 0 or more.
+    :param currency: ISO 4217 code such as ``"usd"`` (sent lower case).
+    :param contact_id: the primary contact (this or ``account_id`` is required).
+    :param account_id: the deal's account (this or ``contact_id`` is required).
+    :param pipeline_id: the pipeline (this or ``stage_id`` is required; without a stage the deal
+        goes to the pipeline's first stage).
+    :param stage_id: the stage (the deal goes to the stage's pipeline).
+    :param owner_id: the user owning the deal (required when the pipeline does not auto-assign).
+    :param description: the deal's description.
+    :param percent: percentage of completion, 0 to 100.
+    :param status: ``0``/``"open"``, ``1``/``"won"`` or ``2``/``"lost"``.
+    :param custom_fields: custom field values, ``{field id: value}`` or the API's list
+        ``[{"customFieldId": 1, "fieldValue": "x", "fieldCurrency": "usd"}]``.
+    :param extra_fields: any other deal fields, as the API names them.
+    """
+
+    def __init__(self, *, title: str, value: int | str, currency: str, contact_id: int | str | None = None,
+                 account_id: int | str | None = None, pipeline_id: int | str | None = None,
+                 stage_id: int | str | None = None, owner_id: int | str | None = None,
+                 description: str | None = None, percent: int | None = None, status: int | str | None = None,
+                 custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = _deal_fields(title=title, value=value, currency=currency, contact_id=contact_id,
+                            account_id=account_id, pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
+                            description=description, percent=percent, status=status,
+                            custom_fields=custom_fields, extra_fields=extra_fields)
+        super().__init__(resource="deal", body=body, **kwargs)
+
+
+class ActiveCampaignUpdateDealOperator(_DealBody, ActiveCampaignUpdateOperator):
+    """Update a deal (``PUT /deals/{id}``); only the given fields change. Returns the deal.
+
+    :param deal_id: the deal's id (templated).
+    Other parameters as :class:`ActiveCampaignCreateDealOperator`, all optional; ``custom_fields``
+    creates or updates the given custom field values.
+    """
+
+    def __init__(self, *, deal_id: int | str, title: str | None = None, value: int | str | None = None,
+                 currency: str | None = None, contact_id: int | str | None = None,
+                 account_id: int | str | None = None, pipeline_id: int | str | None = None,
+                 stage_id: int | str | None = None, owner_id: int | str | None = None,
+                 description: str | None = None, percent: int | None = None, status: int | str | None = None,
+                 custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = _deal_fields(title=title, value=value, currency=currency, contact_id=contact_id,
+                            account_id=account_id, pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
+                            description=description, percent=percent, status=status,
+                            custom_fields=custom_fields, extra_fields=extra_fields)
+        super().__init__(resource="deal", record_id=deal_id, body=body, **kwargs)
+
+
+class ActiveCampaignGetDealOperator(ActiveCampaignGetOperator):
+    """Get a deal (``GET /deals/{id}``), optionally with its custom field values.
+
+    With ``include_custom_fields`` the deal gets a ``customFields`` list: its values (side-loaded
+    in the reply, else from ``GET /dealCustomFieldData?filters[dealId]=ID``), each with the field's
+    ``fieldLabel`` and ``fieldType`` from ``GET /dealCustomFieldMeta``.
+
+    :param deal_id: the deal's id (templated).
+    :param include_custom_fields: also read the deal's custom field values.
+    """
+
+    def __init__(self, *, deal_id: int | str, include_custom_fields: bool = False, **kwargs: Any) -> None:
+        super().__init__(resource="deal", record_id=deal_id, **kwargs)
+        self.include_custom_fields = include_custom_fields
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        reply = self.hook.request("GET", spec.item_path(self.record_id))
+        deal = spec.unwrap(reply)
+        if not self.include_custom_fields or not isinstance(deal, dict):
+            return deal
+        deal_id = str(deal.get("id") or self.record_id)
+        values = reply.get("dealCustomFieldData") if isinstance(reply, dict) else None
+        if not isinstance(values, list):
+            values = self.hook.paginate("dealCustomFieldData", "dealCustomFieldData",
+                                        params={"filters[dealId]": deal_id})
+        values = [v for v in values if str(v.get("dealId")) == deal_id]  # unknown filters are ignored
+        meta = {str(m.get("id")): m for m in self.hook.paginate("dealCustomFieldMeta", "dealCustomFieldMeta")} \
+            if values else {}
+        fields = []
+        for value in values:
+            field = meta.get(str(value.get("customFieldId") or value.get("dealCustomFieldMetumId")), {})
+            fields.append({**value, "fieldLabel": field.get("fieldLabel"), "fieldType": field.get("fieldType")})
+        return {**deal, "customFields": fields}
+
+
+class ActiveCampaignDeleteDealOperator(ActiveCampaignDeleteOperator):
+    """Delete a deal (``DELETE /deals/{id}``).
+
+    :param deal_id: the deal's id (templated).
+    """
+
+    def __init__(self, *, deal_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="deal", record_id=deal_id, **kwargs)
+
+
+class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
+    """Move every deal of a stage to another stage (``PUT /dealStages/{id}/deals``).
+
+    Returns ``{"stage": ..., "target_stage": ..., "moved": n, "deals": [...]}`` (the moved deals).
+    ActiveCampaign answers 422 when the target stage is in another pipeline.
+
+    :param stage_id: the stage whose deals move (templated).
+    :param target_stage_id: the stage they move to (templated).
+    """
+
+    template_fields: Sequence[str] = ("stage_id", "target_stage_id")
+
+    def __init__(self, *, stage_id: int | str, target_stage_id: int | str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stage_id = stage_id
+        self.target_stage_id = target_stage_id
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        source = ident(required=True).check(self.stage_id, "stage_id")
+        target = ident(required=True).check(self.target_stage_id, "target_stage_id")
+        if target == source:
+            raise ActiveCampaignInputError("target_stage_id", "a stage other than stage_id", target)
+        path = f"{resource('dealStage').path}/{source}/deals"
+        reply = self.hook.request("PUT", path, json={"deal": {"stage": target}})
+        deals = reply.get("deals", []) if isinstance(reply, dict) else []
+        self.log.info("Moved %d deals from stage %s to stage %s", len(deals), source, target)
+        return {"stage": source, "target_stage": target, "moved": len(deals), "deals": deals}
+
+
+class ActiveCampaignListDealsOperator(ActiveCampaignListOperator):
+    """List deals, every page (``GET /deals``).
+
+    :param title: deal title. :param search: text to search (in ``search_field``).
+    :param pipeline: pipeline id. :param stage: stage id. :param owner: owner (user) id.
+    :param status: ``0``/``"open"``, ``1``/``"won"``, ``2``/``"lost"``.
+    :param organization: the primary contact's organization (account) id.
+    :param tag: tag name of the primary contact. :param task_type: deals with tasks of this type.
+    :param next_date_range: due dates of the deals' tasks (``filters[nextdate_range]``).
+    :param minimum_value, maximum_value: value bounds, in dollars (not cents).
+    :param created_after, created_before, updated_after, updated_before: time window
+        (after: on or after; before: strictly before).
+    :param order_by: title, value, cdate, contact_name, contact_orgname or next-action.
+    :param order: ``ASC`` or ``DESC``.
+    :param limit: return at most this many deals.
+    :param output_path: write JSON Lines there and return ``{"path", "count"}``.
+    """
+
+    def __init__(self, *, title: str | None = None, search: str | None = None, search_field: str | None = None,
+                 pipeline: int | str | None = None, stage: int | str | None = None, owner: int | str | None = None,
+                 status: int | str | None = None, organization: int | str | None = None, tag: str | None = None,
+                 task_type: str | None = None, next_date_range: str | None = None,
+                 minimum_value: float | None = None, maximum_value: float | None = None,
+                 created_after: Any = None, created_before: Any = None, updated_after: Any = None,
+                 updated_before: Any = None, order_by: str | None = None, order: str = "ASC",
+                 limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
+        filters = compact(title=title, search=search, search_field=search_field, pipeline=pipeline, stage=stage,
+                          owner=owner, status=status, organization=organization, tag=tag, task_type=task_type,
+                          next_date_range=next_date_range, minimum_value=minimum_value,
+                          maximum_value=maximum_value, created_after=created_after, created_before=created_before,
+                          updated_after=updated_after, updated_before=updated_before)
+        orders = {order_by: order} if order_by else None
+        super().__init__(resource="deal", filters=filters, orders=orders, limit=limit, output_path=output_path,
+                         **kwargs)
+
+    def perform(self, context: Context) -> Any:
+        self.filters = _deal_status(self.filters)
+        return super().perform(context)
+
+
+class _DealNoteOperator(ActiveCampaignBaseOperator):
+    """A note on a deal: ``{"note": {"note": text}}`` sent to a path under ``/deals/{id}/notes``."""
+
+    template_fields: Sequence[str] = ("deal_id", "note")
+    method: ClassVar[str]
+
+    def __init__(self, *, deal_id: int | str, note: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deal_id = deal_id
+        self.note = note
+
+    def note_path(self) -> str:
+        return f"{resource('deal').path}/{ident(required=True).check(self.deal_id, 'deal_id')}/notes"
+
+    def perform(self, context: Context) -> Any:
+        path = self.note_path()
+        note = text(required=True).check(self.note, "note")
+        notes = resource("note")
+        return notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
+
+
+class ActiveCampaignCreateDealNoteOperator(_DealNoteOperator):
+    """Add a note to a deal (``POST /deals/{id}/notes``). Returns the note.
+
+    :param deal_id: the deal's id (templated).
+    :param note: the note's text (templated).
+    """
+
+    method = "POST"
+
+
+class ActiveCampaignUpdateDealNoteOperator(_DealNoteOperator):
+    """Change a deal's note (``PUT /deals/{id}/notes/{noteId}``). Returns the note.
+
+    :param deal_id: the deal's id (templated).
+    :param note_id: the note's id (templated).
+    :param note: the note's new text (templated).
+    """
+
+    template_fields: Sequence[str] = ("deal_id", "note_id", "note")
+    method = "PUT"
+
+    def __init__(self, *, deal_id: int | str, note_id: int | str, note: str, **kwargs: Any) -> None:
+        super().__init__(deal_id=deal_id, note=note, **kwargs)
+        self.note_id = note_id
+
+    def note_path(self) -> str:
+        return super().note_path() + "/" + ident(required=True).check(self.note_id, "note_id")

@@ -1,0 +1,163 @@
+"""Contact custom fields and their values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, flag
+from airflow_provider_activecampaign.operators.generic import (
+    ActiveCampaignCreateOperator,
+    ActiveCampaignGetOperator,
+    ActiveCampaignListOperator,
+    ActiveCampaignUpdateOperator,
+    ContactCollectionListOperator,
+)
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class ActiveCampaignCreateFieldOperator(ActiveCampaignCreateOperator):
+    """Create a contact custom field (``POST /fields``). Dropdown, listbox, radio and
+    checkbox fields then need options (:class:`ActiveCampaignCreateFieldOptionsOperator`).
+
+    :param title: the field's title. :param field_type: text, textarea, date, datetime, number,
+        dropdown, listbox, radio, checkbox or hidden.
+    :param description: description. :param perstag: personalization tag (letters, digits, _).
+    :param default_value: default value. :param visible: shown in the form builder.
+    :param ordernum: position in "My Fields". :param extra_fields: other field attributes.
+    """
+
+    def __init__(self, *, title: str, field_type: str, description: str | None = None, perstag: str | None = None,
+                 default_value: str | None = None, visible: bool | None = None, ordernum: int | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = compact(title=title, type=field_type, descript=description, perstag=perstag, defval=default_value,
+                       visible=visible, ordernum=ordernum, **(extra_fields or {}))
+        super().__init__(resource="field", body=body, **kwargs)
+
+
+_FIELD_OPTION_RULES = {"value": required(text()), "label": text(), "orderid": Rule("int", minimum=0),
+                       "isdefault": Rule("bool")}
+
+
+class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
+    """Add options to a dropdown/listbox/radio/checkbox custom field (``POST /fieldOption/bulk``).
+
+    :param field_id: the custom field's id (templated).
+    :param options: option values, or mappings ``{"value", "label", "orderid", "isdefault"}``
+        (templated); labels default to the values, order to the given order.
+    Returns the created options.
+    """
+
+    template_fields: Sequence[str] = ("field_id", "options")
+    template_fields_renderers = {"options": "json"}
+
+    def __init__(self, *, field_id: int | str, options: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.field_id = field_id
+        self.options = options
+
+    def perform(self, context: Context) -> Any:
+        field_id = ident(required=True).check(self.field_id, "field_id")
+        Rule("list", required=True).check(self.options, "options")
+        options = []
+        for number, option in enumerate(self.options, start=1):
+            given = dict(option) if isinstance(option, Mapping) else {"value": option}
+            checked = {name: rule.check(given.get(name), f"options[{number - 1}].{name}")
+                       for name, rule in _FIELD_OPTION_RULES.items()}
+            options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
+                            "orderid": checked["orderid"] or number, "isdefault": flag(checked["isdefault"])})
+        reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
+        return reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
+
+
+class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):
+    """List contact custom fields (``GET /fields``, every page).
+
+    :param perstag: only the field with this personalization tag.
+    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    """
+
+    def __init__(self, *, perstag: str | None = None, limit: int | None = None, output_path: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(resource="field", filters=compact(perstag=perstag), limit=limit, output_path=output_path,
+                         **kwargs)
+
+
+class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
+    """Set a contact's custom field value: ``PUT /fieldValues/{id}`` when the contact has one
+    for the field (``field_value_id``, or found in ``GET /contacts/{id}/fieldValues``), else
+    ``POST /fieldValues``. Safe to retry.
+
+    :param contact_id: the contact's id (templated).
+    :param field_id: the custom field's id (templated).
+    :param value: the value (templated); dates as ``YYYY-MM-DD``, several options as ``||A||B||``.
+    :param field_value_id: the id of the contact's field value to change; looked up when None.
+    """
+
+    template_fields: Sequence[str] = (*ActiveCampaignCreateOperator.template_fields, "field_value_id")
+
+    def __init__(self, *, contact_id: int | str, field_id: int | str, value: Any,
+                 field_value_id: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="fieldValue", body={"contact": contact_id, "field": field_id, "value": value},
+                         **kwargs)
+        self.field_value_id = field_value_id
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        body = spec.check_body(self.body, partial=False)
+        path = None
+        if self.field_value_id not in (None, ""):
+            path = spec.item_path(self.field_value_id)
+        else:
+            values = self.hook.paginate(f"contacts/{body['contact']}/fieldValues", spec.plural)
+            existing = next((v for v in values if str(v.get("field")) == body["field"]), None)
+            if existing is not None:
+                path = spec.item_path(existing["id"])
+        method = "POST" if path is None else "PUT"
+        record = spec.unwrap(self.hook.request(method, path or spec.path, json=spec.wrap(body)))
+        self.log.info("%s field %s of contact %s", "Created" if path is None else "Updated", body["field"],
+                      body["contact"])
+        return record
+
+
+class ActiveCampaignGetFieldValueOperator(ActiveCampaignGetOperator):
+    """Get a custom field value (``GET /fieldValues/{id}``).
+
+    :param field_value_id: the field value's id (templated).
+    """
+
+    def __init__(self, *, field_value_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="fieldValue", record_id=field_value_id, **kwargs)
+
+
+class ActiveCampaignListFieldValuesOperator(ContactCollectionListOperator):
+    """List custom field values (``GET /fieldValues``), or one contact's
+    (``GET /contacts/{id}/fieldValues``).
+
+    :param contact_id: only this contact's values (templated; not combined with the filters).
+    :param field_id: only values of this custom field. :param value: only this value.
+    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    """
+
+    def __init__(self, *, contact_id: int | str | None = None, field_id: int | str | None = None,
+                 value: str | None = None, limit: int | None = None, output_path: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(resource="fieldValue", contact_id=contact_id, filters=compact(field_id=field_id, value=value),
+                         limit=limit, output_path=output_path, **kwargs)
+
+
+class ActiveCampaignUpdateFieldValueOperator(ActiveCampaignUpdateOperator):
+    """Update a custom field value (``PUT /fieldValues/{id}``).
+
+    :param field_value_id: the field value's id (templated).
+    :param contact_id: the contact's id. :param field_id: the custom field's id.
+    :param value: the new value (templated).
+    """
+
+    def __init__(self, *, field_value_id: int | str, contact_id: int | str, field_id: int | str, value: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(resource="fieldValue", record_id=field_value_id,
+                         body={"contact": contact_id, "field": field_id, "value": value}, **kwargs)

@@ -1,0 +1,261 @@
+"""Generic operators: create, get, update, delete, list (and create-or-update) any catalogue
+resource, and raw calls to the v3 and legacy APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST, UPDATE, Resource, enum, ident, text
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.io import deliver_records
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, ResourceOperator, checked_limit
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class ActiveCampaignCreateOperator(ResourceOperator):
+    """Create a record: ``POST /{path}`` with ``{singular: body}``. Returns the created record.
+
+    :param resource: catalogue name, e.g. ``"contact"``, ``"deal"``.
+    :param body: the record's fields as the API names them (templated).
+    """
+
+    operation = CREATE
+    template_fields: Sequence[str] = ("resource", "body")
+    template_fields_renderers = {"body": "json"}
+
+    def __init__(self, *, resource: str, body: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(resource=resource, **kwargs)
+        self.body = body
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        body = spec.check_body(self.body, partial=False)
+        record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
+        self.log.info("Created %s %s", spec.name, (record or {}).get("id") if isinstance(record, dict) else "")
+        return record
+
+
+class ActiveCampaignGetOperator(ResourceOperator):
+    """Get one record: ``GET /{path}/{id}``. Returns the record.
+
+    :param resource: catalogue name.
+    :param record_id: the record's id (templated).
+    """
+
+    operation = GET
+    template_fields: Sequence[str] = ("resource", "record_id")
+
+    def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource=resource, **kwargs)
+        self.record_id = record_id
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id)))
+
+
+class ActiveCampaignUpdateOperator(ResourceOperator):
+    """Update a record: ``PUT /{path}/{id}`` with the fields to change. Returns the record.
+
+    :param resource: catalogue name.
+    :param record_id: the record's id (templated).
+    :param body: the fields to change (templated).
+    """
+
+    operation = UPDATE
+    template_fields: Sequence[str] = ("resource", "record_id", "body")
+    template_fields_renderers = {"body": "json"}
+
+    def __init__(self, *, resource: str, record_id: int | str, body: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(resource=resource, **kwargs)
+        self.record_id = record_id
+        self.body = body
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        path = spec.item_path(self.record_id)
+        body = spec.check_body(self.body, partial=True)
+        if not body:  # an empty PUT would "succeed" and change nothing
+            raise ActiveCampaignInputError("body", "at least one field to change", self.body)
+        return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
+
+
+class ActiveCampaignDeleteOperator(ResourceOperator):
+    """Delete a record: ``DELETE /{path}/{id}``. Returns ``{"deleted": id, "resource": name}``.
+
+    :param resource: catalogue name.
+    :param record_id: the record's id (templated).
+    """
+
+    operation = DELETE
+    template_fields: Sequence[str] = ("resource", "record_id")
+
+    def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource=resource, **kwargs)
+        self.record_id = record_id
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        spec = self.spec()
+        record_id = ident(required=True).check(self.record_id, "id")  # as sent: " 7" -> "7"
+        self.hook.request("DELETE", f"{spec.path}/{record_id}")
+        self.log.info("Deleted %s %s", spec.name, record_id)
+        return {"deleted": record_id, "resource": spec.name}
+
+
+class ActiveCampaignListOperator(ResourceOperator):
+    """List records, through every page: ``GET /{path}`` with filters and orderings.
+
+    Returns the records, or with ``output_path`` writes them as JSON Lines to a local path
+    or any object-storage URL and returns ``{"path": ..., "count": ...}``.
+
+    :param resource: catalogue name.
+    :param filters: filter name -> value, names from the catalogue (templated); unknown
+        names are refused (the API would silently ignore them and return everything).
+    :param orders: field -> ``"ASC"``/``"DESC"`` (templated).
+    :param limit: return at most this many records (all when None).
+    :param output_path: where to write JSON Lines instead of returning records (templated).
+    """
+
+    operation = LIST
+    template_fields: Sequence[str] = ("resource", "filters", "orders", "limit", "output_path")
+    template_fields_renderers = {"filters": "json", "orders": "json"}
+
+    def __init__(self, *, resource: str, filters: Mapping[str, Any] | None = None,
+                 orders: Mapping[str, str] | None = None, limit: int | None = None,
+                 output_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource=resource, **kwargs)
+        self.filters = filters
+        self.orders = orders
+        self.limit = limit
+        self.output_path = output_path
+
+    def collection_path(self, spec: Resource) -> str:
+        """The path to page through (sub-collections override this)."""
+        return spec.path
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        params = spec.list_params(self.filters, self.orders)
+        records = self.read(spec, params, checked_limit(self.limit))
+        return deliver_records(records, self.output_path, log=self.log, what=spec.plural)
+
+    def read(self, spec: Resource, params: dict[str, Any], limit: int | None) -> Iterator[dict[str, Any]]:
+        """The records to deliver, every page (subclasses may read elsewhere, e.g. fall back)."""
+        keyset = spec.keyset and not self.orders and "id_greater" not in params
+        return self.hook.paginate(self.collection_path(spec), spec.plural, params=params, limit=limit,
+                                  keyset=keyset)
+
+
+#: A templated id that rendered from an empty XCom ("None") means "no id", like None and "".
+_NO_ID = (None, "", "None")
+
+
+class UpsertOperator(ActiveCampaignCreateOperator):
+    """Create a record (``POST /{path}``), or update it (``PUT /{path}/{id}``) when ``record_id`` is given.
+
+    :param record_id: the record to update; None, ``""`` or ``"None"`` (an empty XCom) create one (templated).
+    """
+
+    template_fields: Sequence[str] = ("resource", "body", "record_id")
+
+    def __init__(self, *, resource: str, body: Mapping[str, Any], record_id: int | str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(resource=resource, body=body, **kwargs)
+        self.record_id = record_id
+
+    def perform(self, context: Context) -> Any:
+        if self.record_id in _NO_ID:
+            return super().perform(context)
+        self.spec().require(UPDATE)
+        # The update half is the generic update operator's (same attributes: resource, record_id, body).
+        return ActiveCampaignUpdateOperator.perform(self, context)  # type: ignore[arg-type]
+
+
+class ContactCollectionListOperator(ActiveCampaignListOperator):
+    """Lists ``GET /contacts/{contact_id}/{plural}`` instead of the top collection when ``contact_id`` is given.
+
+    Those sub-collections take no filters, so filters and ``contact_id`` are not combined.
+    """
+
+    template_fields: Sequence[str] = (*ActiveCampaignListOperator.template_fields, "contact_id")
+    contact_required: ClassVar[bool] = False
+
+    def __init__(self, *, contact_id: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.contact_id = contact_id
+
+    def collection_path(self, spec: Resource) -> str:
+        if self.contact_id in (None, "") and not self.contact_required:
+            return spec.path
+        contact = ident(required=True).check(self.contact_id or None, "contact_id")
+        if self.filters:
+            raise ActiveCampaignInputError(
+                "filters", f"empty when contact_id is given (GET /contacts/{{id}}/{spec.plural} "
+                "takes no filters)", dict(self.filters))
+        return f"contacts/{contact}/{spec.plural}"
+
+
+class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
+    """Make any v3 API call; authentication, retries and rate limiting are added.
+
+    :param path: path under ``/api/3`` (templated), e.g. ``"/accounts"``.
+    :param method: HTTP method.
+    :param query: query parameters (templated). (``params`` is Airflow's own DAG/task params.)
+    :param body: JSON body (templated).
+    :param headers: extra headers (templated); an ``Api-Token`` header is ignored.
+    :param paginate_envelope: when set (e.g. ``"accounts"``), page through the collection
+        and return all its records instead of one reply.
+    """
+
+    template_fields: Sequence[str] = ("path", "method", "query", "body", "headers")
+    template_fields_renderers = {"body": "json", "query": "json"}
+
+    def __init__(self, *, path: str, method: str = "GET", query: Mapping[str, Any] | None = None,
+                 body: Any = None, headers: Mapping[str, str] | None = None,
+                 paginate_envelope: str | None = None, limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.path = path
+        self.method = method
+        self.query = query
+        self.body = body
+        self.headers = headers
+        self.paginate_envelope = paginate_envelope
+        self.limit = limit
+
+    def perform(self, context: Context) -> Any:
+        method = str(self.method).upper()
+        if method not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+            raise ActiveCampaignInputError("method", "one of GET, POST, PUT, PATCH, DELETE", method)
+        limit = checked_limit(self.limit)
+        if self.paginate_envelope and method == "GET":
+            return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
+        return self.hook.request(method, self.path, params=self.query, json=self.body, headers=self.headers)
+
+
+class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
+    """Make any legacy API call (``admin/api.php?api_action=...``); the key is added.
+
+    :param api_action: the legacy action, e.g. ``"campaign_list"`` (templated).
+    :param query: query parameters (templated). (``params`` is Airflow's own DAG/task params.)
+    :param body: form fields, sent as a POST (templated).
+    :param method: ``GET`` or ``POST`` (default: POST when there is a body).
+    """
+
+    template_fields: Sequence[str] = ("api_action", "query", "body")
+    template_fields_renderers = {"body": "json", "query": "json"}
+
+    def __init__(self, *, api_action: str, query: Mapping[str, Any] | None = None,
+                 body: Mapping[str, Any] | None = None, method: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.api_action = api_action
+        self.query = query
+        self.body = body
+        self.method = method
+
+    def perform(self, context: Context) -> Any:
+        action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, "api_action")
+        method = enum("GET", "POST").check(self.method, "method")  # the legacy API takes no other
+        return self.hook.legacy(action, params=self.query, data=self.body, method=method)

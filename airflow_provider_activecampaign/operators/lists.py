@@ -1,0 +1,71 @@
+"""Mailing lists, and a contact's subscription to them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_activecampaign.catalogue import compact
+from airflow_provider_activecampaign.operators.base import flag
+from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignListOperator
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
+    """Create a mailing list (``POST /lists``).
+
+    :param name: the list's name. :param sender_url: the website the list is for.
+    :param sender_reminder: why contacts are on the list (shown in e-mails).
+    :param stringid: URL-safe name; derived from ``name`` when None.
+    :param send_last_broadcast: send new subscribers the last campaign.
+    :param subscription_notify, unsubscription_notify, carboncopy: comma-separated e-mails.
+    :param user_id: the list owner. :param channel: ``email`` or ``sms``.
+    :param extra_fields: other list attributes (all templated).
+    """
+
+    def __init__(self, *, name: str, sender_url: str, sender_reminder: str, stringid: str | None = None,
+                 send_last_broadcast: bool | None = None, subscription_notify: str | None = None,
+                 unsubscription_notify: str | None = None, carboncopy: str | None = None,
+                 user_id: int | str | None = None, channel: str | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = compact(name=name, stringid=stringid, sender_url=sender_url, sender_reminder=sender_reminder,
+                       send_last_broadcast=None if send_last_broadcast is None else flag(send_last_broadcast),
+                       subscription_notify=subscription_notify, unsubscription_notify=unsubscription_notify,
+                       carboncopy=carboncopy, user=user_id, channel=channel, **(extra_fields or {}))
+        super().__init__(resource="list", body=body, **kwargs)
+
+    def perform(self, context: Context) -> Any:
+        name = self.body.get("name")
+        if not self.body.get("stringid") and isinstance(name, str):
+            self.body = {**self.body, "stringid": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "list"}
+        return super().perform(context)
+
+
+class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
+    """List mailing lists (``GET /lists``, every page).
+
+    :param name: only lists with this name. :param order: order by name, ASC or DESC.
+    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    """
+
+    def __init__(self, *, name: str | None = None, order: str | None = None, limit: int | None = None,
+                 output_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="list", filters=compact(name=name), orders={"name": order} if order else None,
+                         limit=limit, output_path=output_path, **kwargs)
+
+
+class ActiveCampaignUpdateListStatusOperator(ActiveCampaignCreateOperator):
+    """Subscribe a contact to a list or unsubscribe it (``POST /contactLists``).
+
+    :param contact_id: the contact's id (templated). :param list_id: the list's id (templated).
+    :param status: 1 subscribe (default), 2 unsubscribe.
+    :param source_id: 4 when re-subscribing a contact that unsubscribed.
+    """
+
+    def __init__(self, *, contact_id: int | str, list_id: int | str, status: int | str = 1,
+                 source_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="contactList",
+                         body=compact(list=list_id, contact=contact_id, status=status, sourceid=source_id), **kwargs)

@@ -1,0 +1,49 @@
+"""Notes on activities, deals, deal tasks, contacts and accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_activecampaign.catalogue import compact, ident, required, text
+from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
+from airflow_provider_activecampaign.operators.legacy import LegacyOperator
+
+
+class ActiveCampaignCreateNoteOperator(ActiveCampaignCreateOperator):
+    """Add a note to an activity, deal, deal task, contact or account (``POST /notes``).
+
+    :param note: the note's text.
+    :param object_type: ``Activity``, ``Deal``, ``DealTask``, ``Subscriber`` (a contact) or
+        ``CustomerAccount`` (an account).
+    :param object_id: the id of that record.
+    """
+
+    def __init__(self, *, note: str, object_type: str, object_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="note", body=compact(note=note, reltype=object_type, relid=object_id), **kwargs)
+
+
+class ActiveCampaignDeleteNoteOperator(ActiveCampaignDeleteOperator):
+    """Delete a note, e.g. a contact's (``DELETE /notes/{id}``).
+
+    :param note_id: the note's id (templated).
+    """
+
+    def __init__(self, *, note_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="note", record_id=note_id, **kwargs)
+
+
+class ActiveCampaignLegacyAddContactNoteOperator(LegacyOperator):
+    """Add a note to a contact (legacy ``contact_note_add``).
+
+    :param contact_id: the contact's id. :param note: the text. :param list_id: the list the
+        note is filed under (all templated).
+    """
+
+    rules = {"contact_id": ident(required=True), "note": required(text()), "list_id": ident(required=True)}
+
+    def __init__(self, *, contact_id: int | str, note: str, list_id: int | str, **kwargs: Any) -> None:
+        super().__init__(fields={"contact_id": contact_id, "note": note, "list_id": list_id}, **kwargs)
+
+    def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
+        return "contact_note_add", None, {"id": values["contact_id"], "listid": values["list_id"],
+                                          "note": values["note"]}

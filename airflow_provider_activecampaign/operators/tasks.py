@@ -1,0 +1,101 @@
+"""Deal tasks and task types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow_provider_activecampaign.catalogue import compact
+from airflow_provider_activecampaign.operators.generic import (
+    ActiveCampaignCreateOperator,
+    ActiveCampaignDeleteOperator,
+    ActiveCampaignListOperator,
+    ActiveCampaignUpdateOperator,
+    UpsertOperator,
+)
+
+
+class ActiveCampaignUpsertTaskOperator(UpsertOperator):
+    """Create a task (``POST /dealTasks``), or update one (``PUT /dealTasks/{id}``).
+
+    Creating needs ``owner_id``, ``task_type_id`` and ``due_date``; updating changes only the
+    given fields. Returns the task.
+
+    :param deal_task_id: the task to update; none creates a task (templated).
+    :param owner_type: ``"deal"`` (the API's default) or ``"contact"``.
+    :param owner_id: the deal's or contact's id (the API's ``relid``).
+    :param task_type_id: the task type (see :class:`ActiveCampaignListTaskTypesOperator`).
+    :param due_date: when it is due (ISO 8601 text or a datetime). :param end_date: when it ends.
+    :param title: the task's title. :param note: what to do.
+    :param status: 0 incomplete, 1 complete. :param assignee_id: the user it is assigned to.
+    :param extra_fields: any other task fields (``outcomeId``, ``doneAutomation``...), as the API names them.
+    """
+
+    def __init__(self, *, deal_task_id: int | str | None = None, owner_type: str | None = None,
+                 owner_id: int | str | None = None, task_type_id: int | str | None = None, due_date: Any = None,
+                 end_date: Any = None, title: str | None = None, note: str | None = None,
+                 status: int | None = None, assignee_id: int | str | None = None,
+                 extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        body = compact(ownerType=owner_type, relid=owner_id, dealTasktype=task_type_id, duedate=due_date,
+                       edate=end_date, title=title, note=note, status=status, assignee=assignee_id,
+                       **(extra_fields or {}))
+        super().__init__(resource="dealTask", body=body, record_id=deal_task_id, **kwargs)
+
+
+class ActiveCampaignDeleteTaskOperator(ActiveCampaignDeleteOperator):
+    """Delete a task (``DELETE /dealTasks/{id}``).
+
+    :param deal_task_id: the task's id (templated).
+    """
+
+    def __init__(self, *, deal_task_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="dealTask", record_id=deal_task_id, **kwargs)
+
+
+class ActiveCampaignListTasksOperator(ActiveCampaignListOperator):
+    """List deal tasks, every page (``GET /dealTasks``).
+
+    :param title: the task's title. :param deal: the deal's id (tasks of that deal, not of a contact).
+    :param status: 0 incomplete, 1 complete. :param note: the task's note.
+    :param due_date: due date. :param task_type: task type id. :param assignee: the assigned user's id.
+    :param due_after, due_before: due date window.
+    """
+
+    def __init__(self, *, title: str | None = None, deal: int | str | None = None, status: int | None = None,
+                 note: str | None = None, due_date: str | None = None, task_type: int | str | None = None,
+                 assignee: int | str | None = None, due_after: Any = None, due_before: Any = None,
+                 limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
+        filters = compact(title=title, deal=deal, reltype="Deal" if deal is not None else None, status=status,
+                          note=note, due_date=due_date, task_type=task_type, assignee=assignee,
+                          due_after=due_after, due_before=due_before)
+        super().__init__(resource="dealTask", filters=filters, limit=limit, output_path=output_path, **kwargs)
+
+
+class ActiveCampaignCreateTaskTypeOperator(ActiveCampaignCreateOperator):
+    """Create a deal task type (``POST /dealTasktypes``); titles are unique. Returns it.
+
+    :param title: the type's title. :param status: 0 active, 1 disabled.
+    """
+
+    def __init__(self, *, title: str, status: int | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="dealTasktype", body=compact(title=title, status=status), **kwargs)
+
+
+class ActiveCampaignUpdateTaskTypeOperator(ActiveCampaignUpdateOperator):
+    """Update a deal task type (``PUT /dealTasktypes/{id}``). Returns it.
+
+    :param task_type_id: the type's id (templated). :param title: new title.
+    :param status: 0 active, 1 disabled.
+    """
+
+    def __init__(self, *, task_type_id: int | str, title: str | None = None, status: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(resource="dealTasktype", record_id=task_type_id, body=compact(title=title, status=status),
+                         **kwargs)
+
+
+class ActiveCampaignListTaskTypesOperator(ActiveCampaignListOperator):
+    """List deal task types (``GET /dealTasktypes``)."""
+
+    def __init__(self, *, limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="dealTasktype", limit=limit, output_path=output_path, **kwargs)

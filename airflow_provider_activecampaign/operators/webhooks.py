@@ -1,0 +1,131 @@
+"""Webhooks: create, get, update, delete and list them, list their events, and keep one in place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_activecampaign.catalogue import EVENT_NAME_PATTERN, WEBHOOK_SOURCES, Resource, compact, text
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.generic import (
+    ActiveCampaignCreateOperator,
+    ActiveCampaignDeleteOperator,
+    ActiveCampaignGetOperator,
+    ActiveCampaignListOperator,
+    ActiveCampaignUpdateOperator,
+)
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
+    """Create a webhook (``POST /webhooks``).
+
+    :param name: a label. :param url: where ActiveCampaign POSTs (HTTPS on port 443 only).
+    :param events: event names (see ``resources.WEBHOOK_EVENTS``).
+    :param sources: public, admin, api, system (default: all four).
+    :param list_id: only events of this list (templated, like all parameters).
+    """
+
+    def __init__(self, *, name: str, url: str, events: Sequence[str],
+                 sources: Sequence[str] = WEBHOOK_SOURCES, list_id: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="webhook",
+                         body=compact(name=name, url=url, events=events, sources=sources, listid=list_id), **kwargs)
+
+
+class ActiveCampaignGetWebhookOperator(ActiveCampaignGetOperator):
+    """Get a webhook (``GET /webhooks/{id}``).
+
+    :param webhook_id: the webhook's id (templated).
+    """
+
+    def __init__(self, *, webhook_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="webhook", record_id=webhook_id, **kwargs)
+
+
+class ActiveCampaignUpdateWebhookOperator(ActiveCampaignUpdateOperator):
+    """Update a webhook (``PUT /webhooks/{id}``); only the given fields change.
+
+    :param webhook_id: the webhook's id (templated); other parameters as
+        :class:`ActiveCampaignCreateWebhookOperator`.
+    """
+
+    def __init__(self, *, webhook_id: int | str, name: str | None = None, url: str | None = None,
+                 events: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+                 list_id: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="webhook", record_id=webhook_id,
+                         body=compact(name=name, url=url, events=events, sources=sources, listid=list_id), **kwargs)
+
+
+class ActiveCampaignDeleteWebhookOperator(ActiveCampaignDeleteOperator):
+    """Delete a webhook (``DELETE /webhooks/{id}``).
+
+    :param webhook_id: the webhook's id (templated).
+    """
+
+    def __init__(self, *, webhook_id: int | str, **kwargs: Any) -> None:
+        super().__init__(resource="webhook", record_id=webhook_id, **kwargs)
+
+
+class ActiveCampaignListWebhooksOperator(ActiveCampaignListOperator):
+    """List webhooks (``GET /webhooks``, every page).
+
+    :param name: by name. :param url: by URL. :param list_id: by list.
+    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    """
+
+    def __init__(self, *, name: str | None = None, url: str | None = None, list_id: int | str | None = None,
+                 limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(resource="webhook", filters=compact(name=name, url=url, list_id=list_id), limit=limit,
+                         output_path=output_path, **kwargs)
+
+
+class ActiveCampaignListWebhookEventsOperator(ActiveCampaignBaseOperator):
+    """List the event names webhooks can subscribe to (``GET /webhook/events``)."""
+
+    def perform(self, context: Context) -> list[Any]:
+        return list(self.hook.paginate("webhook/events", "webhookEvents"))
+
+
+class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
+    """Make sure exactly one webhook named ``name`` sends ``events`` from ``sources`` to ``url``.
+
+    Looks it up by name (``GET /webhooks?filters[name]=``), then by URL; creates it
+    (``POST /webhooks``) when missing, updates it (``PUT /webhooks/{id}``) when its name, URL,
+    events, sources or list differ, and never creates a second one. Returns the webhook.
+    Parameters as :class:`ActiveCampaignCreateWebhookOperator`; ``name`` is letters, digits
+    and spaces.
+    """
+
+    def perform(self, context: Context) -> Any:
+        spec = self.spec()
+        body = spec.check_body(self.body, partial=False)
+        text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
+        found = self._find(spec, body)
+        if found is None:
+            record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
+            self.log.info("Created webhook %r (%s)", body["name"], (record or {}).get("id"))
+            return record
+        differs = [
+            key for key in ("name", "url", "listid")
+            if key in body and str(found.get(key)) != str(body[key])
+        ] + [key for key in ("events", "sources") if {str(v) for v in found.get(key) or ()} != set(body[key])]
+        if not differs:
+            self.log.info("Webhook %r (%s) is up to date", body["name"], found.get("id"))
+            return found
+        self.log.info("Updating webhook %r (%s): %s", body["name"], found.get("id"), ", ".join(differs))
+        path = spec.item_path(found.get("id"))
+        return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
+
+    def _find(self, spec: Resource, body: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The webhook with this name (preferring one with this URL), else one with this URL."""
+        for key in ("name", "url"):
+            params = spec.list_params({key: body[key]}, None)
+            matches = [webhook for webhook in self.hook.paginate(spec.path, spec.plural, params=params)
+                       if str(webhook.get(key)) == body[key]]
+            if matches:
+                if len(matches) > 1:
+                    self.log.warning("%d webhooks have the %s %r; keeping the first", len(matches), key, body[key])
+                return next((webhook for webhook in matches if webhook.get("url") == body["url"]), matches[0])
+        return None

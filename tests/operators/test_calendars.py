@@ -1,0 +1,105 @@
+"""Tests of the calendars operators, over real HTTP against the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignApiError,
+    ActiveCampaignInputError,
+)
+from airflow_provider_activecampaign.operators import (
+    ActiveCampaignDeleteCalendarFeedOperator,
+    ActiveCampaignUpsertCalendarFeedOperator,
+)
+from tests.operators.helpers import (
+    ApiErrorCase,
+    CallCase,
+    missing,
+    run,
+)
+
+
+@pytest.fixture
+def world(crm_world) -> dict[str, str]:
+    """The deals account (see conftest)."""
+    return crm_world
+
+
+HAPPY: dict[str, CallCase] = {
+    "CAL-01 create calendar feed": (
+        lambda w: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", title="All of it", feed_type="all",
+                                                           notification=True),
+        lambda emu, w, feed: (emu.record("calendars", feed["id"])["type"] == "All"
+                              and emu.record("calendars", feed["id"])["notification"] == "1"),
+    ),
+    "CAL-01 update calendar feed": (
+        lambda w: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", calendar_id=w["calendar"],
+                                                           feed_type="Contacts"),
+        lambda emu, w, feed: (emu.record("calendars", w["calendar"])["type"] == "Contacts"
+                              and emu.record("calendars", w["calendar"])["title"] == "Team deals"
+                              and len(emu.records("calendars")) == 1),
+    ),
+    "CAL-02 delete calendar feed": (
+        lambda w: ActiveCampaignDeleteCalendarFeedOperator(task_id="t", calendar_id=w["calendar"]),
+        lambda emu, w, result: emu.records("calendars") == [],
+    ),
+}
+
+
+BAD: dict[str, tuple[Callable[[], Any], str]] = {
+    "CAL-01": (lambda: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", title="C", feed_type="Tasks"), "type"),
+    "CAL-01 create needs title": (lambda: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", feed_type="All"),
+                                  "title"),
+    "CAL-02": (lambda: ActiveCampaignDeleteCalendarFeedOperator(task_id="t", calendar_id="cal"), "id"),
+}
+
+
+API_ERRORS: dict[str, ApiErrorCase] = {
+    "CAL-01": missing("Calendar", lambda w: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", calendar_id=999,
+                                                                                     title="x")),
+    "CAL-02": missing("Calendar", lambda w: ActiveCampaignDeleteCalendarFeedOperator(task_id="t", calendar_id=999)),
+}
+
+
+@pytest.mark.parametrize("case", HAPPY, ids=list(HAPPY))
+def test_happy_path(case, emulator, world):
+    make, check = HAPPY[case]
+    result = run(make(world))
+    assert check(emulator, world, result), result
+    assert all(r.status < 400 for r in emulator.requests)
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_input_is_refused_before_any_request(case, emulator):
+    make, field = BAD[case]
+    op = make()
+    emulator.clear_requests()
+    with pytest.raises(ActiveCampaignInputError) as caught:
+        op.execute(context={})
+    assert caught.value.field == field
+    assert f"{type(op).__name__}(task_id='t')" in str(caught.value)
+    assert repr(field) in str(caught.value)
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize("case", API_ERRORS, ids=list(API_ERRORS))
+def test_api_error_carries_status_and_message(case, emulator, world):
+    make, fault, status, words = API_ERRORS[case]
+    if fault:
+        emulator.inject_fault(**fault)
+    with pytest.raises(ActiveCampaignApiError) as caught:
+        make(world).execute(context={})
+    assert caught.value.status == status
+    assert f"HTTP {status}" in str(caught.value)
+    assert words in str(caught.value)
+
+
+def test_upsert_with_an_empty_xcom_id_creates(emulator, world):
+    """A templated id that rendered from an empty XCom ("None") creates a record."""
+    feed = run(ActiveCampaignUpsertCalendarFeedOperator(task_id="t", calendar_id="None", title="New", feed_type="All"))
+    assert emulator.record("calendars", feed["id"])["title"] == "New"
+    assert len(emulator.records("calendars")) == 2

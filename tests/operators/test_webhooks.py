@@ -1,0 +1,169 @@
+"""Tests of the webhooks operators, over real HTTP against the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from airflow_provider_activecampaign import operators as ops
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignApiError,
+    ActiveCampaignInputError,
+)
+from tests.operators.helpers import (
+    FORBIDDEN,
+    HOOK_URL,
+    Case,
+    Failure,
+    _classes,
+    by,
+    run,
+)
+
+HAPPY: dict[str, Case] = {
+    "create a webhook": Case(
+        lambda w: ops.ActiveCampaignCreateWebhookOperator(task_id="t", name="Subs", url=HOOK_URL,
+                                                          events=["subscribe", "Unsubscribe"]),
+        lambda w, r: (lambda h: h["events"] == ["subscribe", "unsubscribe"]
+                      and sorted(h["sources"]) == ["admin", "api", "public", "system"])(
+            by(w.emu, "webhooks", name="Subs")[0])),
+    "get a webhook": Case(
+        lambda w: ops.ActiveCampaignGetWebhookOperator(task_id="t", webhook_id=w.webhook),
+        lambda w, r: r["name"] == "Deals"),
+    "update a webhook": Case(
+        lambda w: ops.ActiveCampaignUpdateWebhookOperator(task_id="t", webhook_id=w.webhook,
+                                                          events=["deal_add", "deal_update"]),
+        lambda w, r: w.emu.record("webhooks", w.webhook)["events"] == ["deal_add", "deal_update"]),
+    "delete a webhook": Case(
+        lambda w: ops.ActiveCampaignDeleteWebhookOperator(task_id="t", webhook_id=w.webhook),
+        lambda w, r: w.emu.records("webhooks") == []),
+    "list webhooks": Case(
+        lambda w: ops.ActiveCampaignListWebhooksOperator(task_id="t", url=HOOK_URL),
+        lambda w, r: [h["id"] for h in r] == [w.webhook]),
+    "list webhook events": Case(
+        lambda w: ops.ActiveCampaignListWebhookEventsOperator(task_id="t"),
+        lambda w, r: "deal_add" in r and "subscribe" in r),
+    "W-06 ensure creates a missing webhook": Case(
+        lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Airflow subs", url=HOOK_URL + "/subs",
+                                                          events=["subscribe"], sources=["public"]),
+        lambda w, r: len(w.emu.records("webhooks")) == 2 and by(w.emu, "webhooks", name="Airflow subs")),
+    "W-06 ensure leaves an up-to-date webhook alone": Case(
+        lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals", url=HOOK_URL,
+                                                          events=["deal_add"], sources=["api"]),
+        lambda w, r: r["id"] == w.webhook and [q.method for q in w.emu.requests] == ["GET"]),
+    "W-06 ensure updates a changed webhook, never a second one": Case(
+        lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals", url=HOOK_URL + "/v2",
+                                                          events=["deal_update", "deal_add"]),
+        lambda w, r: (lambda hooks: len(hooks) == 1 and hooks[0]["url"] == HOOK_URL + "/v2"
+                      and sorted(hooks[0]["events"]) == ["deal_add", "deal_update"]
+                      and len(hooks[0]["sources"]) == 4)(w.emu.records("webhooks"))),
+    "W-06 ensure finds a renamed webhook by its URL": Case(
+        lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals renamed", url=HOOK_URL,
+                                                          events=["deal_add"], sources=["api"]),
+        lambda w, r: [h["name"] for h in w.emu.records("webhooks")] == ["Deals renamed"]),
+}
+
+
+BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
+    (ops.ActiveCampaignCreateWebhookOperator, {"name": "H", "url": HOOK_URL, "events": ["deal_add", "dael_upd"]},
+     "events"),
+    (ops.ActiveCampaignGetWebhookOperator, {"webhook_id": "abc"}, "id"),
+    (ops.ActiveCampaignUpdateWebhookOperator, {"webhook_id": 1, "sources": ["cron"]}, "sources"),
+    (ops.ActiveCampaignDeleteWebhookOperator, {"webhook_id": 0}, "id"),
+    (ops.ActiveCampaignListWebhooksOperator, {"list_id": "first"}, "filters.list_id"),
+    (ops.ActiveCampaignEnsureWebhookOperator, {"name": "Airflow: deals", "url": HOOK_URL, "events": ["deal_add"]},
+     "name"),
+    (ops.ActiveCampaignEnsureWebhookOperator, {"name": "A", "url": "ftp://x", "events": ["deal_add"]}, "url"),
+]
+
+
+API_ERRORS: dict[str, Failure] = {
+    "create webhook refused": Failure(
+        lambda w: ops.ActiveCampaignCreateWebhookOperator(task_id="t", name="H", url=HOOK_URL, events=["open"]),
+        422, "URL must use port 443",
+        {"status": 422, "body": '{"errors": [{"title": "URL must use port 443"}]}'}),
+    "get unknown webhook": Failure(
+        lambda w: ops.ActiveCampaignGetWebhookOperator(task_id="t", webhook_id=999), 404, "Webhook"),
+    "update unknown webhook": Failure(
+        lambda w: ops.ActiveCampaignUpdateWebhookOperator(task_id="t", webhook_id=999, name="N"), 404, "Webhook"),
+    "delete unknown webhook": Failure(
+        lambda w: ops.ActiveCampaignDeleteWebhookOperator(task_id="t", webhook_id=999), 404, "Webhook"),
+    "W-06 ensure: create refused": Failure(
+        lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="New one", url=HOOK_URL + "/new",
+                                                          events=["open"]),
+        422, "URL must use port 443",
+        {"status": 422, "method": "POST", "body": '{"errors": [{"title": "URL must use port 443"}]}'}),
+}
+
+
+NO_PERMISSION: list[type] = [
+    ops.ActiveCampaignListWebhooksOperator,
+    ops.ActiveCampaignListWebhookEventsOperator,
+]
+
+
+API_ERRORS.update({
+    f"{operator.__name__.removeprefix('ActiveCampaign')} no permission": Failure(
+        lambda w, operator=operator: operator(task_id="t"), 403, "You do not have permission", FORBIDDEN)
+    for operator in NO_PERMISSION
+})
+
+
+@pytest.mark.parametrize("case", HAPPY.values(), ids=HAPPY.keys())
+def test_happy_path(w, case: Case) -> None:
+    result = run(case.make(w))
+    assert case.check(w, result), result
+    assert not w.emu.server_errors
+
+
+@pytest.mark.parametrize(("operator", "kwargs", "field"), BAD_INPUT,
+                         ids=[f"{op.__name__.removeprefix('ActiveCampaign')}-{f}" for op, _, f in BAD_INPUT])
+def test_bad_input_is_refused_before_any_request(w, operator: type, kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(ActiveCampaignInputError) as caught:
+        run(operator(task_id="bad_input", **kwargs))
+    assert caught.value.field == field
+    assert f"{operator.__name__}(task_id='bad_input')" in str(caught.value)
+    assert caught.value.expected in str(caught.value)
+    assert w.emu.requests == []
+
+
+@pytest.mark.parametrize("case", API_ERRORS.values(), ids=API_ERRORS.keys())
+def test_api_error_reaches_the_exception(w, case: Failure) -> None:
+    w.emu.insert("eventTrackingEvents", name="Signed up")
+    if case.fault:
+        w.emu.inject_fault(**case.fault)
+    with pytest.raises(ActiveCampaignApiError) as caught:
+        run(case.make(w))
+    assert caught.value.status == case.status
+    assert case.words in str(caught.value)
+    assert f"HTTP {case.status}" in str(caught.value)
+
+
+OPERATORS = [
+    "ActiveCampaignCreateWebhookOperator",
+    "ActiveCampaignDeleteWebhookOperator",
+    "ActiveCampaignEnsureWebhookOperator",
+    "ActiveCampaignGetWebhookOperator",
+    "ActiveCampaignListWebhookEventsOperator",
+    "ActiveCampaignListWebhooksOperator",
+    "ActiveCampaignUpdateWebhookOperator",
+]
+
+
+def test_every_operator_of_the_module_is_in_every_table() -> None:
+    section = {getattr(ops, name) for name in OPERATORS}
+    no_input = {ops.ActiveCampaignListWebhookEventsOperator}  # takes no arguments: nothing to get wrong
+    tables = {"HAPPY": _classes(HAPPY.values()), "BAD_INPUT": {op for op, _, _ in BAD_INPUT} | no_input,
+              "API_ERRORS": _classes(API_ERRORS.values())}
+    for table, classes in tables.items():
+        assert section <= classes, (table, sorted(c.__name__ for c in section - classes))
+
+
+def test_ensure_webhook_is_idempotent(w) -> None:
+    make = lambda: ops.ActiveCampaignEnsureWebhookOperator(  # noqa: E731
+        task_id="t", name="Airflow contacts", url=HOOK_URL + "/contacts", events=["subscribe", "update"])
+    first, second = run(make()), run(make())
+    assert first["id"] == second["id"]
+    assert len(by(w.emu, "webhooks", name="Airflow contacts")) == 1
+    assert [q.method for q in w.emu.requests].count("POST") == 1
