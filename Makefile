@@ -1,5 +1,6 @@
 # make test: set up .venv (if missing or stale) and run the whole suite.
 # make demo: set up .venv, start the API emulator, run the example DAGs in real Airflow against it.
+# make docs: set up .venv with the docs tools and build the Sphinx site into docs/_build/html.
 PYTHON ?= python3
 VENV ?= .venv
 FLOOR_VENV ?= .venv-floor
@@ -9,15 +10,23 @@ AIRFLOW_FLOOR ?= 3.0.6
 FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2"
 PYTEST_ARGS ?=
 
-.PHONY: test test-floor lint demo bench clean
+.PHONY: test test-floor lint demo docs bench clean
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e ".[test]"
-	touch $@
+	@echo "Setting up $(VENV) (Airflow, about a minute)..."
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	@$(VENV)/bin/python -m pip install --quiet -e ".[test]"
+	@touch $@
+	@echo "$(VENV) is ready."
+
+$(VENV)/.docs-installed: $(VENV)/.installed
+	@echo "Installing docs tools into $(VENV)..."
+	@$(VENV)/bin/python -m pip install --quiet -e ".[test,docs]"
+	@touch $@
 
 $(FLOOR_VENV)/.installed: pyproject.toml
+	@echo "Setting up $(FLOOR_VENV) (Airflow $(AIRFLOW_FLOOR), about a minute)..."
 	test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
 	$(FLOOR_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(FLOOR_VENV)/bin/python -m pip install --quiet "apache-airflow==$(AIRFLOW_FLOOR)" $(FLOOR_PINS) -e ".[test]"
@@ -37,8 +46,13 @@ test-floor: $(FLOOR_VENV)/.installed
 demo: $(VENV)/.installed
 	$(VENV)/bin/python scripts/demo.py
 
+# Warnings are errors. conf.py gives Airflow a temporary AIRFLOW_HOME (no database needed).
+docs: $(VENV)/.docs-installed
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "Documentation: docs/_build/html/index.html"
+
 bench: $(VENV)/.installed
 	for script in benchmarks/[!_]*.py; do $(VENV)/bin/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .ruff_cache demo-output
+	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .ruff_cache demo-output docs/_build

@@ -37,12 +37,15 @@ with DAG(
     params={"email": "ada@example.com", "first_name": "Ada", "deal_value_cents": 150000},
     tags=["example", "activecampaign"],
 ) as dag:
+    # [START howto_operator_activecampaign_sync_contact]
     contact = ActiveCampaignSyncContactOperator(
         task_id="sync_contact",
         email="{{ params.email }}",
         first_name="{{ params.first_name }}",
         last_name="Lovelace",
     )
+    # [END howto_operator_activecampaign_sync_contact]
+    # [START howto_operator_activecampaign_tag_contact]
     tag = ActiveCampaignCreateOperator(
         task_id="create_tag",
         resource="tag",
@@ -51,6 +54,8 @@ with DAG(
     tag_contact = ActiveCampaignAddTagToContactOperator(
         task_id="tag_contact", contact_id=xcom("sync_contact"), tag_id=xcom("create_tag")
     )
+    # [END howto_operator_activecampaign_tag_contact]
+    # [START howto_operator_activecampaign_create_deal]
     pipelines = ActiveCampaignListPipelinesOperator(task_id="find_pipeline", limit=1)
     stages = ActiveCampaignListStagesOperator(
         task_id="find_stage", pipeline="{{ ti.xcom_pull(task_ids='find_pipeline')[0]['id'] }}", limit=1
@@ -65,6 +70,8 @@ with DAG(
         stage_id="{{ ti.xcom_pull(task_ids='find_stage')[0]['id'] }}",
         owner_id="1",
     )
+    # [END howto_operator_activecampaign_create_deal]
+    # [START howto_operator_activecampaign_task_and_note]
     task_type = ActiveCampaignCreateTaskTypeOperator(task_id="create_task_type", title="Call {{ ds }}")
     follow_up = ActiveCampaignUpsertTaskOperator(
         task_id="create_task",
@@ -79,6 +86,7 @@ with DAG(
         task_id="note_on_deal", note="Deal opened on {{ ds }}", object_type="Deal", object_id=xcom("create_deal")
     )
     read_back = ActiveCampaignGetDealOperator(task_id="read_deal", deal_id=xcom("create_deal"))
+    # [END howto_operator_activecampaign_task_and_note]
 
     contact >> tag >> tag_contact
     [tag_contact, pipelines] >> stages >> deal >> task_type >> follow_up >> note >> read_back

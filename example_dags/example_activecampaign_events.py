@@ -24,12 +24,15 @@ from airflow.sdk import DAG, task
 
 from airflow_provider_activecampaign.webhooks import activecampaign_asset
 
+# [START howto_asset_activecampaign_webhook]
 #: The account label used in the webhook URL (``/activecampaign/webhooks/<account>``).
 ACCOUNT = "default"
 DEAL_ADD = activecampaign_asset("deal_add", ACCOUNT)
+# [END howto_asset_activecampaign_webhook]
 
 log = logging.getLogger(__name__)
 
+# [START howto_dag_activecampaign_webhook_events]
 with DAG(
     dag_id="example_activecampaign_events",
     schedule=[DEAL_ADD],
@@ -65,3 +68,4 @@ with DAG(
         return list(deals.values())
 
     summarise_new_deals()
+# [END howto_dag_activecampaign_webhook_events]

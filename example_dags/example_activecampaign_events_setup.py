@@ -28,10 +28,12 @@ from airflow_provider_activecampaign.operators import ActiveCampaignEnsureWebhoo
 ACCOUNT = "default"  # the account label of example_activecampaign_events' asset
 DEFAULT_BASE_URL = "http://localhost:8080"
 
+# [START howto_activecampaign_webhook_receiver_url]
 RECEIVER_URL = (
     "{{ var.value.get('activecampaign_webhook_base_url', '" + DEFAULT_BASE_URL + "').rstrip('/') }}"
     "/activecampaign/webhooks/" + ACCOUNT + "?token={{ var.value.activecampaign_webhook_token }}"
 )
+# [END howto_activecampaign_webhook_receiver_url]
 
 with DAG(
     dag_id="example_activecampaign_events_setup",
@@ -40,6 +42,7 @@ with DAG(
     catchup=False,
     tags=["example", "activecampaign"],
 ) as dag:
+    # [START howto_operator_activecampaign_ensure_webhook]
     ActiveCampaignEnsureWebhookOperator(
         task_id="register_webhook",
         name="Airflow deal add",  # letters, digits and spaces; the key the operator finds it by
@@ -48,3 +51,4 @@ with DAG(
         sources=["public", "admin", "api", "system"],
         do_xcom_push=False,  # the returned webhook carries the URL, and so the token
     )
+    # [END howto_operator_activecampaign_ensure_webhook]

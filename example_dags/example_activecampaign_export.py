@@ -27,6 +27,7 @@ with DAG(
     catchup=False,
     tags=["example", "activecampaign"],
 ) as dag:
+    # [START howto_operator_activecampaign_list_export]
     contacts = ActiveCampaignListContactsOperator(
         task_id="export_contacts", output_path=EXPORT_URL + "/{{ ds }}/contacts.jsonl"
     )
@@ -34,7 +35,10 @@ with DAG(
         task_id="export_open_deals", status=0, order_by="value", order="DESC",
         output_path=EXPORT_URL + "/{{ ds }}/open-deals.jsonl",
     )
+    # [END howto_operator_activecampaign_list_export]
+    # [START howto_operator_activecampaign_api_call]
     users = ActiveCampaignApiCallOperator(task_id="raw_list_users", path="/users", paginate_envelope="users")
+    # [END howto_operator_activecampaign_api_call]
 
     @task
     def report(contacts: dict, deals: dict, users: list) -> dict:

@@ -30,6 +30,7 @@ with DAG(
     catchup=False,
     tags=["example", "activecampaign"],
 ) as dag:
+    # [START howto_sensor_activecampaign_watch_deals]
     new_deals = ActiveCampaignWatchDealsSensor(
         task_id="wait_for_new_deals",
         status="open",
@@ -39,6 +40,7 @@ with DAG(
         max_xcom_records=100,
         output_path=WATCH_URL + "/{{ ds }}/new-deals.jsonl",
     )
+    # [END howto_sensor_activecampaign_watch_deals]
 
     @task
     def summarise(deals: list | dict) -> dict:

@@ -27,7 +27,8 @@ os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME /
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ.pop("AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT", None)
 
-pytest_plugins = ["airflow_provider_activecampaign.testing.pytest_plugin"]
+# The emulator fixtures come from the installed package's pytest11 entry point (activecampaign);
+# naming the plugin here as well would register it twice, which pytest refuses.
 
 #: A key that must never show up in any log record, exception text or XCom of the suite.
 CANARY_KEY = "canary-5ecret-key-0123456789abcdef"
