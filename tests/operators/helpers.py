@@ -34,7 +34,7 @@ def missing(entity: str, make: Callable[[dict[str, str]], Any]) -> ApiErrorCase:
 def forbidden(path: str, make: Callable[[dict[str, str]], Any]) -> ApiErrorCase:
     """The key's user lacks the permission for ``path``: 403 with ActiveCampaign's message."""
     body = json.dumps({"message": "You do not have permission to access this resource"})
-    return make, {"status": 403, "path": path, "body": body}, 403, "You do not have permission"
+    return make, {"status": 403, "path": path, "body": body, "count": 2}, 403, "You do not have permission"
 
 
 CENTRAL = timezone(timedelta(hours=-6))
@@ -75,7 +75,7 @@ class Failure:
     fault: dict[str, Any] | None = None  # inject this emulator fault first
 
 
-FORBIDDEN = {"status": 403, "body": '{"message": "You do not have permission"}'}
+FORBIDDEN = {"status": 403, "body": '{"message": "You do not have permission"}', "count": 2}  # one is retried
 
 
 def _classes(cases: Any) -> set[type]:

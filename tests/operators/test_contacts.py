@@ -305,15 +305,15 @@ def test_list_contacts_does_not_skip_records_when_one_is_deleted_between_pages(e
     first record of the next page; keyset paging (after the last id seen) reads every remaining one."""
     made = insert_contacts(emulator, 150)
     op = ActiveCampaignListContactsOperator(task_id="t")
-    request = op.hook.request
+    send = op.hook.send
 
     def request_then_delete(*args: Any, **kwargs: Any) -> Any:
-        reply = request(*args, **kwargs)
+        reply = send(*args, **kwargs)
         if len(emulator.requests) == 1:
             ActiveCampaignDeleteContactOperator(task_id="other", contact_id=made[10]["id"]).execute({})
         return reply
 
-    monkeypatch.setattr(op.hook, "request", request_then_delete)
+    monkeypatch.setattr(op.hook, "send", request_then_delete)
     emulator.clear_requests()
     contacts = run(op)
     assert emulator.record("contacts", made[10]["id"]) is None
