@@ -37,6 +37,8 @@ def coverage_rows() -> dict[str, str]:
 
 
 COVERAGE = coverage_rows()
+#: operators beyond the action catalogue: rows ``| + | class | ...`` of docs/coverage.md
+EXTRA = re.findall(r"^\|\s*\+\s*\|\s*([^|]*?)\s*\|", (ROOT / "docs" / "coverage.md").read_text(), re.M)
 TEST_TEXT = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py") if p.name != "test_coverage.py")
 
 
@@ -48,7 +50,7 @@ def test_every_catalogue_id_has_exactly_one_coverage_row():
     assert sorted(COVERAGE.keys() - ids) == [], "coverage rows for actions that do not exist"
 
 
-@pytest.mark.parametrize(("action_id", "class_name"), sorted(COVERAGE.items()))
+@pytest.mark.parametrize(("action_id", "class_name"), sorted(COVERAGE.items()) + [("+", c) for c in EXTRA])
 def test_the_class_serving_each_action_is_exported_and_tested(action_id, class_name):
     module = sensors if action_id.startswith("W-0") and class_name.endswith("Sensor") else operators
     assert class_name in module.__all__, f"{action_id}: {class_name} is not exported by {module.__name__}"

@@ -33,6 +33,7 @@ from airflow_provider_activecampaign.operators.campaigns import (
 from airflow_provider_activecampaign.operators.contacts import (
     ActiveCampaignCreateContactOperator,
     ActiveCampaignDeleteContactOperator,
+    ActiveCampaignGetContactByEmailOperator,
     ActiveCampaignGetContactOperator,
     ActiveCampaignLegacyCreateContactOperator,
     ActiveCampaignLegacyGetContactOperator,
@@ -166,6 +167,7 @@ __all__ = [
     "ActiveCampaignGetAccountOperator",
     "ActiveCampaignGetCampaignOperator",
     "ActiveCampaignGetContactAutomationOperator",
+    "ActiveCampaignGetContactByEmailOperator",
     "ActiveCampaignGetContactOperator",
     "ActiveCampaignGetCurrentUserOperator",
     "ActiveCampaignGetDealOperator",

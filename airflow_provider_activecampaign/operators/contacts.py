@@ -6,7 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_activecampaign.catalogue import Filter, Rule, compact, enum, ident, text
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignInputError,
+    ActiveCampaignNotFoundError,
+    ActiveCampaignReplyError,
+)
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -90,6 +94,31 @@ class ActiveCampaignGetContactOperator(ActiveCampaignGetOperator):
 
     def __init__(self, *, contact_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="contact", record_id=contact_id, **kwargs)
+
+
+class ActiveCampaignGetContactByEmailOperator(ActiveCampaignListOperator):
+    """Get the contact with this e-mail address (``GET /contacts?email=``). Returns the record.
+
+    :param email: the contact's e-mail address (templated).
+    :param missing_ok: return None when no contact has it, instead of failing.
+    """
+
+    def __init__(self, *, email: str, missing_ok: bool = False, **kwargs: Any) -> None:
+        super().__init__(resource="contact", filters={"email": email}, limit=2, **kwargs)
+        self.missing_ok = missing_ok
+
+    def perform(self, context: Context) -> dict[str, Any] | None:
+        spec = self.spec()
+        params = spec.list_params(self.filters, None)
+        found = list(self.read(spec, params, limit=2))
+        if len(found) > 1:  # the API keeps e-mails unique; two would mean the filter was ignored
+            raise ActiveCampaignReplyError("GET", "/api/3/contacts", 200,
+                                           f"{len(found)} contacts match one e-mail address")
+        if not found and not self.missing_ok:
+            raise ActiveCampaignNotFoundError("GET", "/api/3/contacts", 404,
+                                              f"No contact has the e-mail address {params['email']!r}")
+        self.log.info("Contact %s", found[0]["id"] if found else "not found")
+        return found[0] if found else None
 
 
 class ActiveCampaignListContactsOperator(ActiveCampaignListOperator):

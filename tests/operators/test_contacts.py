@@ -17,6 +17,7 @@ from airflow_provider_activecampaign.exceptions import (
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreateContactOperator,
     ActiveCampaignDeleteContactOperator,
+    ActiveCampaignGetContactByEmailOperator,
     ActiveCampaignGetContactOperator,
     ActiveCampaignListContactsOperator,
     ActiveCampaignListOperator,
@@ -90,6 +91,15 @@ HAPPY: dict[str, CallCase] = {
         lambda w: ActiveCampaignGetContactOperator(task_id="t", contact_id=int(w["grace"])),
         lambda emu, w, contact: (contact["id"], contact["email"]) == (w["grace"], "grace@example.com"),
     ),
+    "get contact by e-mail": (
+        lambda w: ActiveCampaignGetContactByEmailOperator(task_id="t", email=" GRACE@example.com"),
+        lambda emu, w, contact: (contact["id"] == w["grace"]
+                                 and emu.requests[0].query["email"] == ["GRACE@example.com"]),  # stripped
+    ),
+    "get contact by e-mail, missing_ok": (
+        lambda w: ActiveCampaignGetContactByEmailOperator(task_id="t", email="nobody@example.com", missing_ok=True),
+        lambda emu, w, contact: contact is None,
+    ),
     "CON-06 list contacts": (
         lambda w: ActiveCampaignListContactsOperator(task_id="t"),
         lambda emu, w, contacts: [c["email"] for c in contacts] == ["ada@example.com", "grace@example.com"],
@@ -108,6 +118,7 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "CON-03 nothing to change": (lambda: ActiveCampaignUpdateContactOperator(task_id="t", contact_id=1), "body"),
     "CON-04": (lambda: ActiveCampaignDeleteContactOperator(task_id="t", contact_id=None), "id"),
     "CON-05": (lambda: ActiveCampaignGetContactOperator(task_id="t", contact_id="1.0"), "id"),
+    "get by e-mail": (lambda: ActiveCampaignGetContactByEmailOperator(task_id="t", email="ada"), "filters.email"),
     "CON-06 status": (lambda: ActiveCampaignListContactsOperator(task_id="t", status=7), "filters.status"),
     "CON-06 e-mail": (lambda: ActiveCampaignListContactsOperator(task_id="t", email="ada"), "filters.email"),
     "CON-06 date": (lambda: ActiveCampaignListContactsOperator(task_id="t", created_after="last spring"),
@@ -131,6 +142,8 @@ API_ERRORS: dict[str, ApiErrorCase] = {
                None, 404, "No result found for contact with id 999"),
     "CON-05": missing("Subscriber", lambda w: ActiveCampaignGetContactOperator(task_id="t", contact_id=999)),
     "CON-06": forbidden("contacts", lambda w: ActiveCampaignListContactsOperator(task_id="t")),
+    "get by e-mail, nobody": (lambda w: ActiveCampaignGetContactByEmailOperator(task_id="t", email="no@example.com"),
+                              None, 404, "No contact has the e-mail address 'no@example.com'"),
 }
 
 
