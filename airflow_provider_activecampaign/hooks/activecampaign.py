@@ -73,6 +73,9 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
         return {key.replace("-", "_"): value for key, value in UI_FIELD_BEHAVIOUR.items()}
 
+    #: The HTTP status of the last reply :meth:`send` read (201 or 200 tells a created from an updated contact).
+    last_status: int | None = None
+
     @cached_property
     def core(self) -> RequestCore:
         return self._make_core(self.get_connection(self.activecampaign_conn_id))
@@ -98,6 +101,8 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
         outcome: httpx.Response | Exception | None = None
         try:
             while True:
+                if isinstance(outcome, httpx.Response):
+                    self.last_status = outcome.status_code
                 step = steps.send(outcome)
                 outcome = None
                 if isinstance(step, Call):
