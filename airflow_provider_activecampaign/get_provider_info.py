@@ -34,6 +34,7 @@ CONNECTION_FIELDS: dict[str, Any] = {
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
     "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
+    "links",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
@@ -46,8 +47,39 @@ UI_FIELD_BEHAVIOUR: dict[str, Any] = {
 }
 
 
+#: The ``[activecampaign]`` options the package reads (the webhook receiver in the API server).
+CONFIG: dict[str, Any] = {
+    "activecampaign": {
+        "description": "The ActiveCampaign webhook receiver, mounted in the API server at /activecampaign/webhooks/.",
+        "options": {
+            "webhook_token": {
+                "description": "The shared secret ActiveCampaign presents in the webhook URL (?token=...). "
+                "At least 16 characters; several, separated by commas, while you rotate. "
+                "Without one every delivery is refused (503).",
+                "version_added": "0.1.0",
+                "type": "string",
+                "example": "a-long-random-token,the-previous-token",
+                "default": "",
+                "sensitive": True,
+            },
+            "webhook_max_bytes": {
+                "description": "The largest webhook body accepted, in bytes (larger ones get 413).",
+                "version_added": "0.1.0",
+                "type": "integer",
+                "example": "1048576",
+                "default": "262144",
+            },
+        },
+    }
+}
+
+#: Operator extra links: each opens, in ActiveCampaign's app, the record a task created or changed.
+EXTRA_LINKS = [f"{PACKAGE}.operators.links.ActiveCampaignRecordLink"]
+
+
 def get_provider_info() -> dict[str, Any]:
-    """Describe the provider: integrations, hooks, operators, sensors, triggers, connection type."""
+    """Describe the provider: integrations, hooks, operators, sensors, triggers, connection type,
+    extra links and the ``[activecampaign]`` configuration."""
 
     def modules(kind: str, names: tuple[str, ...] = ("activecampaign",)) -> list[dict[str, Any]]:
         return [{"integration-name": INTEGRATION, "python-modules": [f"{PACKAGE}.{kind}.{name}" for name in names]}]
@@ -77,4 +109,6 @@ def get_provider_info() -> dict[str, Any]:
                 "ui-field-behaviour": UI_FIELD_BEHAVIOUR,
             }
         ],
+        "extra-links": EXTRA_LINKS,
+        "config": CONFIG,
     }

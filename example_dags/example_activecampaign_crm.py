@@ -23,6 +23,9 @@ from airflow_provider_activecampaign.operators import (
     ActiveCampaignUpsertTaskOperator,
 )
 
+#: The run's day: its logical date, or when it was started for runs without one (``airflow dags trigger``).
+DAY = "{{ (logical_date if logical_date is defined else dag_run.run_after) | ds }}"
+
 
 def xcom(task_id: str, key: str = "id") -> str:
     """Jinja for a field of an upstream task's returned record."""
@@ -49,7 +52,7 @@ with DAG(
     tag = ActiveCampaignCreateOperator(
         task_id="create_tag",
         resource="tag",
-        body={"tag": "customer {{ ds }}", "tagType": "contact", "description": "tagged by Airflow"},
+        body={"tag": "customer " + DAY, "tagType": "contact", "description": "tagged by Airflow"},
     )
     tag_contact = ActiveCampaignAddTagToContactOperator(
         task_id="tag_contact", contact_id=xcom("sync_contact"), tag_id=xcom("create_tag")
@@ -72,18 +75,18 @@ with DAG(
     )
     # [END howto_operator_activecampaign_create_deal]
     # [START howto_operator_activecampaign_task_and_note]
-    task_type = ActiveCampaignCreateTaskTypeOperator(task_id="create_task_type", title="Call {{ ds }}")
+    task_type = ActiveCampaignCreateTaskTypeOperator(task_id="create_task_type", title="Call " + DAY)
     follow_up = ActiveCampaignUpsertTaskOperator(
         task_id="create_task",
         title="Call {{ params.first_name }}",
         owner_type="deal",
         owner_id=xcom("create_deal"),
         task_type_id=xcom("create_task_type"),
-        due_date="{{ data_interval_end.add(days=2).isoformat() }}",
+        due_date="{{ (dag_run.run_after + macros.timedelta(days=2)).isoformat() }}",
         note="Opened by the CRM flow",
     )
     note = ActiveCampaignCreateNoteOperator(
-        task_id="note_on_deal", note="Deal opened on {{ ds }}", object_type="Deal", object_id=xcom("create_deal")
+        task_id="note_on_deal", note="Deal opened on " + DAY, object_type="Deal", object_id=xcom("create_deal")
     )
     read_back = ActiveCampaignGetDealOperator(task_id="read_deal", deal_id=xcom("create_deal"))
     # [END howto_operator_activecampaign_task_and_note]

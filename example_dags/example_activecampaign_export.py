@@ -19,6 +19,9 @@ from airflow_provider_activecampaign.operators import (
 )
 
 EXPORT_URL = os.environ.get("ACTIVECAMPAIGN_EXPORT_URL", "/tmp/activecampaign-export")
+#: The run's day: its logical date (scheduled runs, backfills, the UI's trigger dialog), or when
+#: it was started for runs without one (``airflow dags trigger`` without ``--logical-date``).
+DAY = "{{ (logical_date if logical_date is defined else dag_run.run_after) | ds }}"
 
 with DAG(
     dag_id="example_activecampaign_export",
@@ -29,11 +32,11 @@ with DAG(
 ) as dag:
     # [START howto_operator_activecampaign_list_export]
     contacts = ActiveCampaignListContactsOperator(
-        task_id="export_contacts", output_path=EXPORT_URL + "/{{ ds }}/contacts.jsonl"
+        task_id="export_contacts", output_path=EXPORT_URL + "/" + DAY + "/contacts.jsonl"
     )
     deals = ActiveCampaignListDealsOperator(
         task_id="export_open_deals", status=0, order_by="value", order="DESC",
-        output_path=EXPORT_URL + "/{{ ds }}/open-deals.jsonl",
+        output_path=EXPORT_URL + "/" + DAY + "/open-deals.jsonl",
     )
     # [END howto_operator_activecampaign_list_export]
     # [START howto_operator_activecampaign_api_call]

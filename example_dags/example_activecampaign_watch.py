@@ -38,7 +38,8 @@ with DAG(
         timeout=6 * 3600,
         soft_fail=True,
         max_xcom_records=100,
-        output_path=WATCH_URL + "/{{ ds }}/new-deals.jsonl",
+        output_path=WATCH_URL + "/{{ (logical_date if logical_date is defined else dag_run.run_after) | ds }}"
+                                "/new-deals.jsonl",
     )
     # [END howto_sensor_activecampaign_watch_deals]
 

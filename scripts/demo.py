@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 import traceback
@@ -59,7 +60,9 @@ EVENTS_DAG = "example_activecampaign_events"
 SETUP_DAG = "example_activecampaign_events_setup"
 DEAL_ADD_ASSET = "activecampaign_default_deal_add"
 SHOWN = ("Exported", "New deal", "DEFERRED", "deferred", "Wrote ", "ERROR", "Traceback", "marked as",
-         "Created webhook", "Updating webhook", "is up to date", "ActiveCampaign webhook")
+         "Created ", "Updated ", "Unchanged ", "Deleted ", "Synced ", "ActiveCampaign webhook")
+#: Shown lines are wrapped (never cut) at this width, continuation lines indented under the first.
+WIDTH = 160
 
 
 class StepFailed(Exception):
@@ -370,9 +373,12 @@ def airflow_output_in_this_process(label: str) -> Iterator[None]:
 
 
 def show(output: str) -> None:
+    """Print the notable lines of Airflow's output whole: long ones wrap between words (a long word, such as a
+    URL, stays on one line)."""
     for line in output.splitlines():
         if any(word in line for word in SHOWN):
-            print("  " + line.strip().replace(WEBHOOK_TOKEN, "***")[:160])
+            print(textwrap.fill(line.strip().replace(WEBHOOK_TOKEN, "***"), WIDTH, initial_indent="  ",
+                                subsequent_indent="      ", break_long_words=False, break_on_hyphens=False))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Every action of the catalogue (shared/actions.md) is served, as docs/coverage.md says.
+"""Every action of the action catalogue (actions.md, kept beside the checkout) is served, as docs/coverage.md says.
 
 - each ID of actions.md has exactly one row in docs/coverage.md, and no row is invented;
 - each class named there imports from ``operators`` (``sensors`` for W-*), is exported in
@@ -42,7 +42,7 @@ EXTRA = re.findall(r"^\|\s*\+\s*\|\s*([^|]*?)\s*\|", (ROOT / "docs" / "coverage.
 TEST_TEXT = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py") if p.name != "test_coverage.py")
 
 
-@pytest.mark.skipif(SHARED is None, reason="shared/ is not beside the checkout")
+@pytest.mark.skipif(SHARED is None, reason="the action catalogue (actions.md) is not available beside this checkout")
 def test_every_catalogue_id_has_exactly_one_coverage_row():
     ids = {action_id for action_id, _ in ROW.findall((SHARED / "actions.md").read_text())}
     assert len(ids) >= 80
@@ -73,7 +73,7 @@ def test_template_fields_do_not_shadow_base_operator_attributes(cls):
     assert clashes == [], f"{cls.__name__} templates BaseOperator attributes {clashes}"
 
 
-@pytest.mark.skipif(SHARED is None, reason="shared/ is not beside the checkout")
+@pytest.mark.skipif(SHARED is None, reason="the action catalogue (actions.md) is not available beside this checkout")
 def test_catalogue_paths_exist_in_the_published_openapi_spec():
     paths = set(json.loads((SHARED / "activecampaign" / "openapi-v3.json").read_text())["paths"])
     missing = []

@@ -73,6 +73,29 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
         return {key.replace("-", "_"): value for key, value in UI_FIELD_BEHAVIOUR.items()}
 
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """The form's extra fields for Airflow < 3.2 (newer versions read ``conn-fields``); needs ``wtforms``."""
+        from airflow_provider_activecampaign.get_provider_info import CONNECTION_FIELDS
+
+        try:
+            from wtforms import BooleanField, IntegerField, StringField
+            from wtforms.validators import Optional
+        except ImportError:  # Airflow then shows the form without the extra fields
+            return {}
+        kinds = {"integer": IntegerField, "boolean": BooleanField}  # numbers such as 0.5: text, parsed on use
+        widgets = {}
+        for name, field in CONNECTION_FIELDS.items():
+            schema = field["schema"]
+            kind = next((kinds[t] for t in schema["type"] if t in kinds), StringField)
+            default = schema.get("default")
+            widgets[name] = kind(field["label"], validators=[Optional()], description=field.get("description", ""),
+                                 default=str(default) if kind is StringField and default is not None else default)
+        return widgets
+
+    #: The HTTP status of the last reply :meth:`send` read (201 or 200 tells a created from an updated contact).
+    last_status: int | None = None
+
     @cached_property
     def core(self) -> RequestCore:
         return self._make_core(self.get_connection(self.activecampaign_conn_id))
@@ -98,6 +121,8 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
         outcome: httpx.Response | Exception | None = None
         try:
             while True:
+                if isinstance(outcome, httpx.Response):
+                    self.last_status = outcome.status_code
                 step = steps.send(outcome)
                 outcome = None
                 if isinstance(step, Call):

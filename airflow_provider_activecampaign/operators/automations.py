@@ -79,6 +79,7 @@ class ActiveCampaignLegacyManageAutomationOperator(LegacyOperator):
     :param contact_email: the contact's e-mail (all templated).
     """
 
+    changes = "contact"
     rules = {"action": enum("add", "remove", required=True), "automation_id": ident(required=True),
              "contact_email": required(Rule("email"))}
 

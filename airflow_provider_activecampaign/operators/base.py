@@ -12,6 +12,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
 from airflow_provider_activecampaign.exceptions import error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
+from airflow_provider_activecampaign.operators.links import RECORD_XCOM_KEY, app_url
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -39,9 +40,27 @@ class ActiveCampaignBaseOperator(BaseOperator):
         return f"{type(self).__name__}(task_id={self.task_id!r})"
 
     def execute(self, context: Context) -> Any:
-        """Run :meth:`perform`; input errors escaping it name this operator and task."""
+        """Run :meth:`perform`; input errors escaping it name this operator and task.
+
+        A write recorded with :meth:`record_done` is pushed to XCom (``activecampaign_record``)
+        for the task's "ActiveCampaign" link, unless ``do_xcom_push`` is off.
+        """
+        self._done: dict[str, Any] | None = None
         with error_context(self.where):
-            return self.perform(context)
+            result = self.perform(context)
+        ti = context.get("ti") if isinstance(context, Mapping) else None
+        if self._done is not None and ti is not None and self.do_xcom_push:
+            ti.xcom_push(key=RECORD_XCOM_KEY, value=self._done)
+        return result
+
+    def record_done(self, action: str, kind: str, record_id: Any = None, detail: str = "") -> None:
+        """Log what the task did (``created``, ``updated``, ``unchanged``, ``deleted``...) to which
+        record, and keep it for the record's link in ActiveCampaign's app."""
+        record_id = None if record_id in (None, "") else str(record_id)
+        what = " ".join(part for part in (action.capitalize(), kind, record_id) if part)
+        self.log.info("%s%s", what, f": {detail}" if detail else "")
+        self._done = {"action": action, "kind": kind, "id": record_id,
+                      "app": app_url(self.hook.core.settings.base_url)}
 
     def perform(self, context: Context) -> Any:
         """The operator's work; subclasses implement this instead of ``execute``."""
@@ -61,6 +80,11 @@ class ResourceOperator(ActiveCampaignBaseOperator):
         spec = resource(self.resource)
         spec.require(self.operation)
         return spec
+
+
+def id_of(record: Any) -> Any:
+    """The ``id`` of a returned record (None when the reply carries none)."""
+    return record.get("id") if isinstance(record, Mapping) else None
 
 
 def checked_limit(limit: Any) -> int | None:

@@ -40,6 +40,7 @@ class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
     :param segment_id: list segment (0: none).
     """
 
+    changes = "campaign"
     rules = {
         "name": required(text()), "list_ids": Rule("any", required=True), "message_id": ident(),
         "message_split": Rule("dict"), "campaign_type": enum(*CAMPAIGN_TYPES, required=True),
@@ -146,7 +147,7 @@ class ActiveCampaignDeleteCampaignOperator(LegacyOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         campaign_id = self.checked()["campaign_id"]
         self.hook.legacy("campaign_delete", params={"id": campaign_id}, method="GET")
-        self.log.info("Deleted campaign %s", campaign_id)
+        self.record_done("deleted", "campaign", campaign_id)
         return {"deleted": campaign_id, "resource": "campaign"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import Filter, Rule, compact, enum, ident, text
+from airflow_provider_activecampaign.catalogue import Filter, Resource, Rule, compact, enum, ident, text
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignInputError,
     ActiveCampaignNotFoundError,
@@ -24,6 +24,7 @@ from airflow_provider_activecampaign.operators.legacy import (
     legacy_field_values,
     legacy_tags,
 )
+from airflow_provider_activecampaign.operators.links import ActiveCampaignRecordLink
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -55,10 +56,11 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
     :class:`ActiveCampaignCreateContactOperator`.
     """
 
-    def perform(self, context: Context) -> Any:
-        spec = self.spec()
-        body = spec.check_body(self.body, partial=False)
-        return spec.unwrap(self.hook.request("POST", "contact/sync", json=spec.wrap(body)))
+    def create_path(self, spec: Resource) -> str:
+        return "contact/sync"
+
+    def created_or_updated(self) -> str:
+        return "updated" if self.hook.last_status == 200 else "created"  # the API: 201 created, 200 updated
 
 
 class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):
@@ -205,6 +207,8 @@ class _LegacyContactOperator(LegacyOperator):
     """
 
     action: ClassVar[str]
+    changes = "contact"
+    operator_extra_links = (ActiveCampaignRecordLink(),)
     rules = {
         "contact_id": ident(), "email": Rule("email"), "first_name": text(), "last_name": text(), "phone": text(),
         "orgname": text(), "tags": Rule("any"), "field_values": Rule("dict"), "list_id": ident(),

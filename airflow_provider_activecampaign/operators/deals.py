@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, compact, ident, resource, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, custom_field_values
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, custom_field_values, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -236,7 +236,10 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         path = self.note_path()
         note = text(required=True).check(self.note, "note")
         notes = resource("note")
-        return notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
+        record = notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
+        self.record_done("created" if self.method == "POST" else "updated", "note", id_of(record),
+                         detail=f"on deal {path.split('/')[1]}")
+        return record
 
 
 class ActiveCampaignCreateDealNoteOperator(_DealNoteOperator):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, flag
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, flag, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignGetOperator,
@@ -70,7 +70,9 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
                             "orderid": checked["orderid"] or number, "isdefault": flag(checked["isdefault"])})
         reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
-        return reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
+        created = reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
+        self.record_done("created", "fieldOptions", None, detail=f"{len(options)} options of field {field_id}")
+        return created
 
 
 class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):
@@ -118,8 +120,8 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
                 path = spec.item_path(existing["id"])
         method = "POST" if path is None else "PUT"
         record = spec.unwrap(self.hook.request(method, path or spec.path, json=spec.wrap(body)))
-        self.log.info("%s field %s of contact %s", "Created" if path is None else "Updated", body["field"],
-                      body["contact"])
+        self.record_done("created" if path is None else "updated", spec.name, id_of(record),
+                         detail=f"field {body['field']} of contact {body['contact']}")
         return record
 
 

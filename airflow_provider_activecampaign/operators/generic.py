@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST, UPDATE, Resource, enum, ident, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.io import deliver_records
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, ResourceOperator, checked_limit
+from airflow_provider_activecampaign.operators.base import (
+    ActiveCampaignBaseOperator,
+    ResourceOperator,
+    checked_limit,
+    id_of,
+)
+from airflow_provider_activecampaign.operators.links import ActiveCampaignRecordLink
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -25,17 +31,26 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     operation = CREATE
     template_fields: Sequence[str] = ("resource", "body")
     template_fields_renderers = {"body": "json"}
+    operator_extra_links = (ActiveCampaignRecordLink(),)
 
     def __init__(self, *, resource: str, body: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.body = body
 
+    def create_path(self, spec: Resource) -> str:
+        """Where the record is POSTed (named operators may post elsewhere, e.g. ``contact/sync``)."""
+        return spec.path
+
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         body = spec.check_body(self.body, partial=False)
-        record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
-        self.log.info("Created %s %s", spec.name, (record or {}).get("id") if isinstance(record, dict) else "")
+        record = spec.unwrap(self.hook.request("POST", self.create_path(spec), json=spec.wrap(body)))
+        self.record_done(self.created_or_updated(), spec.name, id_of(record))
         return record
+
+    def created_or_updated(self) -> str:
+        """What the POST did (operators whose POST may update, such as contact sync, tell by the reply)."""
+        return "created"
 
 
 class ActiveCampaignGetOperator(ResourceOperator):
@@ -68,6 +83,7 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
     operation = UPDATE
     template_fields: Sequence[str] = ("resource", "record_id", "body")
     template_fields_renderers = {"body": "json"}
+    operator_extra_links = (ActiveCampaignRecordLink(),)
 
     def __init__(self, *, resource: str, record_id: int | str, body: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
@@ -80,7 +96,9 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
         body = spec.check_body(self.body, partial=True)
         if not body:  # an empty PUT would "succeed" and change nothing
             raise ActiveCampaignInputError("body", "at least one field to change", self.body)
-        return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
+        record = spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
+        self.record_done("updated", spec.name, id_of(record) or path.rpartition("/")[2])
+        return record
 
 
 class ActiveCampaignDeleteOperator(ResourceOperator):
@@ -101,7 +119,7 @@ class ActiveCampaignDeleteOperator(ResourceOperator):
         spec = self.spec()
         record_id = ident(required=True).check(self.record_id, "id")  # as sent: " 7" -> "7"
         self.hook.request("DELETE", f"{spec.path}/{record_id}")
-        self.log.info("Deleted %s %s", spec.name, record_id)
+        self.record_done("deleted", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
 
 
@@ -232,7 +250,10 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
         limit = checked_limit(self.limit)
         if self.paginate_envelope and method == "GET":
             return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
-        return self.hook.request(method, self.path, params=self.query, json=self.body, headers=self.headers)
+        reply = self.hook.request(method, self.path, params=self.query, json=self.body, headers=self.headers)
+        if method != "GET":
+            self.log.info("%s %s: done (HTTP %s)", method, self.path, self.hook.last_status)
+        return reply
 
 
 class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
@@ -258,4 +279,7 @@ class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
     def perform(self, context: Context) -> Any:
         action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, "api_action")
         method = enum("GET", "POST").check(self.method, "method")  # the legacy API takes no other
-        return self.hook.legacy(action, params=self.query, data=self.body, method=method)
+        reply = self.hook.legacy(action, params=self.query, data=self.body, method=method)
+        if isinstance(reply, Mapping) and reply.get("result_message"):
+            self.log.info("%s: %s", action, reply["result_message"])
+        return reply

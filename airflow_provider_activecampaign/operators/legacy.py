@@ -29,6 +29,8 @@ class LegacyOperator(ActiveCampaignBaseOperator):
     """
 
     rules: ClassVar[Mapping[str, Rule]] = {}
+    #: The kind of record a legacy write changes (``"contact"``...); reads leave it None.
+    changes: ClassVar[str | None] = None
     template_fields: Sequence[str] = ("fields",)
     template_fields_renderers = {"fields": "json"}
 
@@ -45,7 +47,18 @@ class LegacyOperator(ActiveCampaignBaseOperator):
 
     def perform(self, context: Context) -> Any:
         action, params, data = self.call(self.checked())
-        return self.hook.legacy(action, params=params, data=data, method="POST" if data is not None else "GET")
+        reply = self.hook.legacy(action, params=params, data=data, method="POST" if data is not None else "GET")
+        if self.changes:
+            reply_of = reply if isinstance(reply, Mapping) else {}
+            verb = _LEGACY_VERBS.get(action.rpartition("_")[2], "changed")
+            self.record_done(verb, self.changes, reply_of.get("subscriber_id") or reply_of.get("id"),
+                             detail=f"{action}: {reply_of.get('result_message') or 'done'}")
+        return reply
+
+
+#: The log's verb for a legacy write, by the last word of its action (``contact_tag_add`` -> "added").
+_LEGACY_VERBS = {"sync": "synced", "add": "added", "edit": "updated", "create": "created", "remove": "removed",
+                 "delete": "deleted"}
 
 
 class LegacyListOperator(LegacyOperator):

@@ -39,6 +39,7 @@ class ActiveCampaignLegacyAddContactNoteOperator(LegacyOperator):
         note is filed under (all templated).
     """
 
+    changes = "note"
     rules = {"contact_id": ident(required=True), "note": required(text()), "list_id": ident(required=True)}
 
     def __init__(self, *, contact_id: int | str, note: str, list_id: int | str, **kwargs: Any) -> None:

@@ -39,6 +39,7 @@ class ActiveCampaignLegacyManageTagsOperator(LegacyOperator):
     :param contact_email: the contact's e-mail (all templated).
     """
 
+    changes = "contact"
     rules = {"action": enum("add", "remove", required=True), "tags": Rule("any", required=True),
              "contact_email": required(Rule("email"))}
 

@@ -38,4 +38,5 @@ class ActiveCampaignSetEventTrackingOperator(ActiveCampaignBaseOperator):
     def perform(self, context: Context) -> Any:
         enabled = bool(flag(Rule("bool", required=True).check(self.enabled, "enabled")))
         reply = self.hook.request("PUT", "eventTracking", json={"eventTracking": {"enabled": enabled}})
+        self.record_done("updated", "eventTracking", None, detail=f"enabled={enabled}")
         return reply.get("eventTracking", reply) if isinstance(reply, dict) else reply

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import EVENT_NAME_PATTERN, WEBHOOK_SOURCES, Resource, compact, text
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -27,6 +27,8 @@ class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
     :param sources: public, admin, api, system (default: all four).
     :param list_id: only events of this list (templated, like all parameters).
     """
+
+    operator_extra_links = ()  # the app has no page per webhook
 
     def __init__(self, *, name: str, url: str, events: Sequence[str],
                  sources: Sequence[str] = WEBHOOK_SOURCES, list_id: int | str | None = None, **kwargs: Any) -> None:
@@ -50,6 +52,8 @@ class ActiveCampaignUpdateWebhookOperator(ActiveCampaignUpdateOperator):
     :param webhook_id: the webhook's id (templated); other parameters as
         :class:`ActiveCampaignCreateWebhookOperator`.
     """
+
+    operator_extra_links = ()  # the app has no page per webhook
 
     def __init__(self, *, webhook_id: int | str, name: str | None = None, url: str | None = None,
                  events: Sequence[str] | None = None, sources: Sequence[str] | None = None,
@@ -105,18 +109,19 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
         found = self._find(spec, body)
         if found is None:
             record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
-            self.log.info("Created webhook %r (%s)", body["name"], (record or {}).get("id"))
+            self.record_done("created", spec.name, id_of(record), detail=repr(body["name"]))
             return record
         differs = [
             key for key in ("name", "url", "listid")
             if key in body and str(found.get(key)) != str(body[key])
         ] + [key for key in ("events", "sources") if {str(v) for v in found.get(key) or ()} != set(body[key])]
         if not differs:
-            self.log.info("Webhook %r (%s) is up to date", body["name"], found.get("id"))
+            self.record_done("unchanged", spec.name, found.get("id"), detail=f"{body['name']!r} is up to date")
             return found
-        self.log.info("Updating webhook %r (%s): %s", body["name"], found.get("id"), ", ".join(differs))
         path = spec.item_path(found.get("id"))
-        return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
+        record = spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
+        self.record_done("updated", spec.name, found.get("id"), detail=f"{body['name']!r}: {', '.join(differs)}")
+        return record
 
     def _find(self, spec: Resource, body: Mapping[str, Any]) -> dict[str, Any] | None:
         """The webhook with this name (preferring one with this URL), else one with this URL."""
