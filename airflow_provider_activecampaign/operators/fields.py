@@ -14,6 +14,7 @@ from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignUpdateOperator,
     ContactCollectionListOperator,
 )
+from airflow_provider_activecampaign.operators.retry_safe import create_once
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -69,8 +70,18 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
                        for name, rule in _FIELD_OPTION_RULES.items()}
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
                             "orderid": checked["orderid"] or number, "isdefault": flag(checked["isdefault"])})
-        reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
-        return reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
+
+        def post() -> Any:
+            reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
+            return reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
+
+        def find(since: Any) -> list[dict[str, Any]] | None:  # option values are unique within a field
+            existing = {str(o.get("value")): o for o in self.hook.paginate(f"fields/{field_id}/options",
+                                                                            "fieldOptions")}
+            found = [existing[str(o["value"])] for o in options if str(o["value"]) in existing]
+            return found if len(found) == len(options) else None
+
+        return create_once(post, find, context=context, what=f"the options of field {field_id}")
 
 
 class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):

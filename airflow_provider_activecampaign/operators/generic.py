@@ -10,6 +10,7 @@ from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST,
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, ResourceOperator, checked_limit
+from airflow_provider_activecampaign.operators.retry_safe import create_once, find_created
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -33,9 +34,20 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         body = spec.check_body(self.body, partial=False)
-        record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
-        self.log.info("Created %s %s", spec.name, (record or {}).get("id") if isinstance(record, dict) else "")
-        return record
+        return self.create(spec, body, context)
+
+    def create(self, spec: Resource, body: dict[str, Any], context: Context | None,
+               path: str | None = None) -> Any:
+        """``POST`` the checked body (to ``path``, default the resource's), unless an earlier attempt
+        already made the record: see :mod:`~airflow_provider_activecampaign.operators.retry_safe`."""
+
+        def post() -> Any:
+            record = spec.unwrap(self.hook.request("POST", path or spec.path, json=spec.wrap(body)))
+            self.log.info("Created %s %s", spec.name, record.get("id") if isinstance(record, dict) else "")
+            return record
+
+        return create_once(post, lambda since: find_created(self.hook, spec, body, since), context=context,
+                           what=spec.name)
 
 
 class ActiveCampaignGetOperator(ResourceOperator):
