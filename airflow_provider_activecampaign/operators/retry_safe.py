@@ -126,7 +126,7 @@ def create_once(post: Callable[[], Any], find: Callable[[datetime | None], Any],
 
 def _ident(found: Any) -> str:
     if isinstance(found, Mapping):
-        return f"id {found.get('id')}"
+        return f"id {found.get('id')}" if found.get('id') else repr(found.get('name'))
     if isinstance(found, Iterable) and not isinstance(found, (str, bytes)):
         return f"ids {', '.join(str(item.get('id')) for item in found if isinstance(item, Mapping))}"
     return ""
