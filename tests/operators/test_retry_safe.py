@@ -172,3 +172,16 @@ def test_retry_and_run_start_come_from_the_task_context():
     assert is_retry(_retry_context(started))
     assert run_started(_retry_context(started)) == started - timedelta(minutes=2)
     assert run_started({}) is None
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_post_answered_502_or_504_after_the_server_processed_it_carries_the_hint(status, emulator):
+    from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
+
+    emulator.inject_fault(method="POST", path="tags", status=status, after_processing=True)
+
+    with pytest.raises(ActiveCampaignApiError) as raised:
+        ActiveCampaignHook().request("POST", "tags", json={"tag": {"tag": "vip"}})
+
+    assert raised.value.may_have_been_processed and "may have been processed" in str(raised.value)
+    assert [t["tag"] for t in emulator.records("tags")] == ["customer", "vip"]  # it was processed, once
