@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, flag
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignGetOperator,
@@ -69,7 +69,7 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
             checked = {name: rule.check(given.get(name), f"options[{number - 1}].{name}")
                        for name, rule in _FIELD_OPTION_RULES.items()}
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
-                            "orderid": checked["orderid"] or number, "isdefault": flag(checked["isdefault"])})
+                            "orderid": checked["orderid"] or number, "isdefault": bool(checked["isdefault"])})
 
         def post() -> Any:
             reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
