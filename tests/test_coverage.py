@@ -86,3 +86,34 @@ def test_catalogue_paths_exist_in_the_published_openapi_spec():
                 p.startswith(f"/{spec.path}/{{") for p in paths):
             missing.append(f"{spec.path}/{{id}}")
     assert missing == []
+
+
+#: Class names that write (the endpoint column may name a legacy action rather than a method).
+WRITE_VERBS = re.compile(r"Create|Update|Delete|Add|Remove|Sync|Upsert|Set|Move|Manage|Ensure|ApiCall")
+RETRY_SAFE = re.compile(r"^(yes|looks up)( .*)?$|^no \(.+\)$")
+
+
+def coverage_table() -> list[dict[str, str]]:
+    lines = [line for line in (ROOT / "docs" / "coverage.md").read_text().splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True))
+            for line in lines[2:]]
+
+
+def test_every_write_row_says_whether_it_is_safe_to_retry():
+    rows = coverage_table()
+    assert "retry-safe" in rows[0]
+    writes = [row for row in rows if re.search(r"\b(POST|PUT|DELETE)\b", row["hook method or endpoint"])
+              or WRITE_VERBS.search(row["class"])]
+    assert len(writes) >= 50
+    unsaid = [row["ID"] for row in writes if not RETRY_SAFE.match(row["retry-safe"])]
+    assert unsaid == [], "write rows without a retry-safe value (yes / looks up / no (why))"
+
+
+def test_looks_up_rows_are_creates_of_resources_with_a_natural_key():
+    """A row that says "looks up" serves a resource the catalogue says how to find."""
+    keyed = {spec.path for spec in RESOURCES.values() if spec.natural_key is not None}
+    for row in coverage_table():
+        if row["retry-safe"].startswith("looks up"):
+            paths = set(re.findall(r"POST /([A-Za-z]+)", row["hook method or endpoint"]))
+            assert paths & (keyed | {"deals", "fieldOption"}), f"{row['ID']}: nothing to look up by"

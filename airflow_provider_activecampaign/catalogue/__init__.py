@@ -15,6 +15,7 @@ from airflow_provider_activecampaign.catalogue.resources import (
     RESOURCES,
     UPDATE,
     Filter,
+    NaturalKey,
     Resource,
     resource,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "WEBHOOK_EVENTS",
     "WEBHOOK_SOURCES",
     "Filter",
+    "NaturalKey",
     "Resource",
     "Rule",
     "compact",

@@ -8,6 +8,7 @@ operators, the Watch sensors and the emulator are driven by this table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -40,6 +41,36 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class NaturalKey:
+    """How to find a record that an earlier attempt of a create may already have made.
+
+    ``fields``: the body fields that identify the record (those the body gives are compared).
+    ``filters``: body field -> catalogue filter that narrows the list call.
+    ``under``: a sub-collection to list instead, e.g. ``"contacts/{contact}/contactTags"``
+    (placeholders are body fields); ``segments`` turns a body value into a path segment
+    (e.g. a note's ``reltype`` ``Deal`` -> ``deals``); without one, the top collection is listed.
+    """
+
+    fields: tuple[str, ...]
+    filters: Mapping[str, str] = field(default_factory=dict)
+    under: str | None = None
+    segments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def collection(self, body: Mapping[str, Any]) -> str | None:
+        """The sub-collection to list for ``body``, or None (list the resource's own path)."""
+        if self.under is None:
+            return None
+        values: dict[str, str] = {}
+        for name in re.findall(r"{(\w+)}", self.under):
+            value = body.get(name)
+            value = self.segments.get(name, {}).get(str(value), None if name in self.segments else value)
+            if value in (None, ""):
+                return None
+            values[name] = str(value)
+        return self.under.format(**values)
+
+
+@dataclass(frozen=True)
 class Resource:
     """One ActiveCampaign resource as the v3 API serves it."""
 
@@ -57,6 +88,8 @@ class Resource:
     server_window: bool = False
     #: groups of fields of which a create body needs at least one (e.g. a deal's contact or account)
     one_of: tuple[tuple[str, ...], ...] = ()
+    #: how a retried create finds the record an earlier attempt made (None: it cannot)
+    natural_key: NaturalKey | None = None
 
     def require(self, operation: str) -> None:
         if operation not in self.operations:
@@ -156,6 +189,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         orders=("id", "cdate", "email", "first_name", "last_name", "name", "score"),
         keyset=True,
         server_window=True,
+        natural_key=NaturalKey(("email",), {"email": "email"}),
     ),
     Resource("user", "users", "user", "users", frozenset({GET, LIST}), updated=None),
     Resource("group", "groups", "group", "groups", frozenset({GET, LIST}), updated=None),
@@ -167,6 +201,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         },
         filters={"name": Filter("filters[name]")},
         orders=("name",),
+        natural_key=NaturalKey(("name",), {"name": "name"}),
     ),
     Resource(
         "tag", "tags", "tag", "tags",
@@ -174,6 +209,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         filters={"search": Filter("search")},
         orders=("search",),
         updated=None,
+        natural_key=NaturalKey(("tag",), {"tag": "search"}),
     ),
     # -- contact-side resources (custom fields, list status, contact tags, automations,
     #    campaigns, messages, event tracking, webhooks) --
@@ -192,6 +228,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "visible": Rule("bool"), "ordernum": Rule("int", minimum=0),
         },
         filters={"perstag": Filter("filters[perstag]")},
+        natural_key=NaturalKey(("title", "perstag"), {"perstag": "perstag"}),
     ),
     Resource(
         "contactList", "contactLists", "contactList", "contactLists", frozenset({CREATE}),
@@ -206,6 +243,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         "contactTag", "contactTags", "contactTag", "contactTags", frozenset({CREATE, DELETE}),
         fields={"contact": required(ident()), "tag": required(ident())},
         updated=None,
+        natural_key=NaturalKey(("contact", "tag"), under="contacts/{contact}/contactTags"),
     ),
     Resource("automation", "automations", "automation", "automations", frozenset({GET, LIST}), updated="mdate"),
     Resource(
@@ -213,6 +251,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         frozenset({CREATE, GET, DELETE, LIST}),
         fields={"contact": required(ident()), "automation": required(ident())},
         created="adddate", updated="lastdate",
+        natural_key=NaturalKey(("contact", "automation"), under="contacts/{contact}/contactAutomations"),
     ),
     Resource(
         "campaign", "campaigns", "campaign", "campaigns", frozenset({GET, LIST}),
@@ -227,12 +266,14 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "subject": text(), "preheader_text": text(), "name": text(), "text": text(), "html": text(),
         },
         updated="mdate",
+        natural_key=NaturalKey(("name", "subject", "fromemail")),
     ),
     Resource(
         "eventTrackingEvent", "eventTrackingEvents", "eventTrackingEvent", "eventTrackingEvents",
         frozenset({CREATE, LIST}),
         fields={"name": required(text(pattern=EVENT_NAME_PATTERN))},
         updated=None,
+        natural_key=NaturalKey(("name",)),
     ),
     Resource(
         "webhook", "webhooks", "webhook", "webhooks",
@@ -245,6 +286,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         filters={"name": Filter("filters[name]"), "url": Filter("filters[url]"),
                  "list_id": Filter("filters[listid]", ident())},
         updated=None,
+        natural_key=NaturalKey(("url", "events", "name"), {"url": "url"}),
     ),
     # -- CRM resources (deals, pipelines, stages, tasks, task types, notes, accounts,
     #    organizations, calendar feeds) --
@@ -280,6 +322,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         updated="mdate",
         server_window=True,
         one_of=(("contact", "account"), ("group", "stage")),
+        natural_key=NaturalKey(("title", "contact", "account", "group", "stage"),
+                               {"title": "title", "group": "pipeline", "stage": "stage"}),
     ),
     Resource(
         "dealGroup", "dealGroups", "dealGroup", "dealGroups",
@@ -290,6 +334,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         },
         filters={"title": Filter("filters[title]"), "have_stages": Filter("filters[have_stages]", enum(0, 1))},
         orders=("title", "popular"),
+        natural_key=NaturalKey(("title",), {"title": "title"}),
     ),
     Resource(
         "dealStage", "dealStages", "dealStage", "dealStages",
@@ -301,6 +346,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         },
         filters={"pipeline": Filter("filters[d_groupid]", ident()), "title": Filter("filters[title]")},
         orders=("title",),
+        natural_key=NaturalKey(("title", "group"), {"group": "pipeline", "title": "title"}),
     ),
     Resource(
         "dealTask", "dealTasks", "dealTask", "dealTasks",
@@ -325,10 +371,12 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "due_before": Filter("filters[due_before]", _DATE),
             "due_range": Filter("filters[duedate_range]"),
         },
+        natural_key=NaturalKey(("title", "relid", "duedate", "dealTasktype"), {"relid": "deal"}),
     ),
     Resource(
         "dealTasktype", "dealTasktypes", "dealTasktype", "dealTasktypes",
         fields={"title": required(text()), "status": enum(0, 1)},  # 0 active, 1 disabled
+        natural_key=NaturalKey(("title",)),
     ),
     Resource(
         "note", "notes", "note", "notes",
@@ -337,11 +385,15 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "reltype": enum("Activity", "Deal", "DealTask", "Subscriber", "CustomerAccount", required=True),
         },
         updated="mdate",
+        natural_key=NaturalKey(("note", "relid", "reltype"), under="{reltype}/{relid}/notes",
+                               segments={"reltype": {"Deal": "deals", "Subscriber": "contacts",
+                                                     "CustomerAccount": "accounts"}}),
     ),
     Resource(
         "account", "accounts", "account", "accounts",
         fields={"name": required(text()), "accountUrl": text(), "owner": ident(), "fields": Rule("list")},
         filters={"search": Filter("search"), "count_deals": Filter("count_deals", Rule("bool"))},
+        natural_key=NaturalKey(("name",), {"name": "search"}),
         created="createdTimestamp",
         updated="updatedTimestamp",
     ),
@@ -359,6 +411,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "notification": Rule("bool"),
         },
         updated="mdate",
+        natural_key=NaturalKey(("title", "type")),
     ),
 )
 

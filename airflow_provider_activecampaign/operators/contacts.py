@@ -56,6 +56,8 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
     :class:`ActiveCampaignCreateContactOperator`.
     """
 
+    upsert = True
+
     def create_path(self, spec: Resource) -> str:
         return "contact/sync"
 
@@ -273,13 +275,20 @@ class ActiveCampaignLegacyUpdateContactOperator(_LegacyContactOperator):
     """Update a contact (legacy ``contact_edit``); ``contact_id`` is required.
 
     Only the given fields change (``overwrite=0``: lists and custom fields not named stay).
-    Parameters as :class:`_LegacyContactOperator`.
+    The legacy API refuses ``contact_edit`` without an e-mail: when ``email`` is not given, the
+    contact's own is read first (``GET /contacts/{id}``). Parameters as :class:`_LegacyContactOperator`.
     """
 
     action = "contact_edit"
     needed = ("contact_id",)
 
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
+        if values["email"] is None:
+            try:
+                contact = self.hook.request("GET", f"contacts/{values['contact_id']}").get("contact") or {}
+            except ActiveCampaignNotFoundError:
+                contact = {}  # the legacy call then says the contact is not found, in its own words
+            values = {**values, "email": contact.get("email")}
         action, _, form = super().call(values)
         return action, None, {"overwrite": 0, **form}
 

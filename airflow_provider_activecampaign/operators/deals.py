@@ -15,6 +15,7 @@ from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignListOperator,
     ActiveCampaignUpdateOperator,
 )
+from airflow_provider_activecampaign.operators.retry_safe import create_once, find_created
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -236,10 +237,18 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         path = self.note_path()
         note = text(required=True).check(self.note, "note")
         notes = resource("note")
-        record = notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
-        self.record_done("created" if self.method == "POST" else "updated", "note", id_of(record),
-                         detail=f"on deal {path.split('/')[1]}")
-        return record
+
+        def send() -> Any:
+            record = notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
+            self.record_done("created" if self.method == "POST" else "updated", "note", id_of(record),
+                             detail=f"on deal {path.split('/')[1]}")
+            return record
+
+        if self.method != "POST":
+            return send()
+        key = {"note": note, "relid": ident(required=True).check(self.deal_id, "deal_id"), "reltype": "Deal"}
+        return create_once(send, lambda since: find_created(self.hook, notes, key, since), context=context,
+                           what="deal note")
 
 
 class ActiveCampaignCreateDealNoteOperator(_DealNoteOperator):

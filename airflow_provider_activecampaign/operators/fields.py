@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, flag, id_of
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignGetOperator,
@@ -14,6 +14,7 @@ from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignUpdateOperator,
     ContactCollectionListOperator,
 )
+from airflow_provider_activecampaign.operators.retry_safe import create_once
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -68,11 +69,25 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
             checked = {name: rule.check(given.get(name), f"options[{number - 1}].{name}")
                        for name, rule in _FIELD_OPTION_RULES.items()}
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
-                            "orderid": checked["orderid"] or number, "isdefault": flag(checked["isdefault"])})
-        reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
-        created = reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
-        self.record_done("created", "fieldOptions", None, detail=f"{len(options)} options of field {field_id}")
-        return created
+                            "orderid": checked["orderid"] or number, "isdefault": _truthy(checked["isdefault"])})
+
+        def post() -> Any:
+            reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
+            created = reply.get("fieldOptions", reply) if isinstance(reply, dict) else reply
+            self.record_done("created", "fieldOptions", None, detail=f"{len(options)} options of field {field_id}")
+            return created
+
+        def find(since: Any) -> list[dict[str, Any]] | None:  # option values are unique within a field
+            existing = {str(o.get("value")): o for o in self.hook.paginate(f"fields/{field_id}/options",
+                                                                            "fieldOptions")}
+            found = [existing[str(o["value"])] for o in options if str(o["value"]) in existing]
+            return found if len(found) == len(options) else None
+
+        return create_once(post, find, context=context, what=f"the options of field {field_id}")
+
+
+def _truthy(value: object) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):

@@ -16,6 +16,7 @@ from airflow_provider_activecampaign.operators.base import (
     id_of,
 )
 from airflow_provider_activecampaign.operators.links import ActiveCampaignRecordLink
+from airflow_provider_activecampaign.operators.retry_safe import create_once, find_created
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -32,6 +33,9 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     template_fields: Sequence[str] = ("resource", "body")
     template_fields_renderers = {"body": "json"}
     operator_extra_links = (ActiveCampaignRecordLink(),)
+    #: True when the POST is an upsert the API keys itself (contact sync): sending it again is safe,
+    #: so no earlier attempt's record is looked for.
+    upsert: ClassVar[bool] = False
 
     def __init__(self, *, resource: str, body: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
@@ -44,9 +48,22 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         body = spec.check_body(self.body, partial=False)
-        record = spec.unwrap(self.hook.request("POST", self.create_path(spec), json=spec.wrap(body)))
-        self.record_done(self.created_or_updated(), spec.name, id_of(record))
-        return record
+        return self.create(spec, body, context, self.create_path(spec))
+
+    def create(self, spec: Resource, body: dict[str, Any], context: Context | None,
+               path: str | None = None) -> Any:
+        """``POST`` the checked body (to ``path``, default the resource's), unless an earlier attempt
+        already made the record: see :mod:`~airflow_provider_activecampaign.operators.retry_safe`."""
+
+        def post() -> Any:
+            record = spec.unwrap(self.hook.request("POST", path or spec.path, json=spec.wrap(body)))
+            self.record_done(self.created_or_updated(), spec.name, id_of(record))
+            return record
+
+        if self.upsert:
+            return post()
+        return create_once(post, lambda since: find_created(self.hook, spec, body, since), context=context,
+                           what=spec.name)
 
     def created_or_updated(self) -> str:
         """What the POST did (operators whose POST may update, such as contact sync, tell by the reply)."""

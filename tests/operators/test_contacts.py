@@ -210,7 +210,7 @@ LEGACY_HAPPY: dict[str, Case] = {
     "LEG-04 legacy update keeps other lists": Case(
         lambda w: ops.ActiveCampaignLegacyUpdateContactOperator(task_id="t", contact_id=w.ada, first_name="Augusta"),
         lambda w, r: w.emu.record("contacts", w.ada)["firstName"] == "Augusta"
-        and w.emu.requests[0].form["overwrite"] == ["0"]),
+        and w.emu.requests[-1].form["overwrite"] == ["0"]),
 }
 
 

@@ -99,6 +99,8 @@ def _write_contact(store: Store, params: Mapping[str, str], pairs: list[tuple[st
         rec = store.get("contacts", params.get("id"))
         if rec is None:
             raise LegacyFailure("Contact not found")
+        if not fields.get("email"):  # contact_edit wants the e-mail even when it does not change
+            raise LegacyFailure("Contact Email Address is not valid.")
         rec, message = store.save(contacts, fields, rec, "api"), "Contact updated"
     elif mode == "sync":
         if not fields.get("email"):

@@ -62,8 +62,7 @@ class Resource:
             return True
         if match is None:
             return param in self.params
-        name = match.group(1)
-        return name in self.filters or name in self.defaults or name in self.required  # compared equal
+        return match.group(1) in self.filters
 
 
 
@@ -139,7 +138,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
     Resource("fields", "field", "Field", required=("title", "type"), links=("options", "relations"),
              defaults={"descript": None, "isrequired": "0", "perstag": "", "defval": None, "show_in_list": "0",
                        "rows": "0", "cols": "0", "visible": "1", "service": "", "ordernum": "1"},
-             unique=("title", "There is already a field with this title")),
+             filters={"perstag": eq("perstag")}, unique=("title", "There is already a field with this title")),
     Resource("fieldOptions", "fieldOption", "FieldOption", required=("field",), links=("field",),
              defaults={"orderid": "0", "value": "", "label": "", "isdefault": "0"}),
     Resource("fieldRels", "fieldRel", "FieldRel", updated=None, required=("field", "relid"),
@@ -201,6 +200,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              defaults={"userid": "1", "user": "1", "is_draft": "0"},
              links=("activities", "mentions", "notes", "owner", "user")),
     Resource("campaigns", "campaign", "Campaign", "cdate", "mdate", ops=READ_OPS, defaults=CAMPAIGN_DEFAULTS,
+             filters={"seriesid": eq("seriesid")},
              links=("user", "automation", "campaignMessage", "campaignMessages", "links", "aggregateRevenues",
                     "segment", "campaignLists")),
     Resource("messages", "message", "Message", "cdate", "mdate", required=("fromname", "fromemail", "reply2"),

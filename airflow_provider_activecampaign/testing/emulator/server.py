@@ -40,6 +40,7 @@ class RequestRecord:
     json: Any | None
     form: dict[str, list[str]] | None
     status: int = 0
+    reply: Any | None = None  # the JSON body answered (None: empty, raw or dropped)
 
 
 class ActiveCampaignEmulator:
@@ -229,6 +230,7 @@ class ActiveCampaignEmulator:
             if fault.status:
                 reply = fault.reply()
         request.record.status = reply.status
+        request.record.reply = reply.body if reply.raw is None else None
         return _send(handler, reply)
 
     def _fault_ends_request(self, fault: Fault, handler: _Handler, record: RequestRecord) -> bool:

@@ -73,6 +73,9 @@ def shape_fields(store: Store, data: Record, old: Record | None, source: str) ->
 def shape_fieldOptions(store: Store, data: Record, old: Record | None, source: str) -> None:
     if source == "api":
         store.require("fields", data.get("field"))
+        if "isdefault" in data and not isinstance(data["isdefault"], bool) and as_text(data["isdefault"]) not in (
+                "0", "1"):
+            raise invalid("isdefault", "The field option isdefault must be true or false.")
 
 def shape_contactLists(store: Store, data: Record, old: Record | None, source: str) -> None:
     contact = store.get("contacts", data.get("contact", (old or {}).get("contact")))
@@ -145,6 +148,10 @@ def shape_deals(store: Store, data: Record, old: Record | None, source: str) -> 
             raise invalid("stage", "The deal stage was not provided.", "field_missing")
         if old is None and not (data.get("contact") or data.get("account")):
             raise invalid("contact", "The deal contact was not provided.", "field_missing")
+        pipeline = store.get("dealGroups", data.get("group")) or {}
+        if old is None and not data.get("owner") and as_text(pipeline.get("autoassign")) == "0":
+            raise invalid("owner", "The deal owner was not provided: the pipeline does not auto-assign deals.",
+                          "field_missing")
         if data.get("contact"):
             store.require("contacts", data["contact"])
     if old is None:

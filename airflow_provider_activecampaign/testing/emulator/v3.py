@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator.filters import deal_contact, eq
+from airflow_provider_activecampaign.testing.emulator.filters import deal_contact
 from airflow_provider_activecampaign.testing.emulator.names import EVENTS_IN_API_ORDER
 from airflow_provider_activecampaign.testing.emulator.resources import (
     NOTE_PARENTS,
@@ -100,9 +100,7 @@ def _matches(store: Store, res: Resource, rec: Record, query: Query) -> bool:
         match = FILTER_KEY.fullmatch(key)
         if match:
             name = match.group(1)
-            predicate = res.filters.get(name)
-            if predicate is None and name in rec and not isinstance(rec[name], (dict, list)):
-                predicate = eq(name)
+            predicate = res.filters.get(name)  # unknown filters are ignored, as the API ignores them
         else:
             predicate = res.params.get(key)
         if predicate is not None and not predicate(store, rec, value, query):

@@ -1,0 +1,175 @@
+"""The provider's requests and the emulator's replies, checked against ActiveCampaign's OpenAPI document.
+
+A representative run (every create operator, then a list and a get of every catalogue resource,
+updates and deletes) goes through the emulator, which logs each request and its reply. Then:
+
+- every request: its path and method are in the spec, its query parameters are ones the
+  operation documents, its JSON body validates against the operation's request schema
+  (``jsonschema``, OpenAPI 3.1 = JSON Schema 2020-12);
+- every reply: its status is one the operation documents, and the record in its envelope has
+  every field of the spec's example reply.
+
+What does not hold is listed, with the reason, in tests/data/spec_errata.py (errors of the spec,
+and what the emulator does not model yet): the test fails on
+a problem not listed there, and on an erratum that no longer happens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+import airflow_provider_activecampaign.operators as ops
+from airflow_provider_activecampaign.catalogue import CREATE, GET, LIST, RESOURCES, UPDATE
+from tests.data.spec_errata import KNOWN as ERRATA
+from tests.operators.retry_cases import CASES, prepare
+
+SPEC = json.loads((Path(__file__).parents[1] / "data" / "openapi-v3.json").read_text())
+#: spec paths as patterns, the most literal first (``/contacts/sync``-like paths before ``/{id}``)
+ROUTES = sorted(((re.compile("^/api/3" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), path) for path in SPEC["paths"]),
+                key=lambda route: route[1].count("{"))
+#: paging parameters the spec documents once for all list calls, not per operation
+PAGING = {"limit", "offset"}
+
+
+def _validator() -> type:
+    """JSON Schema 2020-12, where an integer may come as a string of digits (see spec_errata.py)."""
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda checker, value: base.TYPE_CHECKER.is_type(value, "integer")
+        or (isinstance(value, str) and value.isdigit()))
+    return jsonschema.validators.extend(base, type_checker=checker)
+
+
+VALIDATOR = _validator()
+
+
+def operation(method: str, path: str) -> tuple[str, dict[str, Any]] | None:
+    for pattern, template in ROUTES:
+        if pattern.match(path):
+            op = SPEC["paths"][template].get(method.lower())
+            return (template, op) if op else None
+    return None
+
+
+def request_problems(method: str, template: str, op: dict[str, Any], query: dict, body: Any) -> list[str]:
+    where = f"{method} {template}"
+    known = {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"} | PAGING
+    problems = [f"{where}: query {name} not documented" for name in sorted(query) if name not in known]
+    schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    if schema is not None and body is not None:
+        problems += [f"{where}: body {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.validator}"
+                     for e in VALIDATOR(schema).iter_errors(body)]
+    return problems
+
+
+def reply_problems(method: str, template: str, op: dict[str, Any], status: int, reply: Any) -> list[str]:
+    where = f"{method} {template}"
+    responses = op.get("responses", {})
+    if str(status) not in responses:
+        return [f"{where}: status {status} not documented"]
+    example = _example(responses[str(status)])
+    if not (200 <= status < 300 and isinstance(example, dict) and isinstance(reply, dict)):
+        return []
+    problems = []
+    for key, documented in example.items():
+        if isinstance(documented, list) and documented and isinstance(documented[0], dict):
+            documented, given = documented[0], (reply.get(key) or [None])[0]
+        else:
+            given = reply.get(key)
+        if isinstance(documented, dict) and key in reply and isinstance(given, dict):
+            problems += [f"{where}: reply {key}.{field} missing" for field in sorted(set(documented) - set(given))]
+        elif key not in reply and isinstance(documented, (dict, list)):
+            problems.append(f"{where}: reply {key} missing")
+    return problems
+
+
+def _example(response: dict[str, Any]) -> Any:
+    examples = response.get("content", {}).get("application/json", {}).get("examples", {})
+    for example in examples.values():
+        value = example.get("value")
+        try:
+            return json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            continue
+    return None
+
+
+def _representative_run(emulator) -> None:
+    prepare(emulator)
+    for name, case in sorted(CASES.items()):
+        case.make(f"create_{name}").execute(context={})
+    for spec in RESOURCES.values():
+        if LIST in spec.operations:
+            ops.ActiveCampaignListOperator(task_id=f"list_{spec.name}", resource=spec.name, limit=5).execute({})
+        records = emulator.records(spec.plural)
+        if GET in spec.operations and records and "id" in records[-1]:
+            ops.ActiveCampaignGetOperator(task_id=f"get_{spec.name}", resource=spec.name,
+                                          record_id=records[-1]["id"]).execute({})
+    assert {CREATE, UPDATE} <= RESOURCES["deal"].operations
+    ops.ActiveCampaignUpdateDealOperator(task_id="update", deal_id=1, title="Renamed", status="won").execute({})
+    ops.ActiveCampaignListDealsOperator(task_id="deals", pipeline=1, status="open", order_by="title").execute({})
+    ops.ActiveCampaignListContactsOperator(task_id="contacts", email="ada@example.com").execute({})
+    ops.ActiveCampaignDeleteDealOperator(task_id="delete", deal_id=1).execute({})
+
+
+@pytest.fixture(scope="module")
+def problems(tmp_path_factory) -> list[str]:
+    """Every problem of the representative run, as one line each (duplicates removed)."""
+    from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
+    from tests.conftest import CANARY_KEY, emulator_connection
+
+    found: list[str] = []
+    with ActiveCampaignEmulator(api_key=CANARY_KEY) as emulator, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT", emulator_connection(emulator))
+        _representative_run(emulator)
+        assert len(emulator.requests) > 60
+        for record in emulator.requests:
+            if not record.path.startswith("/api/3/"):
+                continue
+            matched = operation(record.method, record.path)
+            if matched is None:
+                found.append(f"{record.method} {record.path}: not in the spec")
+                continue
+            template, op = matched
+            found += request_problems(record.method, template, op, record.query, record.json)
+            found += reply_problems(record.method, template, op, record.status, record.reply)
+    return sorted(set(found))
+
+
+def _erratum(problem: str) -> str | None:
+    return next((pattern for pattern in ERRATA if re.fullmatch(pattern, problem)), None)
+
+
+def test_every_request_and_reply_agrees_with_the_spec_or_a_listed_erratum(problems):
+    unexplained = [problem for problem in problems if _erratum(problem) is None]
+    assert unexplained == [], "disagreements with the spec that spec_errata.py does not explain"
+
+
+def test_every_listed_erratum_still_happens(problems):
+    used = {_erratum(problem) for problem in problems}
+    assert sorted(set(ERRATA) - used) == [], "errata that no longer happen: remove them"
+
+
+def test_the_errata_say_why():
+    assert all(len(reason) > 20 for reason in ERRATA.values())
+
+
+def test_the_checks_catch_what_they_should():
+    """The checks are not vacuous: a wrong body, an undocumented parameter and a missing field are found."""
+    template, op = operation("POST", "/api/3/notes")
+    assert request_problems("POST", template, op, {}, {"note": {"note": "x", "relid": "1"}}) == [
+        "POST /notes: body note: required"]
+    template, op = operation("GET", "/api/3/deals")
+    assert request_problems("GET", template, op, {"filters[colour]": ["red"]}, None) == [
+        "GET /deals: query filters[colour] not documented"]
+    template, op = operation("GET", "/api/3/tags/1")
+    example = _example(op["responses"]["200"])
+    reply = {"tag": {k: v for k, v in example["tag"].items() if k != "tagType"}}
+    assert reply_problems("GET", template, op, 200, reply) == ["GET /tags/{id}: reply tag.tagType missing"]
+    assert reply_problems("GET", template, op, 418, None) == ["GET /tags/{id}: status 418 not documented"]
