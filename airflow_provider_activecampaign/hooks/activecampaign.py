@@ -135,7 +135,8 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
               limit: int | None = None, keyset: bool = False,
               position: Mapping[str, Any] | None = None) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
         """Yield each page's new records with the position after it (resume with ``position=``)."""
-        pager = Pager(envelope, params, limit=limit, keyset=keyset, path=path, position=position)
+        pager = Pager(envelope, params, limit=limit, keyset=keyset, path=self.core.v3("GET", path).path,
+                      position=position)
         while (page_params := pager.next_params()) is not None:
             records = pager.feed(self.send(self.core.v3("GET", path, params=page_params, expect=envelope)))
             self._log_progress(pager, path)
@@ -223,9 +224,9 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     async def paginate(self, path: str, envelope: str, *, params: Mapping[str, Any] | None = None,
                        limit: int | None = None, keyset: bool = False) -> AsyncIterator[dict[str, Any]]:
         """Yield every record of a collection exactly once, like :meth:`ActiveCampaignHook.paginate`."""
-        pager = Pager(envelope, params, limit=limit, keyset=keyset, path=path)
+        core = await self.get_core()
+        pager = Pager(envelope, params, limit=limit, keyset=keyset, path=core.v3("GET", path).path)
         while (page_params := pager.next_params()) is not None:
-            core = await self.get_core()
             for record in pager.feed(await self.send(core.v3("GET", path, params=page_params, expect=envelope))):
                 yield record
             self._log_progress(pager, path)
