@@ -57,6 +57,8 @@ class Resource:
     server_window: bool = False
     #: groups of fields of which a create body needs at least one (e.g. a deal's contact or account)
     one_of: tuple[tuple[str, ...], ...] = ()
+    #: the field that identifies a record (event-tracking events are known by name)
+    key: str = "id"
 
     def require(self, operation: str) -> None:
         if operation not in self.operations:
@@ -232,7 +234,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         "eventTrackingEvent", "eventTrackingEvents", "eventTrackingEvent", "eventTrackingEvents",
         frozenset({CREATE, LIST}),
         fields={"name": required(text(pattern=EVENT_NAME_PATTERN))},
-        updated=None,
+        updated=None, key="name",
     ),
     Resource(
         "webhook", "webhooks", "webhook", "webhooks",

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
-from airflow_provider_activecampaign.exceptions import error_context
+from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
+from airflow_provider_activecampaign.exceptions import ActiveCampaignReplyError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 
 if TYPE_CHECKING:
@@ -42,6 +43,21 @@ class ActiveCampaignBaseOperator(BaseOperator):
         """Run :meth:`perform`; input errors escaping it name this operator and task."""
         with error_context(self.where):
             return self.perform(context)
+
+    def write(self, spec: Resource, method: str, path: str, body: Mapping[str, Any]) -> Any:
+        """Send a record (``{singular: body}``) and return the record the reply holds.
+
+        A 2xx reply without a record carrying its id (or the resource's key) is an
+        :class:`ActiveCampaignReplyError`: the write may have happened, so it is not retried.
+        """
+        record = spec.unwrap(self.hook.request(method, path, json=spec.wrap(body)))
+        if not isinstance(record, Mapping) or record.get(spec.key) in (None, ""):
+            shown = type(record).__name__ if not isinstance(record, Mapping) else f"keys {sorted(record)[:8]}"
+            status = 201 if method == "POST" else 200
+            message = f"the reply has no {spec.singular} with an {spec.key!r} ({shown}); {MAY_HAVE_BEEN_PROCESSED}"
+            raise ActiveCampaignReplyError(method, "/api/3/" + path.lstrip("/"), status, message,
+                                           target=self.hook.core.settings.target, may_have_been_processed=True)
+        return record
 
     def perform(self, context: Context) -> Any:
         """The operator's work; subclasses implement this instead of ``execute``."""

@@ -54,7 +54,7 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         body = spec.check_body(self.body, partial=False)
-        return spec.unwrap(self.hook.request("POST", "contact/sync", json=spec.wrap(body)))
+        return self.write(spec, "POST", "contact/sync", body)
 
 
 class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):

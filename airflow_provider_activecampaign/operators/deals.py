@@ -236,7 +236,7 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         path = self.note_path()
         note = text(required=True).check(self.note, "note")
         notes = resource("note")
-        return notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
+        return self.write(notes, self.method, path, {"note": note})
 
 
 class ActiveCampaignCreateDealNoteOperator(_DealNoteOperator):

@@ -117,7 +117,7 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
             if existing is not None:
                 path = spec.item_path(existing["id"])
         method = "POST" if path is None else "PUT"
-        record = spec.unwrap(self.hook.request(method, path or spec.path, json=spec.wrap(body)))
+        record = self.write(spec, method, path or spec.path, body)
         self.log.info("%s field %s of contact %s", "Created" if path is None else "Updated", body["field"],
                       body["contact"])
         return record

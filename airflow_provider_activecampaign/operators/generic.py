@@ -33,8 +33,8 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         body = spec.check_body(self.body, partial=False)
-        record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
-        self.log.info("Created %s %s", spec.name, (record or {}).get("id") if isinstance(record, dict) else "")
+        record = self.write(spec, "POST", spec.path, body)
+        self.log.info("Created %s %s", spec.name, record.get(spec.key))
         return record
 
 

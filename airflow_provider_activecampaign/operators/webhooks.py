@@ -104,8 +104,8 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
         text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
         found = self._find(spec, body)
         if found is None:
-            record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
-            self.log.info("Created webhook %r (%s)", body["name"], (record or {}).get("id"))
+            record = self.write(spec, "POST", spec.path, body)
+            self.log.info("Created webhook %r (%s)", body["name"], record.get("id"))
             return record
         differs = [
             key for key in ("name", "url", "listid")
