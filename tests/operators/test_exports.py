@@ -64,15 +64,20 @@ def lines(url: str) -> list[dict]:
     return [json.loads(line) for line in storage(url).read_text().splitlines()]
 
 
+def fail_at(n: int):
+    """A request hook that makes the ``n``-th request fail for good (a 422 is not retried)."""
+    seen = []
+
+    def hook(emu, request):
+        seen.append(request)
+        if len(seen) == n:
+            emu.inject_fault(status=422, method="GET", path="deals")
+    return hook
+
+
 def test_a_failed_export_leaves_no_file_at_the_output_path(emulator, folder):
     deals(emulator, 250)
-    calls = []
-
-    def fail_on_third(emu, request):
-        calls.append(request)
-        if len(calls) == 3:
-            emu.inject_fault(status=422, method="GET", path="deals")
-    emulator.on_request(fail_on_third)
+    emulator.on_request(fail_at(3))
     with pytest.raises(ActiveCampaignApiError):
         export(folder)
     assert siblings(folder) == []  # nothing at the output path, no part, no checkpoint (nothing to resume)
@@ -81,13 +86,7 @@ def test_a_failed_export_leaves_no_file_at_the_output_path(emulator, folder):
 def test_a_retried_export_resumes_from_its_checkpoint_and_tidies_up(emulator, folder, monkeypatch):
     made = deals(emulator, 950)
     monkeypatch.setattr(export_io, "CHECKPOINT_EVERY", 200)
-    requests = []
-
-    def fail_once(emu, request):
-        requests.append(request)
-        if len(requests) == 6:
-            emu.inject_fault(status=422, method="GET", path="deals")
-    emulator.on_request(fail_once)
+    emulator.on_request(fail_at(6))
     with pytest.raises(ActiveCampaignApiError):
         export(folder)
     left = siblings(folder)
