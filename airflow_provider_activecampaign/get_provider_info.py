@@ -33,7 +33,7 @@ CONNECTION_FIELDS: dict[str, Any] = {
 #: The modules of ``operators/``: the shared bases, the generic operators, then one per API chapter.
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
-    "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
+    "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks", "export",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

@@ -119,7 +119,7 @@ class _Export:
         """Close the open part, then record it with the position (parts first: the checkpoint never runs ahead)."""
         self.close_part()
         state = {"key": _plain(self.key), "position": position, "count": self.count, "parts": self.parts}
-        _write_whole(self.checkpoint_path, json.dumps(state))
+        write_whole(self.checkpoint_path, json.dumps(state))
         self.log.info("Export of %s to %s: %d records written (checkpoint saved)", self.what, self.output_path,
                       self.count)
         self.open_part()
@@ -159,7 +159,7 @@ class _Export:
         _unlink(self.checkpoint_path)
 
 
-def _write_whole(path: Any, text: str) -> None:
+def write_whole(path: Any, text: str) -> None:
     """Write a small file so that readers see the old or the new text, never half of one."""
     from airflow.providers.common.compat.sdk import ObjectStoragePath
 

@@ -53,6 +53,7 @@ from airflow_provider_activecampaign.operators.deals import (
     ActiveCampaignUpdateDealNoteOperator,
     ActiveCampaignUpdateDealOperator,
 )
+from airflow_provider_activecampaign.operators.export import ActiveCampaignIncrementalExportOperator
 from airflow_provider_activecampaign.operators.fields import (
     ActiveCampaignCreateFieldOperator,
     ActiveCampaignCreateFieldOptionsOperator,
@@ -173,6 +174,7 @@ __all__ = [
     "ActiveCampaignGetOperator",
     "ActiveCampaignGetUserOperator",
     "ActiveCampaignGetWebhookOperator",
+    "ActiveCampaignIncrementalExportOperator",
     "ActiveCampaignLegacyAddContactNoteOperator",
     "ActiveCampaignLegacyApiCallOperator",
     "ActiveCampaignLegacyCreateCampaignOperator",
