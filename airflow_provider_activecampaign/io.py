@@ -11,6 +11,7 @@ records; a retried task resumes from it and removes it on success.
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
@@ -69,7 +70,8 @@ class _Export:
 
         self.path = ObjectStoragePath(output_path)
         self.output_path, self.key, self.log, self.what = output_path, key, log, what
-        self.checkpoint_path = ObjectStoragePath(output_path + ".checkpoint")
+        self.checkpoint_url = output_path + ".checkpoint"
+        self.checkpoint_path = ObjectStoragePath(self.checkpoint_url)
         self.parts = 0  # parts complete and named in the checkpoint
         self.count = 0  # records in those parts and the open one
         self.pending = 0  # records in the open part
@@ -119,7 +121,7 @@ class _Export:
         """Close the open part, then record it with the position (parts first: the checkpoint never runs ahead)."""
         self.close_part()
         state = {"key": _plain(self.key), "position": position, "count": self.count, "parts": self.parts}
-        write_whole(self.checkpoint_path, json.dumps(state))
+        write_whole(self.checkpoint_url, json.dumps(state))
         self.log.info("Export of %s to %s: %d records written (checkpoint saved)", self.what, self.output_path,
                       self.count)
         self.open_part()
@@ -136,8 +138,7 @@ class _Export:
                 with whole.open("w") as out:
                     for number in range(1, self.parts + 1):
                         with self.part(number).open("r") as part:
-                            for line in part:
-                                out.write(line)
+                            shutil.copyfileobj(part, out)
                 whole.move(self.path)
             except BaseException:
                 _unlink(whole)
@@ -159,13 +160,13 @@ class _Export:
         _unlink(self.checkpoint_path)
 
 
-def write_whole(path: Any, text: str) -> None:
-    """Write a small file so that readers see the old or the new text, never half of one."""
+def write_whole(url: str, text: str) -> None:
+    """Write a small file at ``url`` so that readers see the old or the new text, never half of one."""
     from airflow.providers.common.compat.sdk import ObjectStoragePath
 
-    temporary = ObjectStoragePath(f"{path}.tmp-{uuid.uuid4().hex[:8]}")
+    temporary = ObjectStoragePath(f"{url}.tmp-{uuid.uuid4().hex[:8]}")
     temporary.write_text(text)
-    temporary.move(path)
+    temporary.move(ObjectStoragePath(url))
 
 
 def _unlink(path: Any) -> None:

@@ -207,7 +207,7 @@ class ExportState:
     def __init__(self, path: str, resource: str) -> None:
         from airflow.providers.common.compat.sdk import ObjectStoragePath
 
-        self.path, self.resource = ObjectStoragePath(path), resource
+        self.url, self.path, self.resource = path, ObjectStoragePath(path), resource
         if "://" not in path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -231,12 +231,12 @@ class ExportState:
                     f"The incremental export at {self.path} is held by run {lease['run_id']!r} since "
                     f"{lease['since']}: one run at a time (it is taken over after {timeout})")
         state["lease"] = {"run_id": run_id, "since": pendulum.now("UTC").isoformat()}
-        write_whole(self.path, json.dumps(state))
+        write_whole(self.url, json.dumps(state))
         return state
 
     def release(self, saved: dict[str, Any], run_id: str) -> None:
         """After a failure: the watermark stays, the lease goes."""
-        write_whole(self.path, json.dumps({**saved, "lease": None}))
+        write_whole(self.url, json.dumps({**saved, "lease": None}))
 
     def commit(self, saved: dict[str, Any], tracker: _Tracker, run_id: str, result: Mapping[str, Any]) -> None:
         """After the output is complete: the new watermark, the overlap's pairs, no lease."""
@@ -245,4 +245,4 @@ class ExportState:
         state = {"resource": self.resource, "watermark": watermark, "boundary": tracker.boundary(), "lease": None,
                  "last_run": run_id, "last_output": result["path"], "last_count": result["count"],
                  "updated_at": pendulum.now("UTC").isoformat()}
-        write_whole(self.path, json.dumps(state))
+        write_whole(self.url, json.dumps(state))
