@@ -130,3 +130,13 @@ def error_class_for(status: int) -> type[ActiveCampaignApiError]:
         422: ActiveCampaignValidationError,
         429: ActiveCampaignRateLimitError,
     }.get(status, ActiveCampaignApiError)
+
+
+class ActiveCampaignPagingError(ActiveCampaignError):
+    """A listing could not guarantee every record exactly once (the server moved or ignored the position)."""
+
+    def __init__(self, path: str, problem: str, *, seen: str = "") -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"ActiveCampaign GET {path}: {problem}{f' ({seen})' if seen else ''}; "
+                         "stopped rather than lose or repeat records")

@@ -34,7 +34,7 @@ CONNECTION_FIELDS: dict[str, Any] = {
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
     "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
-    "links", "retry_safe",
+    "links", "retry_safe", "export",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

@@ -6,8 +6,8 @@ the figures of this process (CPU time, tracemalloc) are the consumer's alone. Me
 * ``ActiveCampaignHook().paginate("contacts", "contacts", keyset=True)``: records/s, requests, pages,
   client CPU per record;
 * tracemalloc peak while iterating (records counted and dropped) vs. materialising a list, at two
-  sizes: a streaming consumer holds about one page (only the pager's set of seen ids grows, ~100 B
-  a record), a list grows by the full record size (~4 KB a contact);
+  sizes: a streaming consumer holds about one page (the pager keeps no set of seen ids), a list
+  grows by the full record size (~4 KB a contact);
 * ``ActiveCampaignListContactsOperator(output_path=...)``: records/s, file size, and the XCom value
   (only ``{"path", "count"}``).
 

@@ -90,6 +90,8 @@ class Resource:
     one_of: tuple[tuple[str, ...], ...] = ()
     #: how a retried create finds the record an earlier attempt made (None: it cannot)
     natural_key: NaturalKey | None = None
+    #: the field that identifies a record (event-tracking events are known by name)
+    key: str = "id"
 
     def require(self, operation: str) -> None:
         if operation not in self.operations:
@@ -272,7 +274,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         "eventTrackingEvent", "eventTrackingEvents", "eventTrackingEvent", "eventTrackingEvents",
         frozenset({CREATE, LIST}),
         fields={"name": required(text(pattern=EVENT_NAME_PATTERN))},
-        updated=None,
+        updated=None, key="name",
         natural_key=NaturalKey(("name",)),
     ),
     Resource(

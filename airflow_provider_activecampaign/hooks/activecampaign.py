@@ -148,11 +148,24 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
     def paginate(self, path: str, envelope: str, *, params: Mapping[str, Any] | None = None,
                  limit: int | None = None, keyset: bool = False) -> Iterator[dict[str, Any]]:
-        """Yield every record of a collection (all pages, or the first ``limit`` records)."""
-        pager = Pager(envelope, params, limit=limit, keyset=keyset)
+        """Yield every record of a collection exactly once (all pages, or the first ``limit`` records).
+
+        Raises :class:`~airflow_provider_activecampaign.exceptions.ActiveCampaignPagingError`
+        when the server makes that impossible (it ignores the position, or records moved).
+        """
+        for records, _ in self.pages(path, envelope, params=params, limit=limit, keyset=keyset):
+            yield from records
+
+    def pages(self, path: str, envelope: str, *, params: Mapping[str, Any] | None = None,
+              limit: int | None = None, keyset: bool = False,
+              position: Mapping[str, Any] | None = None) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+        """Yield each page's new records with the position after it (resume with ``position=``)."""
+        pager = Pager(envelope, params, limit=limit, keyset=keyset, path=self.core.v3("GET", path).path,
+                      position=position)
         while (page_params := pager.next_params()) is not None:
-            yield from pager.feed(self.send(self.core.v3("GET", path, params=page_params, expect=envelope)))
+            records = pager.feed(self.send(self.core.v3("GET", path, params=page_params, expect=envelope)))
             self._log_progress(pager, path)
+            yield records, pager.position()
 
     def test_connection(self) -> tuple[bool, str]:
         """Check the URL and key with ``GET /api/3/users/me`` (the form's Test button)."""
@@ -235,9 +248,10 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
 
     async def paginate(self, path: str, envelope: str, *, params: Mapping[str, Any] | None = None,
                        limit: int | None = None, keyset: bool = False) -> AsyncIterator[dict[str, Any]]:
-        pager = Pager(envelope, params, limit=limit, keyset=keyset)
+        """Yield every record of a collection exactly once, like :meth:`ActiveCampaignHook.paginate`."""
+        core = await self.get_core()
+        pager = Pager(envelope, params, limit=limit, keyset=keyset, path=core.v3("GET", path).path)
         while (page_params := pager.next_params()) is not None:
-            core = await self.get_core()
             for record in pager.feed(await self.send(core.v3("GET", path, params=page_params, expect=envelope))):
                 yield record
             self._log_progress(pager, path)

@@ -54,6 +54,7 @@ from airflow_provider_activecampaign.operators.deals import (
     ActiveCampaignUpdateDealNoteOperator,
     ActiveCampaignUpdateDealOperator,
 )
+from airflow_provider_activecampaign.operators.export import ActiveCampaignIncrementalExportOperator
 from airflow_provider_activecampaign.operators.fields import (
     ActiveCampaignCreateFieldOperator,
     ActiveCampaignCreateFieldOptionsOperator,
@@ -175,6 +176,7 @@ __all__ = [
     "ActiveCampaignGetOperator",
     "ActiveCampaignGetUserOperator",
     "ActiveCampaignGetWebhookOperator",
+    "ActiveCampaignIncrementalExportOperator",
     "ActiveCampaignLegacyAddContactNoteOperator",
     "ActiveCampaignLegacyApiCallOperator",
     "ActiveCampaignLegacyCreateCampaignOperator",

@@ -89,13 +89,14 @@ class ActiveCampaignListOrganizationsOperator(ActiveCampaignListOperator):
         super().__init__(resource="organization", filters=compact(name=name), limit=limit,
                          output_path=output_path, **kwargs)
 
-    def read(self, spec: Resource, params: dict[str, Any], limit: int | None) -> Iterator[dict[str, Any]]:
-        records = super().read(spec, params, limit)
+    def pages(self, spec: Resource, params: dict[str, Any], limit: int | None,
+              position: Mapping[str, Any] | None = None) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+        pages = super().pages(spec, params, limit, position)
         try:
-            first = next(records, None)
+            first = next(pages, None)
         except ActiveCampaignNotFoundError as error:
             self.log.warning("%s: organizations are deprecated (%s); listing accounts instead", self.where, error)
             accounts = resource("account")
             search = {"search": params["filters[name]"]} if "filters[name]" in params else None
-            return self.hook.paginate(accounts.path, accounts.plural, params=search, limit=limit)
-        return itertools.chain([] if first is None else [first], records)
+            return self.hook.pages(accounts.path, accounts.plural, params=search, limit=limit)
+        return itertools.chain([] if first is None else [first], pages)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
-from airflow_provider_activecampaign.exceptions import error_context
+from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
+from airflow_provider_activecampaign.exceptions import ActiveCampaignReplyError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.operators.links import RECORD_XCOM_KEY, app_url
 
@@ -61,6 +62,21 @@ class ActiveCampaignBaseOperator(BaseOperator):
         self.log.info("%s%s", what, f": {detail}" if detail else "")
         self._done = {"action": action, "kind": kind, "id": record_id,
                       "app": app_url(self.hook.core.settings.base_url)}
+
+    def write(self, spec: Resource, method: str, path: str, body: Mapping[str, Any]) -> Any:
+        """Send a record (``{singular: body}``) and return the record the reply holds.
+
+        A 2xx reply without a record carrying its id (or the resource's key) is an
+        :class:`ActiveCampaignReplyError`: the write may have happened, so it is not retried.
+        """
+        record = spec.unwrap(self.hook.request(method, path, json=spec.wrap(body)))
+        if not isinstance(record, Mapping) or record.get(spec.key) in (None, ""):
+            shown = type(record).__name__ if not isinstance(record, Mapping) else f"keys {sorted(record)[:8]}"
+            status = 201 if method == "POST" else 200
+            message = f"the reply has no {spec.singular} with an {spec.key!r} ({shown}); {MAY_HAVE_BEEN_PROCESSED}"
+            raise ActiveCampaignReplyError(method, "/api/3/" + path.lstrip("/"), status, message,
+                                           target=self.hook.core.settings.target, may_have_been_processed=True)
+        return record
 
     def perform(self, context: Context) -> Any:
         """The operator's work; subclasses implement this instead of ``execute``."""

@@ -239,7 +239,7 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         notes = resource("note")
 
         def send() -> Any:
-            record = notes.unwrap(self.hook.request(self.method, path, json=notes.wrap({"note": note})))
+            record = self.write(notes, self.method, path, {"note": note})
             self.record_done("created" if self.method == "POST" else "updated", "note", id_of(record),
                              detail=f"on deal {path.split('/')[1]}")
             return record

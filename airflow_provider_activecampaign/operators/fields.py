@@ -134,7 +134,7 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
             if existing is not None:
                 path = spec.item_path(existing["id"])
         method = "POST" if path is None else "PUT"
-        record = spec.unwrap(self.hook.request(method, path or spec.path, json=spec.wrap(body)))
+        record = self.write(spec, method, path or spec.path, body)
         self.record_done("created" if path is None else "updated", spec.name, id_of(record),
                          detail=f"field {body['field']} of contact {body['contact']}")
         return record

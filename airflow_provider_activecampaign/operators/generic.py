@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST, UPDATE, Resource, enum, ident, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.io import deliver_records
+from airflow_provider_activecampaign.io import deliver_records, export_pages, iterate_pages
 from airflow_provider_activecampaign.operators.base import (
     ActiveCampaignBaseOperator,
     ResourceOperator,
@@ -56,8 +56,8 @@ class ActiveCampaignCreateOperator(ResourceOperator):
         already made the record: see :mod:`~airflow_provider_activecampaign.operators.retry_safe`."""
 
         def post() -> Any:
-            record = spec.unwrap(self.hook.request("POST", path or spec.path, json=spec.wrap(body)))
-            self.record_done(self.created_or_updated(), spec.name, id_of(record))
+            record = self.write(spec, "POST", path or spec.path, body)
+            self.record_done(self.created_or_updated(), spec.name, record.get(spec.key))
             return record
 
         if self.upsert:
@@ -174,14 +174,23 @@ class ActiveCampaignListOperator(ResourceOperator):
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         params = spec.list_params(self.filters, self.orders)
-        records = self.read(spec, params, checked_limit(self.limit))
-        return deliver_records(records, self.output_path, log=self.log, what=spec.plural)
+        limit = checked_limit(self.limit)
+        if not self.output_path:
+            return deliver_records(self.read(spec, params, limit), None, log=self.log, what=spec.plural)
+        key = {"path": self.collection_path(spec), "params": params, "limit": limit}
+        return export_pages(lambda position: self.pages(spec, params, limit, position), self.output_path,
+                            log=self.log, what=spec.plural, key=key)
 
     def read(self, spec: Resource, params: dict[str, Any], limit: int | None) -> Iterator[dict[str, Any]]:
-        """The records to deliver, every page (subclasses may read elsewhere, e.g. fall back)."""
+        """The records to deliver, every page."""
+        return iterate_pages(self.pages(spec, params, limit))
+
+    def pages(self, spec: Resource, params: dict[str, Any], limit: int | None,
+              position: Mapping[str, Any] | None = None) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+        """Each page's records and the position after it (subclasses may read elsewhere, e.g. fall back)."""
         keyset = spec.keyset and not self.orders and "id_greater" not in params
-        return self.hook.paginate(self.collection_path(spec), spec.plural, params=params, limit=limit,
-                                  keyset=keyset)
+        return self.hook.pages(self.collection_path(spec), spec.plural, params=params, limit=limit,
+                               keyset=keyset, position=position)
 
 
 #: A templated id that rendered from an empty XCom ("None") means "no id", like None and "".

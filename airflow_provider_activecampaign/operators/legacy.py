@@ -11,13 +11,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pendulum
 
 from airflow_provider_activecampaign.catalogue import Rule, ident, text
-from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignInputError
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignApiError,
+    ActiveCampaignInputError,
+    ActiveCampaignPagingError,
+)
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, checked_limit
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+#: rows in a page of the legacy list actions
+LEGACY_PAGE = 20
 
 
 class LegacyOperator(ActiveCampaignBaseOperator):
@@ -82,13 +89,16 @@ class LegacyListOperator(LegacyOperator):
 
 def legacy_records(hook: ActiveCampaignHook, action: str, params: Mapping[str, Any], *,
                    limit: int | None = None) -> Iterator[dict[str, Any]]:
-    """Yield the rows of a paged legacy list action (``page=1, 2, ...``) until a page brings nothing new.
+    """Yield the rows of a paged legacy list action (``page=1, 2, ...``) once each.
 
-    Legacy replies carry their rows under the keys ``"0"``, ``"1"``, ...; an empty page is a
-    200 with ``result_code: 0`` and "Nothing is returned", which ends the listing.
+    Legacy replies carry their rows under the keys ``"0"``, ``"1"``, ...; the listing ends on
+    the empty page (a 200 with ``result_code: 0`` and "Nothing is returned"), or a short page
+    that brings nothing new. Rows come in id order: a row at or below the last id read is a
+    repeat (rows deleted meanwhile shift later ones forward) and skipped; a full page of
+    repeats means the server ignores ``page`` and is an error. The legacy API gives no total,
+    so rows shifted past the position by deletes cannot be detected: prefer the v3 lists.
     """
-    seen: set[str] = set()
-    count, page = 0, 1
+    count, page, last_id = 0, 1, -1
     while limit is None or count < limit:
         try:
             reply = hook.legacy(action, params={**params, "page": page}, method="GET")
@@ -98,14 +108,26 @@ def legacy_records(hook: ActiveCampaignHook, action: str, params: Mapping[str, A
             raise
         rows = [reply[k] for k in sorted((k for k in reply if str(k).isdigit()), key=int)] \
             if isinstance(reply, dict) else []
-        fresh = [row for row in rows if isinstance(row, dict) and (row.get("id") is None or str(row["id"]) not in seen)]
+        fresh = [row for row in rows if isinstance(row, dict) and _row_id(row, last_id + 1) > last_id]
         if not fresh:
+            if len(rows) >= LEGACY_PAGE:
+                raise ActiveCampaignPagingError(f"admin/api.php?api_action={action}",
+                                                f"page {page} repeats rows already read",
+                                                seen="the server ignored page, so the position does not advance")
             return
         for row in fresh[: None if limit is None else limit - count]:
-            seen.add(str(row.get("id")))
+            last_id = max(last_id, _row_id(row, last_id))
             count += 1
             yield row
         page += 1
+
+
+def _row_id(row: Mapping[str, Any], default: int) -> int:
+    """The row's numeric id; ``default`` for a row without one (never taken for a repeat)."""
+    try:
+        return int(row["id"])
+    except (KeyError, TypeError, ValueError):
+        return default
 
 
 def id_list(value: Any, name: str) -> list[str]:

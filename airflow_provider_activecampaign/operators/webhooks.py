@@ -108,7 +108,7 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
         text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
         found = self._find(spec, body)
         if found is None:
-            record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
+            record = self.write(spec, "POST", spec.path, body)
             self.record_done("created", spec.name, id_of(record), detail=repr(body["name"]))
             return record
         differs = [

@@ -196,17 +196,18 @@ class TestNamedSensors:
          "/api/3/deals",
          {"filters[title]": "Big", "filters[group]": "1", "filters[stage]": "2", "filters[owner]": "1",
           "filters[status]": "1", "filters[minimum_value]": "10", "filters[updated_after]": "2026-03-08T23:45:00+00:00",
-          "filters[updated_before]": "2026-03-10T00:15:00+00:00", "limit": "100", "offset": "0"}),
+          "filters[updated_before]": "2026-03-10T00:15:00+00:00", "limit": "100", "offset": "0",
+          "orders[id]": "ASC"}),
         (ActiveCampaignWatchTasksSensor(task_id="t", title="Call", deal=5, status=0, note="x", due_date="2026-03-12",
                                         task_type=1),
          "/api/3/dealTasks",
          {"filters[title]": "Call", "filters[relid]": "5", "filters[reltype]": "Deal", "filters[status]": "0",
           "filters[note]": "x", "filters[duedate]": "2026-03-12", "filters[d_tasktypeid]": "1", "limit": "100",
-          "offset": "0"}),
+          "offset": "0", "orders[id]": "ASC"}),
         (ActiveCampaignWatchCalendarFeedsSensor(task_id="f", watch="updated"), "/api/3/calendars",
-         {"limit": "100", "offset": "0"}),
+         {"limit": "100", "offset": "0", "orders[id]": "ASC"}),
         (ActiveCampaignWatchContactAutomationsSensor(task_id="a", contact_id="{{ params.contact }}"),
-         "/api/3/contacts/1/contactAutomations", {"limit": "100", "offset": "0"}),
+         "/api/3/contacts/1/contactAutomations", {"limit": "100", "offset": "0", "orders[id]": "ASC"}),
     ], ids=["W-01 contacts", "W-03 deals", "W-04 tasks", "W-05 calendar feeds", "W-02 contact automations"])
     def test_each_sensor_asks_the_api_with_its_filters_and_window(self, emulator, sensor, path, params):
         emulator.insert("contacts", id="1", email="one@example.com")

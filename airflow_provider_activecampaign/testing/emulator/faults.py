@@ -27,6 +27,7 @@ class Fault:
     body: str | None
     content_type: str
     after_processing: bool
+    truncate: bool = False  # after processing: send only half of the reply's body
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and (

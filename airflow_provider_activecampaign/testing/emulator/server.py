@@ -20,6 +20,14 @@ from datetime import datetime
 from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator import legacy, routes
+from airflow_provider_activecampaign.testing.emulator.chaos import (
+    CHAOS_KINDS,
+    PAGING_PARAMS,
+    Chaos,
+    RequestHook,
+    truncated,
+    without_paging,
+)
 from airflow_provider_activecampaign.testing.emulator.deliveries import Deliveries
 from airflow_provider_activecampaign.testing.emulator.faults import Fault, Faults, RateLimit
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES, Resource
@@ -68,6 +76,9 @@ class ActiveCampaignEmulator:
         self.deliveries: list[dict[str, Any]] = self._deliveries.entries
         self._faults = Faults()
         self._rate = RateLimit()
+        self._chaos: Chaos | None = None
+        self._request_hooks: list[RequestHook] = []
+        self._ignored_paging: tuple[str, ...] = ()
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
@@ -188,12 +199,56 @@ class ActiveCampaignEmulator:
         self._faults.add(Fault(status, count, method, path, retry_after, delay, drop, body, content_type,
                                after_processing))
 
+    def chaos(self, rate: float, seed: int, kinds: tuple[str, ...] = CHAOS_KINDS, *,
+              methods: tuple[str, ...] = ("GET",), retry_after: int = 1, slow: float = 0.3) -> Chaos:
+        """Fault a seeded random ``rate`` of requests (GETs by default) with ``kinds``; rate 0 stops.
+
+        Kinds: ``5xx``, ``429`` (with ``Retry-After``), ``drop`` (connection reset), ``slow``
+        (``slow`` seconds late), ``truncated`` (half the body), ``not_json`` (a 200 HTML page).
+        Returns the :class:`Chaos`, whose ``counts`` say how many of each were served.
+        """
+        self._chaos = Chaos(rate, seed, kinds, methods, retry_after, slow) if rate else None
+        return self._chaos  # type: ignore[return-value]
+
+    def on_request(self, hook: RequestHook | None) -> None:
+        """Call ``hook(emulator, request)`` before handling each request (None removes them all).
+
+        The hook may change state (``insert``/``modify``/``delete``): records change between pages.
+        """
+        self._request_hooks = [] if hook is None else [*self._request_hooks, hook]
+
+    def ignore_paging(self, params: tuple[str, ...] = PAGING_PARAMS) -> None:
+        """Ignore these query parameters (default ``offset`` and ``id_greater``); ``()`` obeys them again."""
+        self._ignored_paging = tuple(params)
+
+    def ids(self, resource: str) -> list[str]:
+        """The ids of a resource's records, in id order."""
+        res, store = _resource(resource), self._store
+        with store.lock:
+            return [rec["id"] for rec in store.ordered(res.plural)]
+
+    def delete(self, resource: str, record_id: str | int) -> None:
+        """Delete a record directly, as if in the UI."""
+        res, store = _resource(resource), self._store
+        with store.lock:
+            rec = store.find(res, as_text(record_id))
+            if rec is None:
+                raise KeyError(f"No {resource} record with id {record_id}")
+            store.delete(res, rec, "admin")
+
+    def insert_late(self, resource: str, when: datetime, **fields: Any) -> Record:
+        """Insert a record that becomes visible only now although stamped ``when`` (created and updated)."""
+        res = _resource(resource)
+        stamps = {name: when.isoformat() for name in (res.created, res.updated) if name}
+        return self.insert(resource, **{**stamps, **fields})
+
     def reset(self) -> None:
         """Empty all state (records, requests, faults, deliveries) and seed again."""
         with self._store.lock:
             self._store.clear()
             self._faults.clear()
             self._rate.clear()
+            self._chaos, self._request_hooks, self._ignored_paging = None, [], ()
             self.requests.clear()
             seed_account(self._store, self.seed)
         self._deliveries.clear()
@@ -211,7 +266,13 @@ class ActiveCampaignEmulator:
         request = _Request.read(handler)
         with self._store.lock:
             self.requests.append(request.record)
-        fault = self._faults.take(request.method, request.path)
+        for hook in list(self._request_hooks):
+            hook(self, request.record)
+        if self._ignored_paging:
+            request.pairs = without_paging(request.pairs, self._ignored_paging)
+        chaos = self._chaos
+        fault = self._faults.take(request.method, request.path) or (
+            chaos.pick(request.method, request.path) if chaos else None)
         if fault and not fault.after_processing:
             if self._fault_ends_request(fault, handler, request.record):
                 return None
@@ -229,6 +290,8 @@ class ActiveCampaignEmulator:
                 return _drop(handler)
             if fault.status:
                 reply = fault.reply()
+            if fault.truncate:
+                reply = truncated(reply)
         request.record.status = reply.status
         request.record.reply = reply.body if reply.raw is None else None
         return _send(handler, reply)
