@@ -9,6 +9,10 @@ replies give every id as a string and its docs say requests accept either.
 """
 
 ERRATA: dict[str, str] = {
+    r"GET /[A-Za-z/{}]+: query orders\[id\] not documented":
+        "the provider pages every offset list in id order (orders[id]=ASC) so that records deleted or "
+        "added between pages are detected; the spec documents orders[...] for few lists, and the pager "
+        "finds its place by the last ids read when an API ignores the ordering",
     r"GET /api/3/organizations: not in the spec":
         "organizations are deprecated and no longer documented; old accounts still serve them "
         "(ORG-01 falls back to /accounts on 404)",
