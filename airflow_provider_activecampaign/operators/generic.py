@@ -7,7 +7,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST, UPDATE, Resource, enum, ident, text
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, ResourceOperator, checked_limit
 
@@ -23,16 +24,20 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     """
 
     operation = CREATE
+    #: the body is a whole new record (not for create-or-update operators)
+    checks_create_body: ClassVar[bool] = True
     template_fields: Sequence[str] = ("resource", "body")
     template_fields_renderers = {"body": "json"}
 
     def __init__(self, *, resource: str, body: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.body = body
+        if self.checks_create_body:
+            self.check_literals(body, partial=False)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False)
+        body = self.checked_body(spec, partial=False)
         record = spec.unwrap(self.hook.request("POST", spec.path, json=spec.wrap(body)))
         self.log.info("Created %s %s", spec.name, (record or {}).get("id") if isinstance(record, dict) else "")
         return record
@@ -51,10 +56,11 @@ class ActiveCampaignGetOperator(ResourceOperator):
     def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
+        self.check_literals(record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id)))
+        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id, self.id_param)))
 
 
 class ActiveCampaignUpdateOperator(ResourceOperator):
@@ -73,13 +79,12 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
         self.body = body
+        self.check_literals(body, record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        path = spec.item_path(self.record_id)
-        body = spec.check_body(self.body, partial=True)
-        if not body:  # an empty PUT would "succeed" and change nothing
-            raise ActiveCampaignInputError("body", "at least one field to change", self.body)
+        path = spec.item_path(self.record_id, self.id_param)
+        body = self.checked_body(spec, partial=True)
         return spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
 
 
@@ -96,10 +101,11 @@ class ActiveCampaignDeleteOperator(ResourceOperator):
     def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
+        self.check_literals(record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> dict[str, Any]:
         spec = self.spec()
-        record_id = ident(required=True).check(self.record_id, "id")  # as sent: " 7" -> "7"
+        record_id = ident(required=True).check(self.record_id, self.id_param)  # as sent: " 7" -> "7"
         self.hook.request("DELETE", f"{spec.path}/{record_id}")
         self.log.info("Deleted %s %s", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
@@ -131,6 +137,25 @@ class ActiveCampaignListOperator(ResourceOperator):
         self.orders = orders
         self.limit = limit
         self.output_path = output_path
+        self.check_list_literals()
+
+    @property
+    def named(self) -> bool:
+        """Whether this is a named list operator (its filters are its own parameters)."""
+        return type(self) not in (ActiveCampaignListOperator, ContactCollectionListOperator)
+
+    def check_list_literals(self) -> None:
+        """Check the filters, orderings and limit that are final when the DAG is parsed."""
+        if not is_literal(self.resource):
+            return
+        with error_context(self.where):
+            spec = self.spec()
+            filters = {k: v for k, v in self.filters.items() if is_literal(v)} \
+                if isinstance(self.filters, Mapping) else None
+            orders = self.orders if isinstance(self.orders, Mapping) and is_literal(dict(self.orders)) else None
+            spec.list_params(filters, orders, named=self.named)
+            if is_literal(self.limit):
+                checked_limit(self.limit)
 
     def collection_path(self, spec: Resource) -> str:
         """The path to page through (sub-collections override this)."""
@@ -138,7 +163,7 @@ class ActiveCampaignListOperator(ResourceOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        params = spec.list_params(self.filters, self.orders)
+        params = spec.list_params(self.filters, self.orders, named=self.named)
         records = self.read(spec, params, checked_limit(self.limit))
         return deliver_records(records, self.output_path, log=self.log, what=spec.plural)
 
@@ -149,25 +174,24 @@ class ActiveCampaignListOperator(ResourceOperator):
                                   keyset=keyset)
 
 
-#: A templated id that rendered from an empty XCom ("None") means "no id", like None and "".
-_NO_ID = (None, "", "None")
-
-
 class UpsertOperator(ActiveCampaignCreateOperator):
     """Create a record (``POST /{path}``), or update it (``PUT /{path}/{id}``) when ``record_id`` is given.
 
-    :param record_id: the record to update; None, ``""`` or ``"None"`` (an empty XCom) create one (templated).
+    :param record_id: the record to update; None creates one (templated: a template that renders
+        ``"None"`` or nothing is an error, not "create").
     """
 
     template_fields: Sequence[str] = ("resource", "body", "record_id")
+    checks_create_body = False
 
     def __init__(self, *, resource: str, body: Mapping[str, Any], record_id: int | str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(resource=resource, body=body, **kwargs)
         self.record_id = record_id
+        self.check_literals(body, partial=record_id is not None, record_id=record_id)
 
     def perform(self, context: Context) -> Any:
-        if self.record_id in _NO_ID:
+        if self.record_id is None:
             return super().perform(context)
         self.spec().require(UPDATE)
         # The update half is the generic update operator's (same attributes: resource, record_id, body).

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
+#: The webhook operators' parameters -> the API's webhook fields.
+WEBHOOK_PARAMETERS = {"name": "name", "url": "url", "events": "events", "sources": "sources", "list_id": "listid"}
+
+
 class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
     """Create a webhook (``POST /webhooks``).
 
@@ -28,10 +32,12 @@ class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
     :param list_id: only events of this list (templated, like all parameters).
     """
 
+    parameters = WEBHOOK_PARAMETERS
+
     def __init__(self, *, name: str, url: str, events: Sequence[str],
                  sources: Sequence[str] = WEBHOOK_SOURCES, list_id: int | str | None = None, **kwargs: Any) -> None:
-        super().__init__(resource="webhook",
-                         body=compact(name=name, url=url, events=events, sources=sources, listid=list_id), **kwargs)
+        body = self.named_body({"name": name, "url": url, "events": events, "sources": sources, "list_id": list_id})
+        super().__init__(resource="webhook", body=body, **kwargs)
 
 
 class ActiveCampaignGetWebhookOperator(ActiveCampaignGetOperator):
@@ -39,6 +45,8 @@ class ActiveCampaignGetWebhookOperator(ActiveCampaignGetOperator):
 
     :param webhook_id: the webhook's id (templated).
     """
+
+    id_param = "webhook_id"
 
     def __init__(self, *, webhook_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="webhook", record_id=webhook_id, **kwargs)
@@ -51,11 +59,14 @@ class ActiveCampaignUpdateWebhookOperator(ActiveCampaignUpdateOperator):
         :class:`ActiveCampaignCreateWebhookOperator`.
     """
 
+    id_param = "webhook_id"
+    parameters = WEBHOOK_PARAMETERS
+
     def __init__(self, *, webhook_id: int | str, name: str | None = None, url: str | None = None,
                  events: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                  list_id: int | str | None = None, **kwargs: Any) -> None:
-        super().__init__(resource="webhook", record_id=webhook_id,
-                         body=compact(name=name, url=url, events=events, sources=sources, listid=list_id), **kwargs)
+        body = self.named_body({"name": name, "url": url, "events": events, "sources": sources, "list_id": list_id})
+        super().__init__(resource="webhook", record_id=webhook_id, body=body, **kwargs)
 
 
 class ActiveCampaignDeleteWebhookOperator(ActiveCampaignDeleteOperator):
@@ -63,6 +74,8 @@ class ActiveCampaignDeleteWebhookOperator(ActiveCampaignDeleteOperator):
 
     :param webhook_id: the webhook's id (templated).
     """
+
+    id_param = "webhook_id"
 
     def __init__(self, *, webhook_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="webhook", record_id=webhook_id, **kwargs)
@@ -100,7 +113,7 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False)
+        body = spec.check_body(self.body, partial=False, label=self.label)
         text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
         found = self._find(spec, body)
         if found is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pendulum
 import pytest
 
 from airflow_provider_activecampaign import operators as ops
@@ -23,8 +24,9 @@ HAPPY: dict[str, Case] = {
     "LEG-08 legacy create a draft campaign": Case(
         lambda w: ops.ActiveCampaignLegacyCreateCampaignOperator(
             task_id="t", name="Autumn", list_ids=[1], message_id=w.message, send_date="2030-01-02T03:04:05+01:00"),
-        lambda w, r: (lambda c: c["status"] == "0" and c["type"] == "single" and c["sdate"].startswith("2030-01-02")
-                      and w.emu.requests[0].form["sdate"] == ["2030-01-02 02:04:05"])(
+        lambda w, r: (lambda c: c["status"] == "0" and c["type"] == "single"
+                      and pendulum.parse(c["sdate"]) == pendulum.datetime(2030, 1, 2, 2, 4, 5)  # that instant
+                      and w.emu.requests[0].form["sdate"] == ["2030-01-01 20:04:05"])(  # in Chicago time
             w.emu.record("campaigns", r["id"]))),
     "LEG-09 legacy list campaigns by name": Case(
         lambda w: ops.ActiveCampaignLegacyListCampaignsOperator(task_id="t", name="Spring", campaign_type="single"),
@@ -46,9 +48,9 @@ BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
                                                       "campaign_type": "weekly"}, "campaign_type"),
     (ops.ActiveCampaignLegacyCreateCampaignOperator, {"name": "N", "list_ids": [1]}, "message_id or message_split"),
     (ops.ActiveCampaignLegacyListCampaignsOperator, {"created_since": "last tuesday"}, "created_since"),
-    (ops.ActiveCampaignGetCampaignOperator, {"campaign_id": "latest"}, "id"),
+    (ops.ActiveCampaignGetCampaignOperator, {"campaign_id": "latest"}, "campaign_id"),
     (ops.ActiveCampaignDeleteCampaignOperator, {"campaign_id": None}, "campaign_id"),
-    (ops.ActiveCampaignListCampaignsOperator, {"order_by": "name"}, "orders.name"),
+    (ops.ActiveCampaignListCampaignsOperator, {"order_by": "name"}, "order_by"),
 ]
 
 

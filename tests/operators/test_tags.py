@@ -39,8 +39,8 @@ HAPPY: dict[str, Case] = {
 
 
 BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
-    (ops.ActiveCampaignAddTagToContactOperator, {"contact_id": 1, "tag_id": "vip"}, "tag"),
-    (ops.ActiveCampaignRemoveTagFromContactOperator, {"contact_tag_id": -4}, "id"),
+    (ops.ActiveCampaignAddTagToContactOperator, {"contact_id": 1, "tag_id": "vip"}, "tag_id"),
+    (ops.ActiveCampaignRemoveTagFromContactOperator, {"contact_tag_id": -4}, "contact_tag_id"),
     (ops.ActiveCampaignLegacyManageTagsOperator, {"action": "add", "tags": ["a,b"], "contact_email": "a@example.com"},
      "tags"),
 ]
