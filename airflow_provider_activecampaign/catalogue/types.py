@@ -66,10 +66,10 @@ class Rule:
             what = "a whole number" if self.kind == "int" else "a number"
             top = INT32_MAX if self.maximum is None and self.kind == "int" else self.maximum
             if self.minimum is not None and top is not None:
-                return f"{what} from {self.minimum:g} to {top:g}"
+                return f"{what} from {_shown(self.minimum)} to {_shown(top)}"
             if self.minimum is not None:
-                return f"{what}, {self.minimum:g} or more"
-            return f"{what}, at most {self.maximum:g}"
+                return f"{what}, {_shown(self.minimum)} or more"
+            return f"{what}, at most {_shown(self.maximum)}"
         return _EXPECTED.get(self.kind, "a value")
 
     def check(self, value: Any, name: str) -> Any:
@@ -98,6 +98,11 @@ class Rule:
                 raise ActiveCampaignInputError(name, self.expected(), unknown)
             converted = [normal[str(v).lower()] for v in value]
         return converted
+
+
+def _shown(bound: float | None) -> str:
+    """A bound as written: 2147483647, not 2.14748e+09."""
+    return str(int(bound)) if bound is not None and float(bound).is_integer() else str(bound)
 
 
 _EXPECTED = {

@@ -105,13 +105,17 @@ class ResourceOperator(ActiveCampaignBaseOperator):
     def checked_body(self, spec: Resource, *, partial: bool) -> dict[str, Any]:
         """``self.body`` (rendered) checked and converted; custom fields given by tag keyed by id."""
         body = spec.check_body(self.body, partial=partial, label=self.label)
-        if partial and not body:  # an empty PUT would "succeed" and change nothing
-            raise ActiveCampaignInputError("body" if self.parameters is None else " or ".join(self.parameters),
-                                           "at least one field to change", self.body)
+        if partial and not body:
+            self.nothing_to_change()
         return resolve_tags(self.hook, spec, body, self.label)
 
+    def nothing_to_change(self) -> None:
+        """Refuse an update without fields: an empty PUT would "succeed" and change nothing."""
+        raise ActiveCampaignInputError("body" if self.parameters is None else " or ".join(self.parameters),
+                                       "at least one field to change", getattr(self, "body", None))
+
     def check_literals(self, body: Any = None, *, partial: bool = True, record_id: Any = None,
-                       id_required: bool = False) -> None:
+                       id_required: bool = False, needs_change: bool = False) -> None:
         """Check what is final when the DAG is parsed (values with Jinja are checked after rendering)."""
         if not is_literal(self.resource):
             return
@@ -121,6 +125,8 @@ class ResourceOperator(ActiveCampaignBaseOperator):
                 ident(required=True).check(record_id, self.id_param)
             if body is not None and (isinstance(body, Mapping) or is_literal(body)):
                 spec.check_body(body, partial=partial, label=self.label, literal=True)
+            if needs_change and isinstance(body, Mapping) and all(v is None for v in body.values()):
+                self.nothing_to_change()
 
 
 def checked_limit(limit: Any) -> int | None:

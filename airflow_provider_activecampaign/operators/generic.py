@@ -11,6 +11,7 @@ from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, ResourceOperator, checked_limit
+from airflow_provider_activecampaign.operators.legacy import legacy_values
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -79,7 +80,7 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
         self.body = body
-        self.check_literals(body, record_id=record_id, id_required=True)
+        self.check_literals(body, record_id=record_id, id_required=True, needs_change=True)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
@@ -282,4 +283,5 @@ class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
     def perform(self, context: Context) -> Any:
         action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, "api_action")
         method = enum("GET", "POST").check(self.method, "method")  # the legacy API takes no other
-        return self.hook.legacy(action, params=self.query, data=self.body, method=method)
+        return self.hook.legacy(action, params=legacy_values(self.query, "query"),
+                                data=legacy_values(self.body, "body"), method=method)

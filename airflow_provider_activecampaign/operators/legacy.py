@@ -59,7 +59,8 @@ class LegacyOperator(ActiveCampaignBaseOperator):
 
     def perform(self, context: Context) -> Any:
         action, params, data = self.call(self.checked())
-        return self.hook.legacy(action, params=params, data=data, method="POST" if data is not None else "GET")
+        return self.hook.legacy(action, params=legacy_values(params, "params"), data=legacy_values(data, "data"),
+                                method="POST" if data is not None else "GET")
 
 
 class LegacyListOperator(LegacyOperator):
@@ -107,6 +108,15 @@ def legacy_records(hook: ActiveCampaignHook, action: str, params: Mapping[str, A
             count += 1
             yield row
         page += 1
+
+
+def legacy_values(values: Mapping[str, Any] | None, name: str) -> dict[str, Any] | None:
+    """A legacy query or form with booleans as the 1/0 the legacy API takes (``true`` would be read as 0)."""
+    if values is None:
+        return None
+    if not isinstance(values, Mapping):
+        raise ActiveCampaignInputError(name, "a mapping of legacy parameter names to values", values)
+    return {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
 
 
 def id_list(value: Any, name: str) -> list[str]:
