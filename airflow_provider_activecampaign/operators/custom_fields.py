@@ -67,9 +67,9 @@ def _field_id(hook: ActiveCampaignHook, lookup: TagLookup, tag: str, label: str)
     params = {lookup.filter_param: bare} if lookup.filter_param else None
     found = _matching(hook.paginate(lookup.path, lookup.envelope, params=params), lookup.tag_key, bare)
     if len(found) != 1:
-        what = "no" if not found else f"{len(found)}"
+        what = "no field has" if not found else f"{len(found)} fields have"
         raise ActiveCampaignInputError(
-            f"{label}.{bare}", f"a personalization tag of exactly one custom field ({what} field has it in "
+            f"{label}.{bare}", f"a personalization tag of exactly one custom field ({what} it in "
             f"GET /{lookup.path})", tag)
     return str(found[0]["id"])
 
