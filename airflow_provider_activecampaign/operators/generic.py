@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST, UPDATE, Resource, enum, ident, text
+from airflow_provider_activecampaign.catalogue import (
+    CREATE,
+    DELETE,
+    GET,
+    LIST,
+    UPDATE,
+    Resource,
+    Rule,
+    enum,
+    ident,
+    text,
+)
 from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.io import deliver_records
@@ -223,6 +234,12 @@ class ContactCollectionListOperator(ActiveCampaignListOperator):
         return f"contacts/{contact}/{spec.plural}"
 
 
+_METHODS = enum("GET", "POST", "PUT", "PATCH", "DELETE", required=True)
+_LIMIT = Rule("int", minimum=0)
+_LEGACY_ACTION = text(required=True, pattern=r"[a-z_]+")
+_LEGACY_METHODS = enum("GET", "POST")  # the legacy API takes no other
+
+
 class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
     """Make any v3 API call; authentication, retries and rate limiting are added.
 
@@ -249,11 +266,10 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
         self.headers = headers
         self.paginate_envelope = paginate_envelope
         self.limit = limit
+        self.check_arguments(method=(_METHODS, method), limit=(_LIMIT, limit))
 
     def perform(self, context: Context) -> Any:
-        method = str(self.method).upper()
-        if method not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
-            raise ActiveCampaignInputError("method", "one of GET, POST, PUT, PATCH, DELETE", method)
+        method = _METHODS.check(self.method, "method")
         limit = checked_limit(self.limit)
         if self.paginate_envelope and method == "GET":
             return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
@@ -279,9 +295,10 @@ class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
         self.query = query
         self.body = body
         self.method = method
+        self.check_arguments(api_action=(_LEGACY_ACTION, api_action), method=(_LEGACY_METHODS, method))
 
     def perform(self, context: Context) -> Any:
-        action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, "api_action")
-        method = enum("GET", "POST").check(self.method, "method")  # the legacy API takes no other
+        action = _LEGACY_ACTION.check(self.api_action, "api_action")
+        method = _LEGACY_METHODS.check(self.method, "method")
         return self.hook.legacy(action, params=legacy_values(self.query, "query"),
                                 data=legacy_values(self.body, "body"), method=method)

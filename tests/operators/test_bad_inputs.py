@@ -313,8 +313,12 @@ CASES: list[Bad] = [
     parse("List", "filters.colour", "a known filter", resource="deal", filters={"colour": "red"}),
     parse("List", "orders.owner", "an orderable field", resource="deal", orders={"owner": "ASC"}),
     render("List", "filters.owner", XCOM, None, resource="deal", filters={"owner": T}),
-    run("LegacyApiCall", "api_action", "text matching", api_action="Contact View"),
-    run("ApiCall", "method", "one of GET, POST", path="contacts", method="FETCH"),
+    parse("LegacyApiCall", "api_action", "text matching", api_action="Contact View"),
+    parse("LegacyApiCall", "method", "one of 'GET', 'POST'", api_action="contact_view", method="PATCH"),
+    render("LegacyApiCall", "api_action", GIVEN, "", api_action=T),
+    parse("ApiCall", "method", "one of 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'", path="contacts", method="FETCH"),
+    parse("ApiCall", "limit", "from 0 to", path="contacts", paginate_envelope="contacts", limit=-2),
+    render("ApiCall", "method", "one of 'GET'", "FETCH", path="contacts", method=T),
 ]
 
 
