@@ -28,13 +28,18 @@ CONNECTION_FIELDS: dict[str, Any] = {
         "label": "Allow plain http:// (local emulator only)",
         "schema": {"type": ["boolean", "null"], "default": False},
     },
+    "timezone": {
+        "label": "Account time zone",
+        "schema": {"type": ["string", "null"], "default": "America/Chicago"},
+        "description": "The account's zone (Settings > Account): the legacy API reads date/times in it.",
+    },
 }
 
 #: The modules of ``operators/``: the shared bases, the generic operators, then one per API chapter.
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
     "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
-    "links", "retry_safe", "export",
+    "links", "retry_safe", "export", "custom_fields",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

@@ -9,14 +9,15 @@ operators, the Watch sensors and the emulator are driven by this table.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 import pendulum
 
-from airflow_provider_activecampaign.catalogue.types import Rule, enum, ident, required, text
+from airflow_provider_activecampaign.catalogue.types import INT32_MAX, Rule, enum, ident, required, text
 from airflow_provider_activecampaign.catalogue.webhook_events import (
     EVENT_NAME_PATTERN,
     WEBHOOK_EVENTS,
@@ -29,6 +30,33 @@ CREATE, GET, UPDATE, DELETE, LIST = "create", "get", "update", "delete", "list"
 CRUD = frozenset({CREATE, GET, UPDATE, DELETE, LIST})
 #: Deal statuses may be given by name as well as by the API's number.
 DEAL_STATUSES = {"open": 0, "won": 1, "lost": 2}
+#: How a body field is named to the user (the generic operators: ``body.FIELD``).
+Label = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Stands in a body for an ``extra_fields`` entry that a named parameter sets (always refused)."""
+
+    parameter: str
+
+
+def _body_label(name: str) -> str:
+    return f"body.{name}"
+
+
+def is_literal(value: Any) -> bool:
+    """Whether a value is final when the DAG is parsed: plain data with no Jinja ``{{`` in it
+    (an XCom reference or any other object is rendered or resolved later)."""
+    if value is None or isinstance(value, (bool, int, float, date)):
+        return True
+    if isinstance(value, str):
+        return "{{" not in value and "{%" not in value
+    if isinstance(value, (list, tuple)):
+        return all(is_literal(v) for v in value)
+    if type(value) is dict:
+        return all(is_literal(k) and is_literal(v) for k, v in value.items())
+    return False
 
 
 
@@ -97,46 +125,67 @@ class Resource:
         if operation not in self.operations:
             raise ActiveCampaignInputError("resource", f"a resource that supports {operation!r}", self.name)
 
-    def check_body(self, body: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
-        """Check a create (``partial=False``) or update body against the field rules."""
+    def check_body(self, body: Mapping[str, Any], *, partial: bool, label: Label | None = None,
+                   literal: bool = False) -> dict[str, Any]:
+        """Check a create (``partial=False``) or update body against the field rules; return it converted.
+
+        ``label`` names a field as the user wrote it (default ``body.FIELD``). With ``literal``
+        (when a DAG is parsed) values still to be rendered are skipped, as are rules that
+        need them. Unknown field names are refused.
+        """
+        label = label or _body_label
         if not isinstance(body, Mapping):
             raise ActiveCampaignInputError("body", "a mapping of field names to values", body)
+        for name, value in body.items():
+            if isinstance(value, Clash):
+                raise ActiveCampaignInputError(f"extra_fields.{name}", f"left out (the parameter {value.parameter} "
+                                               "sets it)")
+            if name not in self.fields:
+                raise ActiveCampaignInputError(label(name), f"a {self.name} field ({', '.join(self.fields)})")
         checked = {k: v for k, v in body.items() if v is not None}
         for name, rule in self.fields.items():
+            if literal and name in checked and not is_literal(checked[name]):
+                continue
             if name in checked or (rule.required and not partial):
-                checked[name] = rule.check(checked.get(name), name)
+                checked[name] = rule.check(checked.get(name), label(name))
         for group in () if partial else self.one_of:
             if all(checked.get(name) is None for name in group):
-                raise ActiveCampaignInputError(" or ".join(group), "given (at least one of them)")
+                raise ActiveCampaignInputError(" or ".join(label(name) for name in group),
+                                               "given (at least one of them)")
         return {k: v for k, v in checked.items() if v is not None}
 
-    def list_params(self, filters: Mapping[str, Any] | None, orders: Mapping[str, str] | None) -> dict[str, Any]:
+    def list_params(self, filters: Mapping[str, Any] | None, orders: Mapping[str, str] | None, *,
+                    named: bool = False) -> dict[str, Any]:
         """Query parameters for a list call; unknown filter names and orderings are refused.
 
-        (The API itself silently ignores unknown filters and returns everything.)
+        (The API itself silently ignores unknown filters and returns everything.) Errors name
+        ``filters.NAME`` and ``orders.NAME``, or with ``named`` the operator's own parameters
+        (``NAME``, ``order_by``, ``order``).
         """
         params: dict[str, Any] = {}
         for name, value in (filters or {}).items():
             spec = self.filters.get(name)
+            where = name if named else f"filters.{name}"
             if spec is None:
                 valid = ", ".join(sorted(self.filters)) or "none"
-                raise ActiveCampaignInputError(f"filters.{name}", f"a known filter ({valid})")
+                raise ActiveCampaignInputError(where, f"a known filter ({valid})")
             if value is None:
                 continue
-            value = spec.rule.check(value, f"filters.{name}")
+            value = spec.rule.check(value, where)
             params[spec.param] = _date_param(value) if spec.rule.kind == "date" else value
         for name, direction in (orders or {}).items():
             if name not in self.orders:
                 valid = ", ".join(self.orders) or "none"
-                raise ActiveCampaignInputError(f"orders.{name}", f"an orderable field ({valid})")
-            direction = str(direction).upper()
+                raise ActiveCampaignInputError("order_by" if named else f"orders.{name}",
+                                               f"an orderable field ({valid})", None if not named else name)
+            direction = str(direction).strip().upper()
             if direction not in ORDER_DIRECTIONS:
-                raise ActiveCampaignInputError(f"orders.{name}", "ASC or DESC", direction)
+                raise ActiveCampaignInputError("order" if named else f"orders.{name}", "ASC or DESC", direction)
             params[f"orders[{name}]"] = direction
         return params
 
-    def item_path(self, record_id: Any) -> str:
-        return f"{self.path}/{ident(required=True).check(record_id, 'id')}"
+    def item_path(self, record_id: Any, name: str = "record_id") -> str:
+        return f"{self.path}/{ident(required=True).check(record_id, name)}"
 
     def wrap(self, body: Mapping[str, Any]) -> dict[str, Any]:
         return {self.singular: dict(body)}
@@ -174,7 +223,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         fields={
             "email": required(Rule("email")),
             "firstName": text(), "lastName": text(), "phone": text(),
-            "fieldValues": Rule("list"),
+            "fieldValues": Rule("fields", choices=("field", "value")),  # custom fields
+            "orgid": ident(), "deleted": Rule("bool"),
         },
         filters={
             "email": Filter("email", Rule("email")),
@@ -200,6 +250,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         fields={
             "name": required(text()), "stringid": required(text()),
             "sender_url": required(text()), "sender_reminder": required(text()),
+            "send_last_broadcast": Rule("bool"), "carboncopy": text(), "subscription_notify": text(),
+            "unsubscription_notify": text(), "user": ident(), "channel": enum("email", "sms"),
         },
         filters={"name": Filter("filters[name]")},
         orders=("name",),
@@ -227,7 +279,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "type": enum("text", "textarea", "date", "datetime", "number", "dropdown", "listbox", "radio",
                          "checkbox", "hidden", required=True),
             "descript": text(), "perstag": text(pattern=r"[A-Za-z0-9_]+"), "defval": text(),
-            "visible": Rule("bool"), "ordernum": Rule("int", minimum=0),
+            "visible": Rule("bool"), "ordernum": Rule("int", minimum=0), "show_in_list": Rule("bool"),
+            "rows": Rule("int", minimum=0), "cols": Rule("int", minimum=0), "service": text(),
         },
         filters={"perstag": Filter("filters[perstag]")},
         natural_key=NaturalKey(("title", "perstag"), {"perstag": "perstag"}),
@@ -297,12 +350,12 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         fields={
             "title": required(text()), "description": text(),
             "contact": ident(), "account": ident(),
-            "value": Rule("int", required=True, minimum=0),  # in cents: $456.78 is 45678
+            "value": Rule("int", required=True, minimum=0, maximum=INT32_MAX),  # in cents: $456.78 is 45678
             "currency": Rule("currency", required=True),
             "group": ident(), "stage": ident(), "owner": ident(),
             "percent": Rule("int", minimum=0, maximum=100),
             "status": enum(0, 1, 2),  # 0 open, 1 won, 2 lost
-            "fields": Rule("list"),  # custom fields: [{"customFieldId": 1, "fieldValue": "x"}]
+            "fields": Rule("fields", choices=("customFieldId", "fieldValue")),  # custom fields
         },
         filters={
             "title": Filter("filters[title]"),
@@ -331,10 +384,10 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         "dealGroup", "dealGroups", "dealGroup", "dealGroups",
         fields={
             "title": required(text()), "currency": Rule("currency", required=True),
-            "allgroups": enum(0, 1), "allusers": enum(0, 1), "autoassign": enum(0, 1, 2),
+            "allgroups": Rule("flag"), "allusers": Rule("flag"), "autoassign": enum(0, 1, 2),
             "users": Rule("list"), "groups": Rule("list"),
         },
-        filters={"title": Filter("filters[title]"), "have_stages": Filter("filters[have_stages]", enum(0, 1))},
+        filters={"title": Filter("filters[title]"), "have_stages": Filter("filters[have_stages]", Rule("flag"))},
         orders=("title", "popular"),
         natural_key=NaturalKey(("title",), {"title": "title"}),
     ),
@@ -393,7 +446,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
     ),
     Resource(
         "account", "accounts", "account", "accounts",
-        fields={"name": required(text()), "accountUrl": text(), "owner": ident(), "fields": Rule("list")},
+        fields={"name": required(text()), "accountUrl": text(), "owner": ident(),
+                "fields": Rule("fields", choices=("customFieldId", "fieldValue"))},
         filters={"search": Filter("search"), "count_deals": Filter("count_deals", Rule("bool"))},
         natural_key=NaturalKey(("name",), {"name": "search"}),
         created="createdTimestamp",

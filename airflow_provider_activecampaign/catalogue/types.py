@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 import pendulum
@@ -12,7 +13,6 @@ import pendulum
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ID_RE = re.compile(r"^[1-9][0-9]*$")
 
 
 # ISO 4217 codes (ActiveCampaign takes them in lower case).
@@ -26,10 +26,26 @@ CURRENCIES = frozenset(
 )
 
 
+#: The API's ids and whole numbers are 32-bit signed integers.
+INT32_MAX = 2_147_483_647
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+#: What a template renders for a missing value (an XCom that was never pushed).
+RENDERED_NONE = "None"
+#: A custom field's personalization tag, with or without the surrounding ``%``.
+PERSTAG_RE = re.compile(r"^%?([A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*)%?$")
+
+
 @dataclass(frozen=True)
 class Rule:
-    """How one value is checked: ``kind`` is id, str, email, int, number, bool, date, enum, currency, list, dict
-    or any; ``minimum``/``maximum`` bound int and number values."""
+    """How one value is checked and converted to the form the API takes.
+
+    ``kind`` is id (a positive 32-bit id, sent as text), str, email, int, number, bool
+    (true/false), flag (1/0), date (``YYYY-MM-DD`` for a day, else ISO 8601 with an offset;
+    a time without one is UTC), enum,
+    currency, list, dict, fields (custom field values; ``choices`` = the API's id and value
+    keys) or any. ``minimum``/``maximum`` bound int and number values.
+    """
 
     kind: str = "str"
     choices: tuple[Any, ...] = ()
@@ -48,103 +64,209 @@ class Rule:
             return f"text matching {self.pattern}"
         if self.minimum is not None or self.maximum is not None:
             what = "a whole number" if self.kind == "int" else "a number"
-            if self.minimum is not None and self.maximum is not None:
-                return f"{what} from {self.minimum:g} to {self.maximum:g}"
+            top = INT32_MAX if self.maximum is None and self.kind == "int" else self.maximum
+            if self.minimum is not None and top is not None:
+                return f"{what} from {_shown(self.minimum)} to {_shown(top)}"
             if self.minimum is not None:
-                return f"{what}, {self.minimum:g} or more"
-            return f"{what}, at most {self.maximum:g}"
-        return {
-            "id": "an ActiveCampaign id (a positive whole number)",
-            "email": "an e-mail address",
-            "int": "a whole number",
-            "number": "a number",
-            "bool": "true or false",
-            "date": "a date/time that pendulum can parse",
-            "currency": "a 3-letter ISO 4217 currency code such as 'usd'",
-            "list": "a list",
-            "dict": "a mapping",
-            "str": "text",
-        }.get(self.kind, "a value")
+                return f"{what}, {_shown(self.minimum)} or more"
+            return f"{what}, at most {_shown(self.maximum)}"
+        return _EXPECTED.get(self.kind, "a value")
 
     def check(self, value: Any, name: str) -> Any:
         """Return the value in the form the API takes, or raise naming the parameter ``name``."""
+        if isinstance(value, str) and value.strip() == RENDERED_NONE and self.kind not in ("str", "any"):
+            raise ActiveCampaignInputError(
+                name, f"{self.expected()} (the text 'None' is what a template renders for a missing XCom)", value)
         if value is None or (self.required and isinstance(value, str) and not value.strip()):
             if self.required:
                 raise ActiveCampaignInputError(name, f"given ({self.expected()})", value or None)
             return None
-        ok = True
-        if self.kind == "id":
-            ok = (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
-                isinstance(value, str) and bool(ID_RE.match(value.strip()))
-            )
-            value = str(value).strip() if ok else value
-        elif self.kind == "email":
-            ok = isinstance(value, str) and bool(EMAIL_RE.match(value.strip()))
-            value = value.strip() if ok else value
-        elif self.kind == "int":
-            ok = _is_int(value)
-        elif self.kind == "number":
-            ok = _is_number(value)
-        elif self.kind == "bool":
-            ok = isinstance(value, bool) or str(value).lower() in {"0", "1", "true", "false"}
-        elif self.kind == "date":
-            ok = _is_date(value)
-            value = value.isoformat() if ok and hasattr(value, "isoformat") else value
-        elif self.kind == "currency":
-            ok = isinstance(value, str) and value.strip().lower() in CURRENCIES
-            value = value.strip().lower() if ok else value
-        elif self.kind == "enum":
-            normal = {str(c).lower(): c for c in self.choices}
-            ok = str(value).lower() in normal
-            value = normal.get(str(value).lower(), value)
-        elif self.kind == "list":
-            ok = isinstance(value, (list, tuple)) and bool(value or not self.required)
-            if ok and self.choices:  # choices constrain every item of the list
-                normal = {str(c).lower(): c for c in self.choices}
-                unknown = [v for v in value if str(v).lower() not in normal]
-                if unknown:
-                    raise ActiveCampaignInputError(name, self.expected(), unknown)
-                value = [normal[str(v).lower()] for v in value]
-        elif self.kind == "dict":
-            ok = isinstance(value, Mapping)
-        elif self.kind == "str":
-            ok = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        if self.kind == "fields":
+            return custom_field_list(value, name, *self.choices)
+        ok, converted = _CONVERTERS.get(self.kind, _as_is)(self, value)
         if ok and self.pattern:
-            ok = bool(re.fullmatch(self.pattern, str(value)))
+            ok = bool(re.fullmatch(self.pattern, str(converted)))
         if ok and (self.minimum is not None or self.maximum is not None):
-            ok = (self.minimum is None or float(value) >= self.minimum) and (
-                self.maximum is None or float(value) <= self.maximum)
+            ok = (self.minimum is None or float(converted) >= self.minimum) and (
+                self.maximum is None or float(converted) <= self.maximum)
         if not ok:
             raise ActiveCampaignInputError(name, self.expected(), value)
-        return value
+        if self.kind == "list" and self.choices:  # choices constrain every item of the list
+            normal = {str(c).lower(): c for c in self.choices}
+            unknown = [v for v in value if str(v).lower() not in normal]
+            if unknown:
+                raise ActiveCampaignInputError(name, self.expected(), unknown)
+            converted = [normal[str(v).lower()] for v in value]
+        return converted
 
 
-def _is_int(value: Any) -> bool:
+def _shown(bound: float | None) -> str:
+    """A bound as written: 2147483647, not 2.14748e+09."""
+    return str(int(bound)) if bound is not None and float(bound).is_integer() else str(bound)
+
+
+_EXPECTED = {
+    "id": f"an ActiveCampaign id (a whole number from 1 to {INT32_MAX})",
+    "email": "an e-mail address",
+    "int": f"a whole number from -{INT32_MAX + 1} to {INT32_MAX}",
+    "number": "a number",
+    "bool": "true or false (also 1/0, yes/no, on/off)",
+    "flag": "true or false (also 1/0, yes/no, on/off)",
+    "date": "a date or date/time (ISO 8601 text or a datetime)",
+    "currency": "a 3-letter ISO 4217 currency code such as 'usd'",
+    "list": "a list",
+    "dict": "a mapping",
+    "str": "text",
+}
+
+Converted = tuple[bool, Any]
+
+
+def _as_is(rule: Rule, value: Any) -> Converted:
+    return True, value
+
+
+def _id(rule: Rule, value: Any) -> Converted:
+    number = _whole(value)
+    return (number is not None and 1 <= number <= INT32_MAX), str(number)
+
+
+def _int(rule: Rule, value: Any) -> Converted:
+    number = _whole(value)
+    return (number is not None and -INT32_MAX - 1 <= number <= INT32_MAX), number
+
+
+def _number(rule: Rule, value: Any) -> Converted:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return False, value
+    try:
+        number = float(value)
+    except ValueError:
+        return False, value
+    if number != number or number in (float("inf"), float("-inf")):
+        return False, value
+    whole = _whole(value)
+    return True, number if whole is None else whole
+
+
+def _bool(rule: Rule, value: Any) -> Converted:
+    truth = to_bool(value)
+    if truth is None:
+        return False, value
+    return True, int(truth) if rule.kind == "flag" else truth
+
+
+def _date(rule: Rule, value: Any) -> Converted:
+    when = to_datetime(value)
+    if when is None:
+        return False, value
+    day_only = (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*", value))
+    return True, when.date().isoformat() if day_only else when.isoformat()
+
+
+def _email(rule: Rule, value: Any) -> Converted:
+    return isinstance(value, str) and bool(EMAIL_RE.match(value.strip())), str(value).strip()
+
+
+def _currency(rule: Rule, value: Any) -> Converted:
+    code = value.strip().lower() if isinstance(value, str) else None
+    return code in CURRENCIES, code
+
+
+def _enum(rule: Rule, value: Any) -> Converted:
+    normal = {str(c).lower(): c for c in rule.choices}
+    key = str(value).strip().lower() if not isinstance(value, bool) else repr(value)
+    return key in normal, normal.get(key, value)
+
+
+def _list(rule: Rule, value: Any) -> Converted:
+    return isinstance(value, (list, tuple)) and bool(value or not rule.required), list(value) \
+        if isinstance(value, (list, tuple)) else value
+
+
+def _dict(rule: Rule, value: Any) -> Converted:
+    return isinstance(value, Mapping), value
+
+
+def _str(rule: Rule, value: Any) -> Converted:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool), value
+
+
+_CONVERTERS = {"id": _id, "int": _int, "number": _number, "bool": _bool, "flag": _bool, "date": _date,
+               "email": _email, "currency": _currency, "enum": _enum, "list": _list, "dict": _dict, "str": _str}
+
+
+def _whole(value: Any) -> int | None:
+    """An int, or text of a whole number ("10", " 7 "), as an int; None for anything else."""
     if isinstance(value, bool):
-        return False
+        return None
     if isinstance(value, int):
-        return True
-    return isinstance(value, str) and bool(re.fullmatch(r"-?[0-9]+", value.strip()))
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]+\s*", value):
+        return int(value)
+    return None
 
 
-def _is_number(value: Any) -> bool:
+def to_bool(value: Any) -> bool | None:
+    """True/False from a bool, 1/0, or text (true/false, 1/0, yes/no, on/off); None when it is none of them."""
     if isinstance(value, bool):
-        return False
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    word = value.strip().lower() if isinstance(value, str) else None
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
-def _is_date(value: Any) -> bool:
-    if hasattr(value, "isoformat"):
-        return True
+def to_datetime(value: Any) -> Any:
+    """An aware pendulum DateTime (a date or date/time without an offset is taken as UTC), or None."""
+    if isinstance(value, (int, float, bool)) or value is None:
+        return None
     try:
-        pendulum.parse(str(value))
+        if isinstance(value, datetime):
+            when = pendulum.instance(value, tz="UTC")
+        elif isinstance(value, date):
+            when = pendulum.datetime(value.year, value.month, value.day, tz="UTC")
+        else:
+            when = pendulum.parse(str(value).strip(), tz="UTC")
     except Exception:
-        return False
-    return True
+        return None
+    return when if isinstance(when, pendulum.DateTime) else None
+
+
+def custom_field_list(value: Any, name: str, id_key: str, value_key: str) -> list[dict]:
+    """Custom field values as the API's list ``[{id_key: id, value_key: value, ...}]``.
+
+    Takes ``{field id or personalization tag: value}`` or that list. Ids are checked; a tag
+    (``COLOUR`` or ``%COLOUR%``) comes out as ``%COLOUR%``, for the operator to look up.
+    """
+    if isinstance(value, Mapping):
+        items = [({id_key: key, value_key: item}, f"{name}.{key}") for key, item in value.items()]
+    elif isinstance(value, (list, tuple)) and all(isinstance(item, Mapping) for item in value):
+        items = [(dict(item), f"{name}[{n}]") for n, item in enumerate(value)]
+    else:
+        raise ActiveCampaignInputError(name, f"{{field id: value}} or a list of {{{id_key!r}, {value_key!r}}}",
+                                       value)
+    out = []
+    for item, label in items:
+        key = item.get(id_key)
+        number = _whole(key)
+        tag = PERSTAG_RE.match(key.strip()) if isinstance(key, str) and number is None else None
+        if tag is not None:
+            item[id_key] = "%" + tag.group(1).upper() + "%"
+        elif number is None or not 1 <= number <= INT32_MAX:
+            raise ActiveCampaignInputError(
+                label, "keyed by a custom field id or personalization tag (COLOUR or %COLOUR%)", key)
+        else:
+            item[id_key] = number if id_key in _INT_FIELD_IDS else str(number)
+        if value_key not in item:
+            raise ActiveCampaignInputError(label, f"a {value_key!r} given")
+        out.append(item)
+    return out
+
+
+#: Custom field id keys the API takes as numbers (the others as text).
+_INT_FIELD_IDS = frozenset({"customFieldId"})
 
 
 def ident(**kw: Any) -> Rule:

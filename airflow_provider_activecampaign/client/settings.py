@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
 
@@ -13,6 +14,8 @@ DEFAULT_CONN_ID = "activecampaign_default"
 DEFAULT_REQUESTS_PER_SECOND = 5.0
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 5
+#: The zone the legacy API reads date/times without an offset in, unless the connection's extra ``timezone`` says.
+DEFAULT_ACCOUNT_TIMEZONE = "America/Chicago"
 
 
 
@@ -29,6 +32,8 @@ class ConnectionSettings:
     conn_id: str | None = None
     #: the bare account name the connection gave, when ``base_url`` was expanded from it
     expanded_from: str | None = None
+    #: the account's time zone (Settings > Account), in which the legacy API reads date/times
+    timezone: str = DEFAULT_ACCOUNT_TIMEZONE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_key", clean_api_key(self.api_key, self.conn_id))
@@ -41,6 +46,10 @@ class ConnectionSettings:
             raise ActiveCampaignConfigError(f"{self.label}: extra 'timeout' must be a positive number of seconds")
         if self.retries < 0:
             raise ActiveCampaignConfigError(f"{self.label}: extra 'retries' must be 0 or more")
+        if not _is_zone(self.timezone):
+            raise ActiveCampaignConfigError(
+                f"{self.label}: extra 'timezone' must be an IANA time zone such as 'America/Chicago' "
+                f"(the account's zone, Settings > Account), got {self.timezone!r}")
 
     @property
     def label(self) -> str:
@@ -67,6 +76,7 @@ class ConnectionSettings:
             "requests_per_second": _number(extra, "requests_per_second", DEFAULT_REQUESTS_PER_SECOND),
             "timeout": _number(extra, "timeout", DEFAULT_TIMEOUT),
             "retries": int(_number(extra, "retries", DEFAULT_RETRIES)),
+            "timezone": str(extra.get("timezone") or DEFAULT_ACCOUNT_TIMEZONE).strip(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         base_url = account_url(conn.host, schema=conn.schema, port=conn.port, allow_http=_flag(extra, "allow_http"))
@@ -92,6 +102,14 @@ def clean_api_key(raw: Any, conn_id: str | None = None) -> str:
             "copy it again from Settings > Developer"
         )
     return key
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # unknown (ZoneInfoNotFoundError), malformed, unreadable
+        return False
+    return True
 
 
 def _number(extra: Mapping[str, Any], name: str, default: float) -> float:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow_provider_activecampaign.catalogue import Resource, compact, resource
 from airflow_provider_activecampaign.exceptions import ActiveCampaignNotFoundError
-from airflow_provider_activecampaign.operators.base import custom_field_values
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
     ActiveCampaignGetOperator,
     ActiveCampaignListOperator,
 )
-
-if TYPE_CHECKING:
-    from airflow.providers.common.compat.sdk import Context
 
 
 class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
@@ -26,19 +22,17 @@ class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
     :param name: the account's name. :param account_url: its website.
     :param owner_id: the user owning it.
     :param custom_fields: custom field values, ``{field id: value}`` or the API's list.
-    :param extra_fields: any other account fields, as the API names them.
+    :param extra_fields: other account fields of the API, as the API names them.
     """
+
+    parameters = {"name": "name", "account_url": "accountUrl", "owner_id": "owner", "custom_fields": "fields"}
 
     def __init__(self, *, name: str, account_url: str | None = None, owner_id: int | str | None = None,
                  custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(name=name, accountUrl=account_url, owner=owner_id, fields=custom_fields,
-                       **(extra_fields or {}))
+        body = self.named_body({"name": name, "account_url": account_url, "owner_id": owner_id,
+                                "custom_fields": custom_fields}, extra_fields)
         super().__init__(resource="account", body=body, **kwargs)
-
-    def perform(self, context: Context) -> Any:
-        self.body = custom_field_values(self.body)
-        return super().perform(context)
 
 
 class ActiveCampaignGetAccountOperator(ActiveCampaignGetOperator):
@@ -46,6 +40,8 @@ class ActiveCampaignGetAccountOperator(ActiveCampaignGetOperator):
 
     :param account_id: the account's id (templated).
     """
+
+    id_param = "account_id"
 
     def __init__(self, *, account_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="account", record_id=account_id, **kwargs)
@@ -56,6 +52,8 @@ class ActiveCampaignDeleteAccountOperator(ActiveCampaignDeleteOperator):
 
     :param account_id: the account's id (templated).
     """
+
+    id_param = "account_id"
 
     def __init__(self, *, account_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="account", record_id=account_id, **kwargs)

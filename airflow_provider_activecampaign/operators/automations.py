@@ -31,9 +31,11 @@ class ActiveCampaignAddContactToAutomationOperator(ActiveCampaignCreateOperator)
     :param contact_id: the contact's id. :param automation_id: the automation's id (templated).
     """
 
+    parameters = {"contact_id": "contact", "automation_id": "automation"}
+
     def __init__(self, *, contact_id: int | str, automation_id: int | str, **kwargs: Any) -> None:
-        super().__init__(resource="contactAutomation", body={"contact": contact_id, "automation": automation_id},
-                         **kwargs)
+        body = self.named_body({"contact_id": contact_id, "automation_id": automation_id})
+        super().__init__(resource="contactAutomation", body=body, **kwargs)
 
 
 class ActiveCampaignGetContactAutomationOperator(ActiveCampaignGetOperator):
@@ -41,6 +43,8 @@ class ActiveCampaignGetContactAutomationOperator(ActiveCampaignGetOperator):
 
     :param contact_automation_id: the contactAutomation's id (templated).
     """
+
+    id_param = "contact_automation_id"
 
     def __init__(self, *, contact_automation_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="contactAutomation", record_id=contact_automation_id, **kwargs)
@@ -51,6 +55,8 @@ class ActiveCampaignRemoveContactFromAutomationOperator(ActiveCampaignDeleteOper
 
     :param contact_automation_id: the contactAutomation's id (templated).
     """
+
+    id_param = "contact_automation_id"
 
     def __init__(self, *, contact_automation_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="contactAutomation", record_id=contact_automation_id, **kwargs)

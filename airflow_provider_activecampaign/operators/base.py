@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
+from airflow_provider_activecampaign.catalogue import Resource, Rule, ident, resource
+from airflow_provider_activecampaign.catalogue.resources import Clash, is_literal
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
-from airflow_provider_activecampaign.exceptions import ActiveCampaignReplyError, error_context
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, ActiveCampaignReplyError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
+from airflow_provider_activecampaign.operators.custom_fields import resolve_tags
 from airflow_provider_activecampaign.operators.links import RECORD_XCOM_KEY, app_url
 
 if TYPE_CHECKING:
@@ -82,11 +84,28 @@ class ActiveCampaignBaseOperator(BaseOperator):
         """The operator's work; subclasses implement this instead of ``execute``."""
         raise NotImplementedError
 
+    def check_arguments(self, **arguments: tuple[Rule, Any]) -> None:
+        """Check the arguments (name -> (rule, value)) that are final when the DAG is parsed;
+        templated ones are checked after rendering."""
+        with error_context(self.where):
+            for name, (rule, value) in arguments.items():
+                if is_literal(value):
+                    rule.check(value, name)
+
 
 class ResourceOperator(ActiveCampaignBaseOperator):
-    """An operator acting on one catalogue resource (``resource``: its catalogue name)."""
+    """An operator acting on one catalogue resource (``resource``: its catalogue name).
+
+    Named operators declare ``parameters`` (their parameter -> the API field it sets) and
+    ``id_param`` (the parameter holding the record's id), so that errors name the parameter
+    as the user wrote it: ``owner_type``, ``due_date``, ``extra_fields.xyz``.
+    """
 
     operation: ClassVar[str]
+    #: named operators: parameter -> the API field it sets (None: the generic operators' ``body``)
+    parameters: ClassVar[Mapping[str, str] | None] = None
+    #: the parameter that holds the record's id
+    id_param: ClassVar[str] = "record_id"
 
     def __init__(self, *, resource: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -96,6 +115,53 @@ class ResourceOperator(ActiveCampaignBaseOperator):
         spec = resource(self.resource)
         spec.require(self.operation)
         return spec
+
+    def label(self, field: str) -> str:
+        """How the user wrote the body field ``field``: the named parameter, ``extra_fields.X`` or ``body.X``."""
+        if self.parameters is None:
+            return f"body.{field}"
+        named = {api: param for param, api in self.parameters.items()}
+        return named.get(field, f"extra_fields.{field}")
+
+    @classmethod
+    def named_body(cls, arguments: Mapping[str, Any], extra_fields: Mapping[str, Any] | None = None) -> dict:
+        """The API body from the named parameters (``None``: not given) and ``extra_fields``.
+
+        An ``extra_fields`` entry for a field a parameter sets is kept as a :class:`Clash`
+        (refused when checked, which happens as the DAG is parsed).
+        """
+        parameters = cls.parameters or {}
+        body = {parameters[name]: value for name, value in arguments.items() if value is not None}
+        by_field = {api: param for param, api in parameters.items()}
+        for key, value in (extra_fields or {}).items() if isinstance(extra_fields, Mapping) else ():
+            body[key] = Clash(by_field[key]) if key in by_field else value
+        return body
+
+    def checked_body(self, spec: Resource, *, partial: bool) -> dict[str, Any]:
+        """``self.body`` (rendered) checked and converted; custom fields given by tag keyed by id."""
+        body = spec.check_body(self.body, partial=partial, label=self.label)
+        if partial and not body:
+            self.nothing_to_change()
+        return resolve_tags(self.hook, spec, body, self.label)
+
+    def nothing_to_change(self) -> None:
+        """Refuse an update without fields: an empty PUT would "succeed" and change nothing."""
+        raise ActiveCampaignInputError("body" if self.parameters is None else " or ".join(self.parameters),
+                                       "at least one field to change", getattr(self, "body", None))
+
+    def check_literals(self, body: Any = None, *, partial: bool = True, record_id: Any = None,
+                       id_required: bool = False, needs_change: bool = False) -> None:
+        """Check what is final when the DAG is parsed (values with Jinja are checked after rendering)."""
+        if not is_literal(self.resource):
+            return
+        with error_context(self.where):
+            spec = self.spec()
+            if is_literal(record_id) and (id_required or record_id is not None):
+                ident(required=True).check(record_id, self.id_param)
+            if body is not None and (isinstance(body, Mapping) or is_literal(body)):
+                spec.check_body(body, partial=partial, label=self.label, literal=True)
+            if needs_change and isinstance(body, Mapping) and all(v is None for v in body.values()):
+                self.nothing_to_change()
 
 
 def id_of(record: Any) -> Any:
@@ -107,17 +173,3 @@ def checked_limit(limit: Any) -> int | None:
     """A (rendered) ``limit`` as a whole number of 0 or more, None when not given."""
     limit = Rule("int", minimum=0).check(None if limit == "" else limit, "limit")
     return None if limit is None else int(limit)
-
-
-def flag(value: Any) -> Any:
-    """Booleans as the API's 1/0 (other values are left for the catalogue to check)."""
-    return int(value) if isinstance(value, bool) else value
-
-
-def custom_field_values(body: Any) -> Any:
-    """``body`` with custom fields given as ``{field id: value}`` turned into the API's list."""
-    if isinstance(body, Mapping) and isinstance(body.get("fields"), Mapping):
-        fields = [{"customFieldId": int(k) if str(k).isdigit() else k, "fieldValue": v}
-                  for k, v in body["fields"].items()]
-        return {**body, "fields": fields}
-    return body

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_activecampaign.catalogue import compact
-from airflow_provider_activecampaign.operators.base import flag
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignDeleteOperator, UpsertOperator
 
 
@@ -14,15 +12,18 @@ class ActiveCampaignUpsertCalendarFeedOperator(UpsertOperator):
 
     Creating needs ``title`` and ``feed_type``. Returns the feed.
 
-    :param calendar_id: the feed to update; none creates a feed (templated).
+    :param calendar_id: the feed to update; None creates a feed (templated; rendering ``"None"`` is an error).
     :param title: the feed's title.
     :param feed_type: ``All``, ``Deals`` or ``Contacts``.
     :param notification: whether the feed has notifications.
     """
 
+    id_param = "calendar_id"
+    parameters = {"title": "title", "feed_type": "type", "notification": "notification"}
+
     def __init__(self, *, calendar_id: int | str | None = None, title: str | None = None,
                  feed_type: str | None = None, notification: bool | None = None, **kwargs: Any) -> None:
-        body = compact(title=title, type=feed_type, notification=flag(notification))
+        body = self.named_body({"title": title, "feed_type": feed_type, "notification": notification})
         super().__init__(resource="calendar", body=body, record_id=calendar_id, **kwargs)
 
 
@@ -31,6 +32,8 @@ class ActiveCampaignDeleteCalendarFeedOperator(ActiveCampaignDeleteOperator):
 
     :param calendar_id: the feed's id (templated).
     """
+
+    id_param = "calendar_id"
 
     def __init__(self, *, calendar_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="calendar", record_id=calendar_id, **kwargs)

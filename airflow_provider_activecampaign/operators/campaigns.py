@@ -9,7 +9,6 @@ import pendulum
 
 from airflow_provider_activecampaign.catalogue import Rule, compact, enum, ident, required, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.operators.base import flag
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignGetOperator, ActiveCampaignListOperator
 from airflow_provider_activecampaign.operators.legacy import (
     LegacyListOperator,
@@ -32,7 +31,9 @@ class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
     :param message_id: the message to send (``m[ID]=100``); or ``message_split``
         ``{message id: percent}`` for a split campaign.
     :param campaign_type: single (default), recurring, split, responder, reminder, special, activerss, text.
-    :param send_date: when to send (``sdate``; default now; unused for responder, reminder, special).
+    :param send_date: when to send (``sdate``; default now; unused for responder, reminder, special):
+        a datetime or ISO 8601 text; a time without an offset is UTC. It is sent in the account's
+        zone (the connection's extra ``timezone``, default America/Chicago), as the legacy API reads it.
     :param status: 0 draft (default), 1 scheduled. :param public: visible on the public side.
     :param track_links: all (default), mime, html, text, none. :param track_reads, track_replies: tracking.
     :param analytics_campaign_name: Google Analytics campaign name.
@@ -44,10 +45,10 @@ class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
     rules = {
         "name": required(text()), "list_ids": Rule("any", required=True), "message_id": ident(),
         "message_split": Rule("dict"), "campaign_type": enum(*CAMPAIGN_TYPES, required=True),
-        "send_date": Rule("date"), "status": enum(0, 1, required=True), "public": Rule("bool", required=True),
+        "send_date": Rule("date"), "status": enum(0, 1, required=True), "public": Rule("flag", required=True),
         "track_links": enum("all", "mime", "html", "text", "none", required=True),
-        "track_reads": Rule("bool", required=True), "track_replies": Rule("bool", required=True),
-        "analytics_campaign_name": text(), "tweet": Rule("bool"), "facebook": Rule("bool"),
+        "track_reads": Rule("flag", required=True), "track_replies": Rule("flag", required=True),
+        "analytics_campaign_name": text(), "tweet": Rule("flag"), "facebook": Rule("flag"),
         "segment_id": Rule("int", minimum=0, required=True),
     }
 
@@ -75,16 +76,15 @@ class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
                 percent, f"message_split.{message}")
         form = {
             "type": values["campaign_type"], "name": values["name"],
-            "sdate": legacy_datetime(values["send_date"] or pendulum.now("UTC")),
-            "status": values["status"], "public": flag(values["public"]), "tracklinks": values["track_links"],
-            "trackreads": flag(values["track_reads"]), "trackreplies": flag(values["track_replies"]),
+            "sdate": legacy_datetime(values["send_date"] or pendulum.now("UTC"), self.account_zone, "send_date"),
+            "status": values["status"], "public": values["public"], "tracklinks": values["track_links"],
+            "trackreads": values["track_reads"], "trackreplies": values["track_replies"],
             "segmentid": values["segment_id"],
             **{f"p[{list_id}]": list_id for list_id in id_list(values["list_ids"], "list_ids")},
             **messages,
         }
-        form.update(compact(analytics_campaign_name=values["analytics_campaign_name"],
-                            tweet=None if values["tweet"] is None else flag(values["tweet"]),
-                            facebook=None if values["facebook"] is None else flag(values["facebook"])))
+        form.update(compact(analytics_campaign_name=values["analytics_campaign_name"], tweet=values["tweet"],
+                            facebook=values["facebook"]))
         return "campaign_create", None, form
 
 
@@ -119,7 +119,7 @@ class ActiveCampaignLegacyListCampaignsOperator(LegacyListOperator):
         for name, param in (("created_since", "cdate"), ("send_started_since", "sdate"),
                             ("last_sent_since", "ldate")):
             if values[name] is not None:
-                params[f"filters[{param}_since_datetime]"] = legacy_datetime(values[name])
+                params[f"filters[{param}_since_datetime]"] = legacy_datetime(values[name], self.account_zone, name)
         return "campaign_list", params, None
 
 
@@ -128,6 +128,8 @@ class ActiveCampaignGetCampaignOperator(ActiveCampaignGetOperator):
 
     :param campaign_id: the campaign's id (templated).
     """
+
+    id_param = "campaign_id"
 
     def __init__(self, *, campaign_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="campaign", record_id=campaign_id, **kwargs)

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
+#: The contact operators' parameters -> the API's contact fields.
+CONTACT_PARAMETERS = {"email": "email", "first_name": "firstName", "last_name": "lastName", "phone": "phone",
+                      "field_values": "fieldValues"}
+
+
 class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
     """Create a contact (``POST /contacts``); 422 if the e-mail exists already.
 
@@ -37,15 +42,19 @@ class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
     :param first_name: first name.
     :param last_name: last name.
     :param phone: phone number.
-    :param field_values: custom field values, ``[{"field": "1", "value": "x"}]``.
-    :param extra_fields: any other contact fields, as the API names them.
+    :param field_values: custom field values, ``{field id or personalization tag: value}``
+        (``{"COLOUR": "blue"}``; a tag is looked up with ``GET /fields``) or the API's list
+        ``[{"field": "1", "value": "x"}]``.
+    :param extra_fields: other contact fields of the API (``orgid``, ``deleted``), as the API names them.
     """
 
+    parameters = CONTACT_PARAMETERS
+
     def __init__(self, *, email: str, first_name: str | None = None, last_name: str | None = None,
-                 phone: str | None = None, field_values: list[dict[str, Any]] | None = None,
+                 phone: str | None = None, field_values: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(email=email, firstName=first_name, lastName=last_name, phone=phone,
-                       fieldValues=field_values, **(extra_fields or {}))
+        body = self.named_body({"email": email, "first_name": first_name, "last_name": last_name, "phone": phone,
+                                "field_values": field_values}, extra_fields)
         super().__init__(resource="contact", body=body, **kwargs)
 
 
@@ -68,15 +77,19 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
 class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):
     """Update a contact (``PUT /contacts/{id}``); only the given fields change.
 
-    :param contact_id: the contact's id (templated).
+    :param contact_id: the contact's id (templated). Other parameters as
+        :class:`ActiveCampaignCreateContactOperator`, all optional.
     """
+
+    parameters = CONTACT_PARAMETERS
+    id_param = "contact_id"
 
     def __init__(self, *, contact_id: int | str, email: str | None = None, first_name: str | None = None,
                  last_name: str | None = None, phone: str | None = None,
-                 field_values: list[dict[str, Any]] | None = None,
+                 field_values: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(email=email, firstName=first_name, lastName=last_name, phone=phone,
-                       fieldValues=field_values, **(extra_fields or {}))
+        body = self.named_body({"email": email, "first_name": first_name, "last_name": last_name, "phone": phone,
+                                "field_values": field_values}, extra_fields)
         super().__init__(resource="contact", record_id=contact_id, body=body, **kwargs)
 
 
@@ -85,6 +98,8 @@ class ActiveCampaignDeleteContactOperator(ActiveCampaignDeleteOperator):
 
     :param contact_id: the contact's id (templated).
     """
+
+    id_param = "contact_id"
 
     def __init__(self, *, contact_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="contact", record_id=contact_id, **kwargs)
@@ -95,6 +110,8 @@ class ActiveCampaignGetContactOperator(ActiveCampaignGetOperator):
 
     :param contact_id: the contact's id (templated).
     """
+
+    id_param = "contact_id"
 
     def __init__(self, *, contact_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="contact", record_id=contact_id, **kwargs)

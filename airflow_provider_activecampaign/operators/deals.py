@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, compact, ident, resource, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, custom_field_values, id_of
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -30,23 +30,20 @@ def _deal_status(values: Any, key: str = "status") -> Any:
     return values
 
 
+#: The deal operators' parameters -> the API's deal fields.
+DEAL_PARAMETERS = {"title": "title", "description": "description", "value": "value", "currency": "currency",
+                   "contact_id": "contact", "account_id": "account", "pipeline_id": "group", "stage_id": "stage",
+                   "owner_id": "owner", "percent": "percent", "status": "status", "custom_fields": "fields"}
+
+
 class _DealBody:
-    """Deal bodies may name the status (open/won/lost) and give custom fields as ``{id: value}``."""
+    """Deal bodies may name the status (open, won, lost): turned into the API's number before the check."""
 
     body: Any
 
     def perform(self, context: Context) -> Any:
-        self.body = custom_field_values(_deal_status(self.body))
+        self.body = _deal_status(self.body)
         return super().perform(context)  # type: ignore[misc]
-
-
-def _deal_fields(*, title: Any, value: Any, currency: Any, contact_id: Any, account_id: Any, pipeline_id: Any,
-                 stage_id: Any, owner_id: Any, description: Any, percent: Any, status: Any, custom_fields: Any,
-                 extra_fields: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A deal body from the named operators' keyword arguments (the API's field names)."""
-    return compact(title=title, description=description, value=value, currency=currency, contact=contact_id,
-                   account=account_id, group=pipeline_id, stage=stage_id, owner=owner_id, percent=percent,
-                   status=status, fields=custom_fields, **(extra_fields or {}))
 
 
 class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
@@ -64,10 +61,14 @@ class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
     :param description: the deal's description.
     :param percent: percentage of completion, 0 to 100.
     :param status: ``0``/``"open"``, ``1``/``"won"`` or ``2``/``"lost"``.
-    :param custom_fields: custom field values, ``{field id: value}`` or the API's list
+    :param custom_fields: custom field values, ``{field id or personalization tag: value}`` (a tag
+        is looked up in ``GET /dealCustomFieldMeta``) or the API's list
         ``[{"customFieldId": 1, "fieldValue": "x", "fieldCurrency": "usd"}]``.
-    :param extra_fields: any other deal fields, as the API names them.
+    :param extra_fields: other deal fields of the API, as the API names them (the named
+        parameters cover them all today).
     """
+
+    parameters = DEAL_PARAMETERS
 
     def __init__(self, *, title: str, value: int | str, currency: str, contact_id: int | str | None = None,
                  account_id: int | str | None = None, pipeline_id: int | str | None = None,
@@ -75,10 +76,10 @@ class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
                  description: str | None = None, percent: int | None = None, status: int | str | None = None,
                  custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = _deal_fields(title=title, value=value, currency=currency, contact_id=contact_id,
-                            account_id=account_id, pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
-                            description=description, percent=percent, status=status,
-                            custom_fields=custom_fields, extra_fields=extra_fields)
+        body = _deal_status(self.named_body(
+            {"title": title, "value": value, "currency": currency, "contact_id": contact_id, "account_id": account_id,
+             "pipeline_id": pipeline_id, "stage_id": stage_id, "owner_id": owner_id, "description": description,
+             "percent": percent, "status": status, "custom_fields": custom_fields}, extra_fields))
         super().__init__(resource="deal", body=body, **kwargs)
 
 
@@ -90,6 +91,10 @@ class ActiveCampaignUpdateDealOperator(_DealBody, ActiveCampaignUpdateOperator):
     creates or updates the given custom field values.
     """
 
+    parameters = DEAL_PARAMETERS
+
+    id_param = "deal_id"
+
     def __init__(self, *, deal_id: int | str, title: str | None = None, value: int | str | None = None,
                  currency: str | None = None, contact_id: int | str | None = None,
                  account_id: int | str | None = None, pipeline_id: int | str | None = None,
@@ -97,10 +102,10 @@ class ActiveCampaignUpdateDealOperator(_DealBody, ActiveCampaignUpdateOperator):
                  description: str | None = None, percent: int | None = None, status: int | str | None = None,
                  custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = _deal_fields(title=title, value=value, currency=currency, contact_id=contact_id,
-                            account_id=account_id, pipeline_id=pipeline_id, stage_id=stage_id, owner_id=owner_id,
-                            description=description, percent=percent, status=status,
-                            custom_fields=custom_fields, extra_fields=extra_fields)
+        body = _deal_status(self.named_body(
+            {"title": title, "value": value, "currency": currency, "contact_id": contact_id, "account_id": account_id,
+             "pipeline_id": pipeline_id, "stage_id": stage_id, "owner_id": owner_id, "description": description,
+             "percent": percent, "status": status, "custom_fields": custom_fields}, extra_fields))
         super().__init__(resource="deal", record_id=deal_id, body=body, **kwargs)
 
 
@@ -115,13 +120,15 @@ class ActiveCampaignGetDealOperator(ActiveCampaignGetOperator):
     :param include_custom_fields: also read the deal's custom field values.
     """
 
+    id_param = "deal_id"
+
     def __init__(self, *, deal_id: int | str, include_custom_fields: bool = False, **kwargs: Any) -> None:
         super().__init__(resource="deal", record_id=deal_id, **kwargs)
         self.include_custom_fields = include_custom_fields
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        reply = self.hook.request("GET", spec.item_path(self.record_id))
+        reply = self.hook.request("GET", spec.item_path(self.record_id, self.id_param))
         deal = spec.unwrap(reply)
         if not self.include_custom_fields or not isinstance(deal, dict):
             return deal
@@ -146,6 +153,8 @@ class ActiveCampaignDeleteDealOperator(ActiveCampaignDeleteOperator):
     :param deal_id: the deal's id (templated).
     """
 
+    id_param = "deal_id"
+
     def __init__(self, *, deal_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="deal", record_id=deal_id, **kwargs)
 
@@ -166,6 +175,8 @@ class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
         super().__init__(**kwargs)
         self.stage_id = stage_id
         self.target_stage_id = target_stage_id
+        self.check_arguments(stage_id=(ident(required=True), stage_id),
+                             target_stage_id=(ident(required=True), target_stage_id))
 
     def perform(self, context: Context) -> dict[str, Any]:
         source = ident(required=True).check(self.stage_id, "stage_id")
@@ -211,8 +222,8 @@ class ActiveCampaignListDealsOperator(ActiveCampaignListOperator):
                           maximum_value=maximum_value, created_after=created_after, created_before=created_before,
                           updated_after=updated_after, updated_before=updated_before)
         orders = {order_by: order} if order_by else None
-        super().__init__(resource="deal", filters=filters, orders=orders, limit=limit, output_path=output_path,
-                         **kwargs)
+        super().__init__(resource="deal", filters=_deal_status(filters), orders=orders, limit=limit,
+                         output_path=output_path, **kwargs)
 
     def perform(self, context: Context) -> Any:
         self.filters = _deal_status(self.filters)
@@ -229,6 +240,7 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         super().__init__(**kwargs)
         self.deal_id = deal_id
         self.note = note
+        self.check_arguments(deal_id=(ident(required=True), deal_id), note=(text(required=True), note))
 
     def note_path(self) -> str:
         return f"{resource('deal').path}/{ident(required=True).check(self.deal_id, 'deal_id')}/notes"
@@ -275,6 +287,7 @@ class ActiveCampaignUpdateDealNoteOperator(_DealNoteOperator):
     def __init__(self, *, deal_id: int | str, note_id: int | str, note: str, **kwargs: Any) -> None:
         super().__init__(deal_id=deal_id, note=note, **kwargs)
         self.note_id = note_id
+        self.check_arguments(note_id=(ident(required=True), note_id))
 
     def note_path(self) -> str:
         return super().note_path() + "/" + ident(required=True).check(self.note_id, "note_id")

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
+from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
@@ -28,19 +30,24 @@ class ActiveCampaignCreateFieldOperator(ActiveCampaignCreateOperator):
         dropdown, listbox, radio, checkbox or hidden.
     :param description: description. :param perstag: personalization tag (letters, digits, _).
     :param default_value: default value. :param visible: shown in the form builder.
-    :param ordernum: position in "My Fields". :param extra_fields: other field attributes.
+    :param ordernum: position in "My Fields". :param extra_fields: other field attributes of the API
+        (``show_in_list``, ``rows``, ``cols``, ``service``).
     """
+
+    parameters = {"title": "title", "field_type": "type", "description": "descript", "perstag": "perstag",
+                  "default_value": "defval", "visible": "visible", "ordernum": "ordernum"}
 
     def __init__(self, *, title: str, field_type: str, description: str | None = None, perstag: str | None = None,
                  default_value: str | None = None, visible: bool | None = None, ordernum: int | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(title=title, type=field_type, descript=description, perstag=perstag, defval=default_value,
-                       visible=visible, ordernum=ordernum, **(extra_fields or {}))
+        body = self.named_body({"title": title, "field_type": field_type, "description": description,
+                                "perstag": perstag, "default_value": default_value, "visible": visible,
+                                "ordernum": ordernum}, extra_fields)
         super().__init__(resource="field", body=body, **kwargs)
 
 
 _FIELD_OPTION_RULES = {"value": required(text()), "label": text(), "orderid": Rule("int", minimum=0),
-                       "isdefault": Rule("bool")}
+                       "isdefault": Rule("flag")}
 
 
 class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
@@ -59,17 +66,30 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
         super().__init__(**kwargs)
         self.field_id = field_id
         self.options = options
+        self.check_arguments(field_id=(ident(required=True), field_id))
+        if is_literal(options):
+            with error_context(self.where):
+                self.checked_options("0")
 
-    def perform(self, context: Context) -> Any:
-        field_id = ident(required=True).check(self.field_id, "field_id")
+    def checked_options(self, field_id: str) -> list[dict[str, Any]]:
+        """The options as the API takes them, each checked (``options[2].orderid``)."""
         Rule("list", required=True).check(self.options, "options")
         options = []
         for number, option in enumerate(self.options, start=1):
             given = dict(option) if isinstance(option, Mapping) else {"value": option}
+            unknown = sorted(set(given) - set(_FIELD_OPTION_RULES))
+            if unknown:
+                raise ActiveCampaignInputError(f"options[{number - 1}].{unknown[0]}",
+                                               "one of " + ", ".join(_FIELD_OPTION_RULES))
             checked = {name: rule.check(given.get(name), f"options[{number - 1}].{name}")
                        for name, rule in _FIELD_OPTION_RULES.items()}
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
-                            "orderid": checked["orderid"] or number, "isdefault": _truthy(checked["isdefault"])})
+                            "orderid": checked["orderid"] or number, "isdefault": bool(checked["isdefault"])})
+        return options
+
+    def perform(self, context: Context) -> Any:
+        field_id = ident(required=True).check(self.field_id, "field_id")
+        options = self.checked_options(field_id)
 
         def post() -> Any:
             reply = self.hook.request("POST", "fieldOption/bulk", json={"fieldOptions": options})
@@ -84,10 +104,6 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
             return found if len(found) == len(options) else None
 
         return create_once(post, find, context=context, what=f"the options of field {field_id}")
-
-
-def _truthy(value: object) -> bool:
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):
@@ -115,19 +131,22 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
     """
 
     template_fields: Sequence[str] = (*ActiveCampaignCreateOperator.template_fields, "field_value_id")
+    parameters = {"contact_id": "contact", "field_id": "field", "value": "value"}
+    id_param = "field_value_id"
 
     def __init__(self, *, contact_id: int | str, field_id: int | str, value: Any,
                  field_value_id: int | str | None = None, **kwargs: Any) -> None:
-        super().__init__(resource="fieldValue", body={"contact": contact_id, "field": field_id, "value": value},
-                         **kwargs)
+        body = self.named_body({"contact_id": contact_id, "field_id": field_id, "value": value})
+        super().__init__(resource="fieldValue", body=body, **kwargs)
         self.field_value_id = field_value_id
+        self.check_literals(record_id=field_value_id)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False)
+        body = spec.check_body(self.body, partial=False, label=self.label)
         path = None
-        if self.field_value_id not in (None, ""):
-            path = spec.item_path(self.field_value_id)
+        if self.field_value_id is not None:
+            path = spec.item_path(self.field_value_id, self.id_param)
         else:
             values = self.hook.paginate(f"contacts/{body['contact']}/fieldValues", spec.plural)
             existing = next((v for v in values if str(v.get("field")) == body["field"]), None)
@@ -145,6 +164,8 @@ class ActiveCampaignGetFieldValueOperator(ActiveCampaignGetOperator):
 
     :param field_value_id: the field value's id (templated).
     """
+
+    id_param = "field_value_id"
 
     def __init__(self, *, field_value_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="fieldValue", record_id=field_value_id, **kwargs)
@@ -174,7 +195,11 @@ class ActiveCampaignUpdateFieldValueOperator(ActiveCampaignUpdateOperator):
     :param value: the new value (templated).
     """
 
+    id_param = "field_value_id"
+    parameters = {"contact_id": "contact", "field_id": "field", "value": "value"}
+
     def __init__(self, *, field_value_id: int | str, contact_id: int | str, field_id: int | str, value: Any,
                  **kwargs: Any) -> None:
         super().__init__(resource="fieldValue", record_id=field_value_id,
-                         body={"contact": contact_id, "field": field_id, "value": value}, **kwargs)
+                         body=self.named_body({"contact_id": contact_id, "field_id": field_id, "value": value}),
+                         **kwargs)

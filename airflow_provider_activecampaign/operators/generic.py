@@ -6,8 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import CREATE, DELETE, GET, LIST, UPDATE, Resource, enum, ident, text
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.catalogue import (
+    CREATE,
+    DELETE,
+    GET,
+    LIST,
+    UPDATE,
+    Resource,
+    Rule,
+    enum,
+    ident,
+    text,
+)
+from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.io import deliver_records, export_pages, iterate_pages
 from airflow_provider_activecampaign.operators.base import (
     ActiveCampaignBaseOperator,
@@ -15,6 +27,7 @@ from airflow_provider_activecampaign.operators.base import (
     checked_limit,
     id_of,
 )
+from airflow_provider_activecampaign.operators.legacy import legacy_values
 from airflow_provider_activecampaign.operators.links import ActiveCampaignRecordLink
 from airflow_provider_activecampaign.operators.retry_safe import create_once, find_created
 
@@ -30,6 +43,8 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     """
 
     operation = CREATE
+    #: the body is a whole new record (not for create-or-update operators)
+    checks_create_body: ClassVar[bool] = True
     template_fields: Sequence[str] = ("resource", "body")
     template_fields_renderers = {"body": "json"}
     operator_extra_links = (ActiveCampaignRecordLink(),)
@@ -40,6 +55,8 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     def __init__(self, *, resource: str, body: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.body = body
+        if self.checks_create_body:
+            self.check_literals(body, partial=False)
 
     def create_path(self, spec: Resource) -> str:
         """Where the record is POSTed (named operators may post elsewhere, e.g. ``contact/sync``)."""
@@ -47,7 +64,7 @@ class ActiveCampaignCreateOperator(ResourceOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False)
+        body = self.checked_body(spec, partial=False)
         return self.create(spec, body, context, self.create_path(spec))
 
     def create(self, spec: Resource, body: dict[str, Any], context: Context | None,
@@ -83,10 +100,11 @@ class ActiveCampaignGetOperator(ResourceOperator):
     def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
+        self.check_literals(record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id)))
+        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id, self.id_param)))
 
 
 class ActiveCampaignUpdateOperator(ResourceOperator):
@@ -106,13 +124,12 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
         self.body = body
+        self.check_literals(body, record_id=record_id, id_required=True, needs_change=True)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        path = spec.item_path(self.record_id)
-        body = spec.check_body(self.body, partial=True)
-        if not body:  # an empty PUT would "succeed" and change nothing
-            raise ActiveCampaignInputError("body", "at least one field to change", self.body)
+        path = spec.item_path(self.record_id, self.id_param)
+        body = self.checked_body(spec, partial=True)
         record = spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
         self.record_done("updated", spec.name, id_of(record) or path.rpartition("/")[2])
         return record
@@ -131,10 +148,11 @@ class ActiveCampaignDeleteOperator(ResourceOperator):
     def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
+        self.check_literals(record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> dict[str, Any]:
         spec = self.spec()
-        record_id = ident(required=True).check(self.record_id, "id")  # as sent: " 7" -> "7"
+        record_id = ident(required=True).check(self.record_id, self.id_param)  # as sent: " 7" -> "7"
         self.hook.request("DELETE", f"{spec.path}/{record_id}")
         self.record_done("deleted", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
@@ -166,6 +184,25 @@ class ActiveCampaignListOperator(ResourceOperator):
         self.orders = orders
         self.limit = limit
         self.output_path = output_path
+        self.check_list_literals()
+
+    @property
+    def named(self) -> bool:
+        """Whether this is a named list operator (its filters are its own parameters)."""
+        return type(self) not in (ActiveCampaignListOperator, ContactCollectionListOperator)
+
+    def check_list_literals(self) -> None:
+        """Check the filters, orderings and limit that are final when the DAG is parsed."""
+        if not is_literal(self.resource):
+            return
+        with error_context(self.where):
+            spec = self.spec()
+            filters = {k: v for k, v in self.filters.items() if is_literal(v)} \
+                if isinstance(self.filters, Mapping) else None
+            orders = self.orders if isinstance(self.orders, Mapping) and is_literal(dict(self.orders)) else None
+            spec.list_params(filters, orders, named=self.named)
+            if is_literal(self.limit):
+                checked_limit(self.limit)
 
     def collection_path(self, spec: Resource) -> str:
         """The path to page through (sub-collections override this)."""
@@ -173,7 +210,7 @@ class ActiveCampaignListOperator(ResourceOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        params = spec.list_params(self.filters, self.orders)
+        params = spec.list_params(self.filters, self.orders, named=self.named)
         limit = checked_limit(self.limit)
         if not self.output_path:
             return deliver_records(self.read(spec, params, limit), None, log=self.log, what=spec.plural)
@@ -193,25 +230,24 @@ class ActiveCampaignListOperator(ResourceOperator):
                                keyset=keyset, position=position)
 
 
-#: A templated id that rendered from an empty XCom ("None") means "no id", like None and "".
-_NO_ID = (None, "", "None")
-
-
 class UpsertOperator(ActiveCampaignCreateOperator):
     """Create a record (``POST /{path}``), or update it (``PUT /{path}/{id}``) when ``record_id`` is given.
 
-    :param record_id: the record to update; None, ``""`` or ``"None"`` (an empty XCom) create one (templated).
+    :param record_id: the record to update; None creates one (templated: a template that renders
+        ``"None"`` or nothing is an error, not "create").
     """
 
     template_fields: Sequence[str] = ("resource", "body", "record_id")
+    checks_create_body = False
 
     def __init__(self, *, resource: str, body: Mapping[str, Any], record_id: int | str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(resource=resource, body=body, **kwargs)
         self.record_id = record_id
+        self.check_literals(body, partial=record_id is not None, record_id=record_id)
 
     def perform(self, context: Context) -> Any:
-        if self.record_id in _NO_ID:
+        if self.record_id is None:
             return super().perform(context)
         self.spec().require(UPDATE)
         # The update half is the generic update operator's (same attributes: resource, record_id, body).
@@ -242,6 +278,12 @@ class ContactCollectionListOperator(ActiveCampaignListOperator):
         return f"contacts/{contact}/{spec.plural}"
 
 
+_METHODS = enum("GET", "POST", "PUT", "PATCH", "DELETE", required=True)
+_LIMIT = Rule("int", minimum=0)
+_LEGACY_ACTION = text(required=True, pattern=r"[a-z_]+")
+_LEGACY_METHODS = enum("GET", "POST")  # the legacy API takes no other
+
+
 class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
     """Make any v3 API call; authentication, retries and rate limiting are added.
 
@@ -268,11 +310,10 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
         self.headers = headers
         self.paginate_envelope = paginate_envelope
         self.limit = limit
+        self.check_arguments(method=(_METHODS, method), limit=(_LIMIT, limit))
 
     def perform(self, context: Context) -> Any:
-        method = str(self.method).upper()
-        if method not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
-            raise ActiveCampaignInputError("method", "one of GET, POST, PUT, PATCH, DELETE", method)
+        method = _METHODS.check(self.method, "method")
         limit = checked_limit(self.limit)
         if self.paginate_envelope and method == "GET":
             return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
@@ -301,11 +342,13 @@ class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
         self.query = query
         self.body = body
         self.method = method
+        self.check_arguments(api_action=(_LEGACY_ACTION, api_action), method=(_LEGACY_METHODS, method))
 
     def perform(self, context: Context) -> Any:
-        action = text(required=True, pattern=r"[a-z_]+").check(self.api_action, "api_action")
-        method = enum("GET", "POST").check(self.method, "method")  # the legacy API takes no other
-        reply = self.hook.legacy(action, params=self.query, data=self.body, method=method)
+        action = _LEGACY_ACTION.check(self.api_action, "api_action")
+        method = _LEGACY_METHODS.check(self.method, "method")
+        reply = self.hook.legacy(action, params=legacy_values(self.query, "query"),
+                                 data=legacy_values(self.body, "body"), method=method)
         if isinstance(reply, Mapping) and reply.get("result_message"):
             self.log.info("%s: %s", action, reply["result_message"])
         return reply

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pendulum
 
 from airflow_provider_activecampaign.catalogue import Rule, ident, text
+from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
     ActiveCampaignInputError,
     ActiveCampaignPagingError,
+    error_context,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
@@ -44,6 +45,20 @@ class LegacyOperator(ActiveCampaignBaseOperator):
     def __init__(self, *, fields: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.fields = fields
+        self.check_literals()
+
+    def check_literals(self) -> None:
+        """Check the arguments that are final when the DAG is parsed (templated ones after rendering)."""
+        fields = self.fields if isinstance(self.fields, Mapping) else {}
+        with error_context(self.where):
+            for name, rule in self.rules.items():
+                if is_literal(fields.get(name)):
+                    rule.check(fields.get(name), name)
+
+    @property
+    def account_zone(self) -> str:
+        """The zone the legacy API reads date/times without an offset in (the connection's ``timezone``)."""
+        return self.hook.core.settings.timezone
 
     def checked(self) -> dict[str, Any]:
         fields = self.fields or {}
@@ -54,7 +69,8 @@ class LegacyOperator(ActiveCampaignBaseOperator):
 
     def perform(self, context: Context) -> Any:
         action, params, data = self.call(self.checked())
-        reply = self.hook.legacy(action, params=params, data=data, method="POST" if data is not None else "GET")
+        reply = self.hook.legacy(action, params=legacy_values(params, "params"), data=legacy_values(data, "data"),
+                                 method="POST" if data is not None else "GET")
         if self.changes:
             reply_of = reply if isinstance(reply, Mapping) else {}
             verb = _LEGACY_VERBS.get(action.rpartition("_")[2], "changed")
@@ -130,6 +146,15 @@ def _row_id(row: Mapping[str, Any], default: int) -> int:
         return default
 
 
+def legacy_values(values: Mapping[str, Any] | None, name: str) -> dict[str, Any] | None:
+    """A legacy query or form with booleans as the 1/0 the legacy API takes (``true`` would be read as 0)."""
+    if values is None:
+        return None
+    if not isinstance(values, Mapping):
+        raise ActiveCampaignInputError(name, "a mapping of legacy parameter names to values", values)
+    return {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
+
+
 def id_list(value: Any, name: str) -> list[str]:
     """One id or a list of ids (a comma-separated string too), checked, as strings."""
     items = value.split(",") if isinstance(value, str) else value
@@ -141,14 +166,17 @@ def id_list(value: Any, name: str) -> list[str]:
     return [rule.check(item.strip() if isinstance(item, str) else item, name) for item in items]
 
 
-def legacy_datetime(value: Any) -> str:
-    """A date/time the way the legacy API takes it: ``YYYY-MM-DD HH:MM:SS`` (UTC when an offset is given)."""
-    when = value if hasattr(value, "isoformat") else pendulum.parse(str(value))
-    if not hasattr(when, "hour"):  # a date
-        return f"{when.isoformat()} 00:00:00"
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-    return when.strftime("%Y-%m-%d %H:%M:%S")
+def legacy_datetime(value: Any, zone: str, name: str = "date") -> str:
+    """A date/time the way the legacy API takes it: ``YYYY-MM-DD HH:MM:SS`` in the account's zone.
+
+    The legacy API reads times without an offset in the account's zone, so an instant (a time
+    with an offset, or without one: UTC) is converted to ``zone`` first; a day alone is that
+    day's midnight in the account's zone.
+    """
+    checked = Rule("date", required=True).check(value, name)
+    if len(checked) == 10:  # a day
+        return f"{checked} 00:00:00"
+    return pendulum.parse(checked).in_timezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def legacy_field_values(values: Mapping[str, Any], param: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import compact
-from airflow_provider_activecampaign.operators.base import flag
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignListOperator
 
 if TYPE_CHECKING:
@@ -23,25 +22,38 @@ class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
     :param send_last_broadcast: send new subscribers the last campaign.
     :param subscription_notify, unsubscription_notify, carboncopy: comma-separated e-mails.
     :param user_id: the list owner. :param channel: ``email`` or ``sms``.
-    :param extra_fields: other list attributes (all templated).
+    :param extra_fields: other list attributes of the API (all templated).
     """
+
+    parameters = {"name": "name", "sender_url": "sender_url", "sender_reminder": "sender_reminder",
+                  "stringid": "stringid", "send_last_broadcast": "send_last_broadcast",
+                  "subscription_notify": "subscription_notify", "unsubscription_notify": "unsubscription_notify",
+                  "carboncopy": "carboncopy", "user_id": "user", "channel": "channel"}
 
     def __init__(self, *, name: str, sender_url: str, sender_reminder: str, stringid: str | None = None,
                  send_last_broadcast: bool | None = None, subscription_notify: str | None = None,
                  unsubscription_notify: str | None = None, carboncopy: str | None = None,
                  user_id: int | str | None = None, channel: str | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(name=name, stringid=stringid, sender_url=sender_url, sender_reminder=sender_reminder,
-                       send_last_broadcast=None if send_last_broadcast is None else flag(send_last_broadcast),
-                       subscription_notify=subscription_notify, unsubscription_notify=unsubscription_notify,
-                       carboncopy=carboncopy, user=user_id, channel=channel, **(extra_fields or {}))
+        body = self.named_body({"name": name, "stringid": stringid or _stringid(name), "sender_url": sender_url,
+                                "sender_reminder": sender_reminder, "send_last_broadcast": send_last_broadcast,
+                                "subscription_notify": subscription_notify,
+                                "unsubscription_notify": unsubscription_notify, "carboncopy": carboncopy,
+                                "user_id": user_id, "channel": channel}, extra_fields)
         super().__init__(resource="list", body=body, **kwargs)
+        self.derive_stringid = stringid is None
 
     def perform(self, context: Context) -> Any:
-        name = self.body.get("name")
-        if not self.body.get("stringid") and isinstance(name, str):
-            self.body = {**self.body, "stringid": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "list"}
+        if self.derive_stringid and isinstance(self.body, Mapping):  # from the rendered name
+            self.body = {**self.body, "stringid": _stringid(self.body.get("name"))}
         return super().perform(context)
+
+
+def _stringid(name: Any) -> Any:
+    """A URL-safe list name derived from ``name`` (a templated one is derived once rendered)."""
+    if not isinstance(name, str) or "{{" in name:
+        return name
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "list"
 
 
 class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
@@ -65,7 +77,10 @@ class ActiveCampaignUpdateListStatusOperator(ActiveCampaignCreateOperator):
     :param source_id: 4 when re-subscribing a contact that unsubscribed.
     """
 
+    parameters = {"contact_id": "contact", "list_id": "list", "status": "status", "source_id": "sourceid"}
+
     def __init__(self, *, contact_id: int | str, list_id: int | str, status: int | str = 1,
                  source_id: int | None = None, **kwargs: Any) -> None:
-        super().__init__(resource="contactList",
-                         body=compact(list=list_id, contact=contact_id, status=status, sourceid=source_id), **kwargs)
+        body = self.named_body({"list_id": list_id, "contact_id": contact_id, "status": status,
+                                "source_id": source_id})
+        super().__init__(resource="contactList", body=body, **kwargs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_activecampaign.catalogue import compact
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -23,11 +22,15 @@ class ActiveCampaignCreateMessageOperator(ActiveCampaignCreateOperator):
     :param extra_fields: other message fields, as the API names them (all templated).
     """
 
+    parameters = {"from_name": "fromname", "from_email": "fromemail", "reply_to": "reply2", "subject": "subject",
+                  "html": "html", "text": "text", "preheader_text": "preheader_text", "name": "name"}
+
     def __init__(self, *, from_name: str, from_email: str, reply_to: str, subject: str | None = None,
                  html: str | None = None, text: str | None = None, preheader_text: str | None = None,
                  name: str | None = None, extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(fromname=from_name, fromemail=from_email, reply2=reply_to, subject=subject, html=html,
-                       text=text, preheader_text=preheader_text, name=name, **(extra_fields or {}))
+        body = self.named_body({"from_name": from_name, "from_email": from_email, "reply_to": reply_to,
+                                "subject": subject, "html": html, "text": text, "preheader_text": preheader_text,
+                                "name": name}, extra_fields)
         super().__init__(resource="message", body=body, **kwargs)
 
 
@@ -38,12 +41,17 @@ class ActiveCampaignUpdateMessageOperator(ActiveCampaignUpdateOperator):
         :class:`ActiveCampaignCreateMessageOperator`.
     """
 
+    id_param = "message_id"
+    parameters = {"from_name": "fromname", "from_email": "fromemail", "reply_to": "reply2", "subject": "subject",
+                  "html": "html", "text": "text", "preheader_text": "preheader_text", "name": "name"}
+
     def __init__(self, *, message_id: int | str, from_name: str | None = None, from_email: str | None = None,
                  reply_to: str | None = None, subject: str | None = None, html: str | None = None,
                  text: str | None = None, preheader_text: str | None = None, name: str | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(fromname=from_name, fromemail=from_email, reply2=reply_to, subject=subject, html=html,
-                       text=text, preheader_text=preheader_text, name=name, **(extra_fields or {}))
+        body = self.named_body({"from_name": from_name, "from_email": from_email, "reply_to": reply_to,
+                                "subject": subject, "html": html, "text": text, "preheader_text": preheader_text,
+                                "name": name}, extra_fields)
         super().__init__(resource="message", record_id=message_id, body=body, **kwargs)
 
 
@@ -52,6 +60,8 @@ class ActiveCampaignDeleteMessageOperator(ActiveCampaignDeleteOperator):
 
     :param message_id: the message's id (templated).
     """
+
+    id_param = "message_id"
 
     def __init__(self, *, message_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="message", record_id=message_id, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_activecampaign.catalogue import compact, ident, required, text
+from airflow_provider_activecampaign.catalogue import ident, required, text
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
 from airflow_provider_activecampaign.operators.legacy import LegacyOperator
 
@@ -18,8 +18,11 @@ class ActiveCampaignCreateNoteOperator(ActiveCampaignCreateOperator):
     :param object_id: the id of that record.
     """
 
+    parameters = {"note": "note", "object_type": "reltype", "object_id": "relid"}
+
     def __init__(self, *, note: str, object_type: str, object_id: int | str, **kwargs: Any) -> None:
-        super().__init__(resource="note", body=compact(note=note, reltype=object_type, relid=object_id), **kwargs)
+        body = self.named_body({"note": note, "object_type": object_type, "object_id": object_id})
+        super().__init__(resource="note", body=body, **kwargs)
 
 
 class ActiveCampaignDeleteNoteOperator(ActiveCampaignDeleteOperator):
@@ -27,6 +30,8 @@ class ActiveCampaignDeleteNoteOperator(ActiveCampaignDeleteOperator):
 
     :param note_id: the note's id (templated).
     """
+
+    id_param = "note_id"
 
     def __init__(self, *, note_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="note", record_id=note_id, **kwargs)

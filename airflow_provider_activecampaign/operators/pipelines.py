@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from airflow_provider_activecampaign.catalogue import compact
-from airflow_provider_activecampaign.operators.base import flag
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -27,12 +26,16 @@ class ActiveCampaignCreatePipelineOperator(ActiveCampaignCreateOperator):
     :param extra_fields: any other pipeline fields, as the API names them.
     """
 
+    parameters = {"title": "title", "currency": "currency", "all_groups": "allgroups", "all_users": "allusers",
+                  "auto_assign": "autoassign", "users": "users", "groups": "groups"}
+
     def __init__(self, *, title: str, currency: str, all_groups: bool | None = None, all_users: bool | None = None,
                  auto_assign: int | None = None, users: list[int | str] | None = None,
                  groups: list[int | str] | None = None, extra_fields: Mapping[str, Any] | None = None,
                  **kwargs: Any) -> None:
-        body = compact(title=title, currency=currency, allgroups=flag(all_groups), allusers=flag(all_users),
-                       autoassign=auto_assign, users=users, groups=groups, **(extra_fields or {}))
+        body = self.named_body({"title": title, "currency": currency, "all_groups": all_groups,
+                                "all_users": all_users, "auto_assign": auto_assign, "users": users,
+                                "groups": groups}, extra_fields)
         super().__init__(resource="dealGroup", body=body, **kwargs)
 
 
@@ -43,12 +46,17 @@ class ActiveCampaignUpdatePipelineOperator(ActiveCampaignUpdateOperator):
     Other parameters as :class:`ActiveCampaignCreatePipelineOperator`, all optional.
     """
 
+    parameters = {"title": "title", "currency": "currency", "all_groups": "allgroups", "all_users": "allusers",
+                  "auto_assign": "autoassign", "users": "users", "groups": "groups"}
+    id_param = "pipeline_id"
+
     def __init__(self, *, pipeline_id: int | str, title: str | None = None, currency: str | None = None,
                  all_groups: bool | None = None, all_users: bool | None = None, auto_assign: int | None = None,
                  users: list[int | str] | None = None, groups: list[int | str] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(title=title, currency=currency, allgroups=flag(all_groups), allusers=flag(all_users),
-                       autoassign=auto_assign, users=users, groups=groups, **(extra_fields or {}))
+        body = self.named_body({"title": title, "currency": currency, "all_groups": all_groups,
+                                "all_users": all_users, "auto_assign": auto_assign, "users": users,
+                                "groups": groups}, extra_fields)
         super().__init__(resource="dealGroup", record_id=pipeline_id, body=body, **kwargs)
 
 
@@ -57,6 +65,8 @@ class ActiveCampaignDeletePipelineOperator(ActiveCampaignDeleteOperator):
 
     :param pipeline_id: the pipeline's id (templated).
     """
+
+    id_param = "pipeline_id"
 
     def __init__(self, *, pipeline_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="dealGroup", record_id=pipeline_id, **kwargs)
@@ -72,7 +82,7 @@ class ActiveCampaignListPipelinesOperator(ActiveCampaignListOperator):
     def __init__(self, *, title: str | None = None, have_stages: bool | int | None = None,
                  order_by: str | None = None, order: str = "ASC", limit: int | None = None,
                  output_path: str | None = None, **kwargs: Any) -> None:
-        filters = compact(title=title, have_stages=flag(have_stages))
+        filters = compact(title=title, have_stages=have_stages)
         orders = {order_by: order} if order_by else None
         super().__init__(resource="dealGroup", filters=filters, orders=orders, limit=limit,
                          output_path=output_path, **kwargs)
@@ -88,11 +98,14 @@ class ActiveCampaignCreateStageOperator(ActiveCampaignCreateOperator):
     :param extra_fields: any other stage fields (``cardRegion1``..``cardRegion5``), as the API names them.
     """
 
+    parameters = {"title": "title", "pipeline_id": "group", "order": "order", "deal_order": "dealOrder",
+                  "color": "color", "width": "width"}
+
     def __init__(self, *, title: str, pipeline_id: int | str, order: int | None = None,
                  deal_order: str | None = None, color: str | None = None, width: int | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(title=title, group=pipeline_id, order=order, dealOrder=deal_order, color=color,
-                       width=width, **(extra_fields or {}))
+        body = self.named_body({"title": title, "pipeline_id": pipeline_id, "order": order,
+                                "deal_order": deal_order, "color": color, "width": width}, extra_fields)
         super().__init__(resource="dealStage", body=body, **kwargs)
 
 
@@ -103,11 +116,15 @@ class ActiveCampaignUpdateStageOperator(ActiveCampaignUpdateOperator):
     Other parameters as :class:`ActiveCampaignCreateStageOperator`, all optional.
     """
 
+    parameters = {"title": "title", "pipeline_id": "group", "order": "order", "deal_order": "dealOrder",
+                  "color": "color", "width": "width"}
+    id_param = "stage_id"
+
     def __init__(self, *, stage_id: int | str, title: str | None = None, pipeline_id: int | str | None = None,
                  order: int | None = None, deal_order: str | None = None, color: str | None = None,
                  width: int | None = None, extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(title=title, group=pipeline_id, order=order, dealOrder=deal_order, color=color,
-                       width=width, **(extra_fields or {}))
+        body = self.named_body({"title": title, "pipeline_id": pipeline_id, "order": order,
+                                "deal_order": deal_order, "color": color, "width": width}, extra_fields)
         super().__init__(resource="dealStage", record_id=stage_id, body=body, **kwargs)
 
 
@@ -116,6 +133,8 @@ class ActiveCampaignDeleteStageOperator(ActiveCampaignDeleteOperator):
 
     :param stage_id: the stage's id (templated).
     """
+
+    id_param = "stage_id"
 
     def __init__(self, *, stage_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="dealStage", record_id=stage_id, **kwargs)

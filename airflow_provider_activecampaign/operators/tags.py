@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from airflow_provider_activecampaign.catalogue import Rule, enum, required
+from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required, text
+from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
 from airflow_provider_activecampaign.operators.legacy import LegacyOperator, legacy_tags
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 
 class ActiveCampaignAddTagToContactOperator(ActiveCampaignCreateOperator):
@@ -16,19 +21,84 @@ class ActiveCampaignAddTagToContactOperator(ActiveCampaignCreateOperator):
     :param contact_id: the contact's id (templated). :param tag_id: the tag's id (templated).
     """
 
+    parameters = {"contact_id": "contact", "tag_id": "tag"}
+
     def __init__(self, *, contact_id: int | str, tag_id: int | str, **kwargs: Any) -> None:
-        super().__init__(resource="contactTag", body={"contact": contact_id, "tag": tag_id}, **kwargs)
+        body = self.named_body({"contact_id": contact_id, "tag_id": tag_id})
+        super().__init__(resource="contactTag", body=body, **kwargs)
 
 
 class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
-    """Remove a tag from a contact (``DELETE /contactTags/{id}``).
+    """Remove a tag from a contact (``DELETE /contactTags/{id}``), by the contact-tag link, or by
+    contact and tag id or tag name.
 
-    :param contact_tag_id: the id of the contact-tag link (from :class:`ActiveCampaignAddTagToContactOperator` or
-        ``GET /contacts/{id}/contactTags``).
+    Given ``contact_id`` and ``tag_id`` or ``tag``, the link is looked up
+    (``GET /tags?search=`` for a name, then ``GET /contacts/{id}/contactTags``). A contact
+    without the tag is left as it is (a retried task finds the tag already removed).
+    Returns ``{"deleted": link id or None, "resource": "contactTag"}``.
+
+    :param contact_tag_id: the id of the contact-tag link (from :class:`ActiveCampaignAddTagToContactOperator`);
+        or give ``contact_id`` and ``tag_id`` or ``tag`` instead (all templated).
+    :param contact_id: the contact's id. :param tag_id: the tag's id. :param tag: the tag's name.
     """
 
-    def __init__(self, *, contact_tag_id: int | str, **kwargs: Any) -> None:
+    template_fields: Sequence[str] = ("resource", "record_id", "contact_id", "tag_id", "tag")
+    id_param = "contact_tag_id"
+
+    def __init__(self, *, contact_tag_id: int | str | None = None, contact_id: int | str | None = None,
+                 tag_id: int | str | None = None, tag: str | None = None, **kwargs: Any) -> None:
         super().__init__(resource="contactTag", record_id=contact_tag_id, **kwargs)
+        self.contact_id = contact_id
+        self.tag_id = tag_id
+        self.tag = tag
+        if all(is_literal(v) for v in (contact_tag_id, contact_id, tag_id, tag)):
+            with error_context(self.where):
+                self.checked_target()
+
+    def check_literals(self, body: Any = None, *, partial: bool = True, record_id: Any = None,
+                       id_required: bool = False) -> None:
+        """The link id is optional here: :meth:`checked_target` checks the combination."""
+        super().check_literals(body, partial=partial, record_id=record_id)
+
+    def checked_target(self) -> tuple[str | None, str | None, str | None, str | None]:
+        """(link id, contact id, tag id, tag name), checked: a link id, or a contact and one of tag id or name."""
+        link = ident().check(self.record_id, self.id_param)
+        contact = ident().check(self.contact_id, "contact_id")
+        tag_id = ident().check(self.tag_id, "tag_id")
+        name = text().check(self.tag, "tag")
+        if link is not None:
+            if contact or tag_id or name:
+                raise ActiveCampaignInputError("contact_tag_id", "given alone (not with contact_id, tag_id or tag)",
+                                               link)
+            return link, None, None, None
+        if contact is None:
+            raise ActiveCampaignInputError("contact_id", "given (or contact_tag_id)")
+        if (tag_id is None) == (not name):
+            raise ActiveCampaignInputError("tag_id or tag", "given (exactly one of them, with contact_id)")
+        return None, contact, tag_id, str(name).strip() if name else None
+
+    def perform(self, context: Context) -> dict[str, Any]:
+        link, contact, tag_id, name = self.checked_target()
+        if link is not None:
+            return super().perform(context)
+        tag_ids = [tag_id] if tag_id else self._tag_ids(name or "")
+        links = [r for r in self.hook.paginate(f"contacts/{contact}/contactTags", "contactTags")
+                 if str(r.get("tag")) in tag_ids and str(r.get("contact", contact)) == contact]
+        if not links:
+            self.log.info("Contact %s has no tag %s: nothing to remove", contact, tag_id or repr(name))
+            return {"deleted": None, "resource": "contactTag"}
+        for found in links:
+            self.hook.request("DELETE", f"contactTags/{found['id']}")
+            self.log.info("Removed tag %s from contact %s (contactTag %s)", found.get("tag"), contact, found["id"])
+        return {"deleted": ",".join(str(found["id"]) for found in links), "resource": "contactTag"}
+
+    def _tag_ids(self, name: str) -> list[str]:
+        """The ids of the tags named ``name`` (case-insensitive, as ActiveCampaign compares tag names)."""
+        tags = self.hook.paginate("tags", "tags", params={"search": name})
+        ids = [str(t["id"]) for t in tags if str(t.get("tag", "")).strip().lower() == name.lower()]
+        if not ids:
+            raise ActiveCampaignInputError("tag", "the name of an existing tag (GET /tags has none)", name)
+        return ids
 
 
 class ActiveCampaignLegacyManageTagsOperator(LegacyOperator):

@@ -21,7 +21,7 @@ class ActiveCampaignUpsertTaskOperator(UpsertOperator):
     Creating needs ``owner_id``, ``task_type_id`` and ``due_date``; updating changes only the
     given fields. Returns the task.
 
-    :param deal_task_id: the task to update; none creates a task (templated).
+    :param deal_task_id: the task to update; None creates a task (templated; rendering ``"None"`` is an error).
     :param owner_type: ``"deal"`` (the API's default) or ``"contact"``.
     :param owner_id: the deal's or contact's id (the API's ``relid``).
     :param task_type_id: the task type (see :class:`ActiveCampaignListTaskTypesOperator`).
@@ -31,14 +31,19 @@ class ActiveCampaignUpsertTaskOperator(UpsertOperator):
     :param extra_fields: any other task fields (``outcomeId``, ``doneAutomation``...), as the API names them.
     """
 
+    id_param = "deal_task_id"
+    parameters = {"owner_type": "ownerType", "owner_id": "relid", "task_type_id": "dealTasktype",
+                  "due_date": "duedate", "end_date": "edate", "title": "title", "note": "note", "status": "status",
+                  "assignee_id": "assignee"}
+
     def __init__(self, *, deal_task_id: int | str | None = None, owner_type: str | None = None,
                  owner_id: int | str | None = None, task_type_id: int | str | None = None, due_date: Any = None,
                  end_date: Any = None, title: str | None = None, note: str | None = None,
                  status: int | None = None, assignee_id: int | str | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = compact(ownerType=owner_type, relid=owner_id, dealTasktype=task_type_id, duedate=due_date,
-                       edate=end_date, title=title, note=note, status=status, assignee=assignee_id,
-                       **(extra_fields or {}))
+        body = self.named_body({"owner_type": owner_type, "owner_id": owner_id, "task_type_id": task_type_id,
+                                "due_date": due_date, "end_date": end_date, "title": title, "note": note,
+                                "status": status, "assignee_id": assignee_id}, extra_fields)
         super().__init__(resource="dealTask", body=body, record_id=deal_task_id, **kwargs)
 
 
@@ -47,6 +52,8 @@ class ActiveCampaignDeleteTaskOperator(ActiveCampaignDeleteOperator):
 
     :param deal_task_id: the task's id (templated).
     """
+
+    id_param = "deal_task_id"
 
     def __init__(self, *, deal_task_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="dealTask", record_id=deal_task_id, **kwargs)
@@ -77,6 +84,8 @@ class ActiveCampaignCreateTaskTypeOperator(ActiveCampaignCreateOperator):
     :param title: the type's title. :param status: 0 active, 1 disabled.
     """
 
+    parameters = {"title": "title", "status": "status"}
+
     def __init__(self, *, title: str, status: int | None = None, **kwargs: Any) -> None:
         super().__init__(resource="dealTasktype", body=compact(title=title, status=status), **kwargs)
 
@@ -87,6 +96,9 @@ class ActiveCampaignUpdateTaskTypeOperator(ActiveCampaignUpdateOperator):
     :param task_type_id: the type's id (templated). :param title: new title.
     :param status: 0 active, 1 disabled.
     """
+
+    id_param = "task_type_id"
+    parameters = {"title": "title", "status": "status"}
 
     def __init__(self, *, task_type_id: int | str, title: str | None = None, status: int | None = None,
                  **kwargs: Any) -> None:

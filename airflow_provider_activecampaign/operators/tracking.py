@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, flag
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator
 
 if TYPE_CHECKING:
@@ -19,8 +19,13 @@ class ActiveCampaignCreateTrackingEventOperator(ActiveCampaignCreateOperator):
     :param name: the event's name: letters, digits and spaces (templated).
     """
 
+    parameters = {"name": "name"}
+
     def __init__(self, *, name: str, **kwargs: Any) -> None:
-        super().__init__(resource="eventTrackingEvent", body={"name": name}, **kwargs)
+        super().__init__(resource="eventTrackingEvent", body=self.named_body({"name": name}), **kwargs)
+
+
+_ENABLED = Rule("bool", required=True)
 
 
 class ActiveCampaignSetEventTrackingOperator(ActiveCampaignBaseOperator):
@@ -34,9 +39,10 @@ class ActiveCampaignSetEventTrackingOperator(ActiveCampaignBaseOperator):
     def __init__(self, *, enabled: bool | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.enabled = enabled
+        self.check_arguments(enabled=(_ENABLED, enabled))
 
     def perform(self, context: Context) -> Any:
-        enabled = bool(flag(Rule("bool", required=True).check(self.enabled, "enabled")))
+        enabled = _ENABLED.check(self.enabled, "enabled")
         reply = self.hook.request("PUT", "eventTracking", json={"eventTracking": {"enabled": enabled}})
         self.record_done("updated", "eventTracking", None, detail=f"enabled={enabled}")
         return reply.get("eventTracking", reply) if isinstance(reply, dict) else reply

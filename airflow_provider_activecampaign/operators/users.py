@@ -25,6 +25,8 @@ class ActiveCampaignGetUserOperator(ActiveCampaignGetOperator):
     :param user_id: the user's id (templated).
     """
 
+    id_param = "user_id"
+
     def __init__(self, *, user_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="user", record_id=user_id, **kwargs)
 

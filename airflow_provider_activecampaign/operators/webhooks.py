@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
+#: The webhook operators' parameters -> the API's webhook fields.
+WEBHOOK_PARAMETERS = {"name": "name", "url": "url", "events": "events", "sources": "sources", "list_id": "listid"}
+
+
 class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
     """Create a webhook (``POST /webhooks``).
 
@@ -29,11 +33,12 @@ class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
     """
 
     operator_extra_links = ()  # the app has no page per webhook
+    parameters = WEBHOOK_PARAMETERS
 
     def __init__(self, *, name: str, url: str, events: Sequence[str],
                  sources: Sequence[str] = WEBHOOK_SOURCES, list_id: int | str | None = None, **kwargs: Any) -> None:
-        super().__init__(resource="webhook",
-                         body=compact(name=name, url=url, events=events, sources=sources, listid=list_id), **kwargs)
+        body = self.named_body({"name": name, "url": url, "events": events, "sources": sources, "list_id": list_id})
+        super().__init__(resource="webhook", body=body, **kwargs)
 
 
 class ActiveCampaignGetWebhookOperator(ActiveCampaignGetOperator):
@@ -41,6 +46,8 @@ class ActiveCampaignGetWebhookOperator(ActiveCampaignGetOperator):
 
     :param webhook_id: the webhook's id (templated).
     """
+
+    id_param = "webhook_id"
 
     def __init__(self, *, webhook_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="webhook", record_id=webhook_id, **kwargs)
@@ -54,12 +61,14 @@ class ActiveCampaignUpdateWebhookOperator(ActiveCampaignUpdateOperator):
     """
 
     operator_extra_links = ()  # the app has no page per webhook
+    id_param = "webhook_id"
+    parameters = WEBHOOK_PARAMETERS
 
     def __init__(self, *, webhook_id: int | str, name: str | None = None, url: str | None = None,
                  events: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                  list_id: int | str | None = None, **kwargs: Any) -> None:
-        super().__init__(resource="webhook", record_id=webhook_id,
-                         body=compact(name=name, url=url, events=events, sources=sources, listid=list_id), **kwargs)
+        body = self.named_body({"name": name, "url": url, "events": events, "sources": sources, "list_id": list_id})
+        super().__init__(resource="webhook", record_id=webhook_id, body=body, **kwargs)
 
 
 class ActiveCampaignDeleteWebhookOperator(ActiveCampaignDeleteOperator):
@@ -67,6 +76,8 @@ class ActiveCampaignDeleteWebhookOperator(ActiveCampaignDeleteOperator):
 
     :param webhook_id: the webhook's id (templated).
     """
+
+    id_param = "webhook_id"
 
     def __init__(self, *, webhook_id: int | str, **kwargs: Any) -> None:
         super().__init__(resource="webhook", record_id=webhook_id, **kwargs)
@@ -104,7 +115,7 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False)
+        body = spec.check_body(self.body, partial=False, label=self.label)
         text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
         found = self._find(spec, body)
         if found is None:

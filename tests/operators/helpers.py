@@ -11,6 +11,9 @@ from datetime import timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from tests.conftest import CANARY_KEY
 
 #: (make the operator from the ids of the test account, fault to inject or None, HTTP status, ActiveCampaign's words)
@@ -90,3 +93,13 @@ def insert_contacts(emulator, n: int, **fields: Any) -> list[dict[str, Any]]:
     """``n`` contacts whose e-mails do not sort in id order."""
     return [emulator.insert("contacts", email=f"c{(i * 7919) % 1009:04d}.{i}@example.com", firstName=f"C{i}",
                             **fields) for i in range(n)]
+
+
+def refused(make: Callable[[], Any], emu: Any) -> Any:
+    """The input error of the operator ``make`` builds: raised when the DAG is parsed (the constructor)
+    or when the task runs; either way no request reached the emulator."""
+    emu.clear_requests()
+    with pytest.raises(ActiveCampaignInputError) as caught:
+        run(make())
+    assert emu.requests == []
+    return caught.value

@@ -51,9 +51,9 @@ BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
     (ops.ActiveCampaignLegacyManageAutomationOperator,
      {"action": "pause", "automation_id": 1, "contact_email": "a@example.com"}, "action"),
     (ops.ActiveCampaignListAutomationsOperator, {"limit": -5}, "limit"),
-    (ops.ActiveCampaignAddContactToAutomationOperator, {"contact_id": 1, "automation_id": None}, "automation"),
-    (ops.ActiveCampaignGetContactAutomationOperator, {"contact_automation_id": ""}, "id"),
-    (ops.ActiveCampaignRemoveContactFromAutomationOperator, {"contact_automation_id": "x"}, "id"),
+    (ops.ActiveCampaignAddContactToAutomationOperator, {"contact_id": 1, "automation_id": None}, "automation_id"),
+    (ops.ActiveCampaignGetContactAutomationOperator, {"contact_automation_id": ""}, "contact_automation_id"),
+    (ops.ActiveCampaignRemoveContactFromAutomationOperator, {"contact_automation_id": "x"}, "contact_automation_id"),
     (ops.ActiveCampaignListContactAutomationsOperator, {"contact_id": None}, "contact_id"),
 ]
 

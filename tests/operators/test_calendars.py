@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.operators.helpers import (
     ApiErrorCase,
     CallCase,
     missing,
+    refused,
     run,
 )
 
@@ -34,7 +36,7 @@ HAPPY: dict[str, CallCase] = {
         lambda w: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", title="All of it", feed_type="all",
                                                            notification=True),
         lambda emu, w, feed: (emu.record("calendars", feed["id"])["type"] == "All"
-                              and emu.record("calendars", feed["id"])["notification"] == "1"),
+                              and emu.requests[0].json["calendar"]["notification"] is True),  # spec: boolean
     ),
     "CAL-01 update calendar feed": (
         lambda w: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", calendar_id=w["calendar"],
@@ -51,10 +53,11 @@ HAPPY: dict[str, CallCase] = {
 
 
 BAD: dict[str, tuple[Callable[[], Any], str]] = {
-    "CAL-01": (lambda: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", title="C", feed_type="Tasks"), "type"),
+    "CAL-01": (lambda: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", title="C", feed_type="Tasks"),
+               "feed_type"),
     "CAL-01 create needs title": (lambda: ActiveCampaignUpsertCalendarFeedOperator(task_id="t", feed_type="All"),
                                   "title"),
-    "CAL-02": (lambda: ActiveCampaignDeleteCalendarFeedOperator(task_id="t", calendar_id="cal"), "id"),
+    "CAL-02": (lambda: ActiveCampaignDeleteCalendarFeedOperator(task_id="t", calendar_id="cal"), "calendar_id"),
 }
 
 
@@ -76,14 +79,10 @@ def test_happy_path(case, emulator, world):
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
 def test_bad_input_is_refused_before_any_request(case, emulator):
     make, field = BAD[case]
-    op = make()
-    emulator.clear_requests()
-    with pytest.raises(ActiveCampaignInputError) as caught:
-        op.execute(context={})
-    assert caught.value.field == field
-    assert f"{type(op).__name__}(task_id='t')" in str(caught.value)
-    assert repr(field) in str(caught.value)
-    assert emulator.requests == []
+    error = refused(make, emulator)  # when the DAG is parsed, or when the task runs: no request either way
+    assert error.field == field
+    assert re.match(r"ActiveCampaign\w+Operator\(task_id='t'\): ", str(error))
+    assert repr(field) in str(error)
 
 
 @pytest.mark.parametrize("case", API_ERRORS, ids=list(API_ERRORS))
@@ -98,8 +97,15 @@ def test_api_error_carries_status_and_message(case, emulator, world):
     assert words in str(caught.value)
 
 
-def test_upsert_with_an_empty_xcom_id_creates(emulator, world):
-    """A templated id that rendered from an empty XCom ("None") creates a record."""
-    feed = run(ActiveCampaignUpsertCalendarFeedOperator(task_id="t", calendar_id="None", title="New", feed_type="All"))
-    assert emulator.record("calendars", feed["id"])["title"] == "New"
-    assert len(emulator.records("calendars")) == 2
+@pytest.mark.parametrize("rendered", ["None", "", " "])
+def test_upsert_with_an_id_rendered_from_a_missing_xcom_is_refused(emulator, world, rendered):
+    """A templated id that rendered as "None" (a missing XCom) is an error, not "create a second feed"."""
+    op = ActiveCampaignUpsertCalendarFeedOperator(task_id="t", calendar_id="{{ params.id }}", title="New")
+    op.render_template_fields({"params": {"id": None if rendered == "None" else rendered}})
+    assert op.record_id == rendered
+    emulator.clear_requests()
+    with pytest.raises(ActiveCampaignInputError, match="calendar_id") as caught:
+        op.execute(context={})
+    assert caught.value.field == "calendar_id"
+    assert emulator.requests == []
+    assert len(emulator.records("calendars")) == 1

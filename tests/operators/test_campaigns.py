@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pendulum
 import pytest
 
 from airflow_provider_activecampaign import operators as ops
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
+    ActiveCampaignConfigError,
     ActiveCampaignInputError,
 )
+from tests.conftest import emulator_connection
 from tests.operators.helpers import (
     FORBIDDEN,
     Case,
@@ -23,8 +26,9 @@ HAPPY: dict[str, Case] = {
     "LEG-08 legacy create a draft campaign": Case(
         lambda w: ops.ActiveCampaignLegacyCreateCampaignOperator(
             task_id="t", name="Autumn", list_ids=[1], message_id=w.message, send_date="2030-01-02T03:04:05+01:00"),
-        lambda w, r: (lambda c: c["status"] == "0" and c["type"] == "single" and c["sdate"].startswith("2030-01-02")
-                      and w.emu.requests[0].form["sdate"] == ["2030-01-02 02:04:05"])(
+        lambda w, r: (lambda c: c["status"] == "0" and c["type"] == "single"
+                      and pendulum.parse(c["sdate"]) == pendulum.datetime(2030, 1, 2, 2, 4, 5)  # that instant
+                      and w.emu.requests[0].form["sdate"] == ["2030-01-01 20:04:05"])(  # in Chicago time
             w.emu.record("campaigns", r["id"]))),
     "LEG-09 legacy list campaigns by name": Case(
         lambda w: ops.ActiveCampaignLegacyListCampaignsOperator(task_id="t", name="Spring", campaign_type="single"),
@@ -46,9 +50,9 @@ BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
                                                       "campaign_type": "weekly"}, "campaign_type"),
     (ops.ActiveCampaignLegacyCreateCampaignOperator, {"name": "N", "list_ids": [1]}, "message_id or message_split"),
     (ops.ActiveCampaignLegacyListCampaignsOperator, {"created_since": "last tuesday"}, "created_since"),
-    (ops.ActiveCampaignGetCampaignOperator, {"campaign_id": "latest"}, "id"),
+    (ops.ActiveCampaignGetCampaignOperator, {"campaign_id": "latest"}, "campaign_id"),
     (ops.ActiveCampaignDeleteCampaignOperator, {"campaign_id": None}, "campaign_id"),
-    (ops.ActiveCampaignListCampaignsOperator, {"order_by": "name"}, "orders.name"),
+    (ops.ActiveCampaignListCampaignsOperator, {"order_by": "name"}, "order_by"),
 ]
 
 
@@ -123,3 +127,51 @@ def test_every_operator_of_the_module_is_in_every_table() -> None:
               "API_ERRORS": _classes(API_ERRORS.values())}
     for table, classes in tables.items():
         assert section <= classes, (table, sorted(c.__name__ for c in section - classes))
+
+
+# -- legacy date/times: sent in the account's zone, which is how the legacy API reads them --
+
+@pytest.mark.parametrize("send_date", [
+    "2030-06-01T15:00:00Z",
+    "2030-06-01T17:00:00+02:00",
+    "2030-06-01 15:00:00",  # no offset: UTC, like every time the provider takes
+    pendulum.datetime(2030, 6, 1, 15, tz="UTC"),
+    pendulum.datetime(2030, 6, 1, 11, tz="America/New_York"),
+])
+def test_a_campaign_given_in_utc_is_scheduled_at_that_instant(w, send_date) -> None:
+    """The defect: the UTC clock time went out without an offset and was read in the account's
+    zone (America/Chicago), scheduling the campaign 5-6 hours late."""
+    campaign = run(ops.ActiveCampaignLegacyCreateCampaignOperator(
+        task_id="t", name="Summer", list_ids=[1], message_id=w.message, send_date=send_date))
+    assert w.emu.requests[0].form["sdate"] == ["2030-06-01 10:00:00"]  # CDT, UTC-5 in June
+    stored = w.emu.record("campaigns", str(campaign["id"]))["sdate"]
+    assert pendulum.parse(stored) == pendulum.datetime(2030, 6, 1, 15, tz="UTC")
+
+
+def test_a_day_alone_is_midnight_in_the_account_zone(w) -> None:
+    run(ops.ActiveCampaignLegacyCreateCampaignOperator(task_id="t", name="Winter", list_ids=[1],
+                                                      message_id=w.message, send_date="2030-01-15"))
+    assert w.emu.requests[0].form["sdate"] == ["2030-01-15 00:00:00"]
+
+
+def test_the_connection_timezone_extra_names_the_account_zone(w, monkeypatch) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_AC_PARIS", emulator_connection(w.emu, timezone="Europe/Paris"))
+    run(ops.ActiveCampaignLegacyCreateCampaignOperator(
+        task_id="t", name="Été", list_ids=[1], message_id=w.message, send_date="2030-06-01T15:00:00Z",
+        activecampaign_conn_id="ac_paris"))
+    assert w.emu.requests[0].form["sdate"] == ["2030-06-01 17:00:00"]  # CEST, UTC+2
+
+
+def test_campaign_list_windows_are_sent_in_the_account_zone(w) -> None:
+    run(ops.ActiveCampaignLegacyListCampaignsOperator(task_id="t", created_since="2030-01-15T12:00:00Z"))
+    assert w.emu.requests[0].query["filters[cdate_since_datetime]"] == ["2030-01-15 06:00:00"]  # CST, UTC-6
+
+
+def test_an_unknown_timezone_extra_is_refused_naming_it(w, monkeypatch) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_AC_MARS", emulator_connection(w.emu, timezone="Mars/Olympus_Mons"))
+    op = ops.ActiveCampaignLegacyCreateCampaignOperator(task_id="t", name="X", list_ids=[1], message_id=w.message,
+                                                        activecampaign_conn_id="ac_mars")
+    with pytest.raises(ActiveCampaignConfigError, match="extra 'timezone' must be an IANA time zone") as caught:
+        op.execute(context={})
+    assert "'ac_mars'" in str(caught.value) and "Mars/Olympus_Mons" in str(caught.value)
+    assert w.emu.requests == []

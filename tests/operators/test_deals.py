@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,7 @@ from tests.operators.helpers import (
     CallCase,
     forbidden,
     missing,
+    refused,
     run,
 )
 
@@ -98,13 +100,13 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "DEA-01 cents": (lambda: ActiveCampaignCreateDealOperator(task_id="t", title="x", value=12.5, currency="usd",
                                                               contact_id=1, pipeline_id=1), "value"),
     "DEA-01 contact or account": (lambda: ActiveCampaignCreateDealOperator(
-        task_id="t", title="x", value=1, currency="usd", pipeline_id=1), "contact or account"),
+        task_id="t", title="x", value=1, currency="usd", pipeline_id=1), "contact_id or account_id"),
     "DEA-02": (lambda: ActiveCampaignUpdateDealOperator(task_id="t", deal_id=1, percent=120), "percent"),
-    "DEA-03": (lambda: ActiveCampaignGetDealOperator(task_id="t", deal_id="abc"), "id"),
-    "DEA-04": (lambda: ActiveCampaignDeleteDealOperator(task_id="t", deal_id=0), "id"),
+    "DEA-03": (lambda: ActiveCampaignGetDealOperator(task_id="t", deal_id="abc"), "deal_id"),
+    "DEA-04": (lambda: ActiveCampaignDeleteDealOperator(task_id="t", deal_id=0), "deal_id"),
     "DEA-05": (lambda: ActiveCampaignMoveDealsToStageOperator(task_id="t", stage_id=2, target_stage_id="2"),
                "target_stage_id"),
-    "DEA-06": (lambda: ActiveCampaignListDealsOperator(task_id="t", status="pending"), "filters.status"),
+    "DEA-06": (lambda: ActiveCampaignListDealsOperator(task_id="t", status="pending"), "status"),
     "DEA-07": (lambda: ActiveCampaignCreateDealNoteOperator(task_id="t", deal_id=1, note="  "), "note"),
     "DEA-08": (lambda: ActiveCampaignUpdateDealNoteOperator(task_id="t", deal_id=1, note_id="first", note="x"),
                "note_id"),
@@ -139,14 +141,10 @@ def test_happy_path(case, emulator, world):
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
 def test_bad_input_is_refused_before_any_request(case, emulator):
     make, field = BAD[case]
-    op = make()
-    emulator.clear_requests()
-    with pytest.raises(ActiveCampaignInputError) as caught:
-        op.execute(context={})
-    assert caught.value.field == field
-    assert f"{type(op).__name__}(task_id='t')" in str(caught.value)
-    assert repr(field) in str(caught.value)
-    assert emulator.requests == []
+    error = refused(make, emulator)  # when the DAG is parsed, or when the task runs: no request either way
+    assert error.field == field
+    assert re.match(r"ActiveCampaign\w+Operator\(task_id='t'\): ", str(error))
+    assert repr(field) in str(error)
 
 
 @pytest.mark.parametrize("case", API_ERRORS, ids=list(API_ERRORS))
@@ -238,9 +236,8 @@ def test_list_deals_to_json_lines(emulator, tmp_path):
 
 
 def test_unknown_deal_filter_is_refused_with_the_valid_names(emulator):
-    op = ActiveCampaignListOperator(task_id="t", resource="deal", filters={"colour": "red"})
-    with pytest.raises(ActiveCampaignInputError) as caught:
-        op.execute(context={})
+    with pytest.raises(ActiveCampaignInputError) as caught:  # when the DAG is parsed
+        ActiveCampaignListOperator(task_id="t", resource="deal", filters={"colour": "red"})
     assert caught.value.field == "filters.colour"
     for name in ("pipeline", "stage", "owner", "status", "task_type", "created_after", "updated_before"):
         assert name in str(caught.value)

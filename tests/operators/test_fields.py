@@ -63,13 +63,13 @@ HAPPY: dict[str, Case] = {
 
 
 BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
-    (ops.ActiveCampaignUpsertFieldValueOperator, {"contact_id": "ada", "field_id": 1, "value": "x"}, "contact"),
+    (ops.ActiveCampaignUpsertFieldValueOperator, {"contact_id": "ada", "field_id": 1, "value": "x"}, "contact_id"),
     (ops.ActiveCampaignUpsertFieldValueOperator, {"contact_id": 1, "field_id": 1, "value": None}, "value"),
-    (ops.ActiveCampaignGetFieldValueOperator, {"field_value_id": "0"}, "id"),
+    (ops.ActiveCampaignGetFieldValueOperator, {"field_value_id": "0"}, "field_value_id"),
     (ops.ActiveCampaignListFieldValuesOperator, {"contact_id": 1, "field_id": 2}, "filters"),
     (ops.ActiveCampaignUpdateFieldValueOperator, {"field_value_id": 1, "contact_id": 1, "field_id": "x", "value": 1},
-     "field"),
-    (ops.ActiveCampaignCreateFieldOperator, {"title": "T", "field_type": "colour"}, "type"),
+     "field_id"),
+    (ops.ActiveCampaignCreateFieldOperator, {"title": "T", "field_type": "colour"}, "field_type"),
     (ops.ActiveCampaignCreateFieldOptionsOperator, {"field_id": 1, "options": []}, "options"),
     (ops.ActiveCampaignCreateFieldOptionsOperator, {"field_id": 1, "options": [{"label": "no value"}]},
      "options[0].value"),

@@ -40,7 +40,7 @@ HAPPY: dict[str, Case] = {
 BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
     (ops.ActiveCampaignUpdateListStatusOperator, {"contact_id": 1, "list_id": 1, "status": 3}, "status"),
     (ops.ActiveCampaignCreateListOperator, {"name": "L", "sender_url": None, "sender_reminder": "r"}, "sender_url"),
-    (ops.ActiveCampaignListListsOperator, {"order": "sideways"}, "orders.name"),
+    (ops.ActiveCampaignListListsOperator, {"order": "sideways"}, "order"),
 ]
 
 

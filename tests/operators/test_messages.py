@@ -40,9 +40,9 @@ HAPPY: dict[str, Case] = {
 
 BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
     (ops.ActiveCampaignCreateMessageOperator, {"from_name": "S", "from_email": "nope", "reply_to": "r@example.com"},
-     "fromemail"),
-    (ops.ActiveCampaignUpdateMessageOperator, {"message_id": 1, "reply_to": "nope"}, "reply2"),
-    (ops.ActiveCampaignDeleteMessageOperator, {"message_id": "1.5"}, "id"),
+     "from_email"),
+    (ops.ActiveCampaignUpdateMessageOperator, {"message_id": 1, "reply_to": "nope"}, "reply_to"),
+    (ops.ActiveCampaignDeleteMessageOperator, {"message_id": "1.5"}, "message_id"),
     (ops.ActiveCampaignListMessagesOperator, {"limit": "many"}, "limit"),
 ]
 

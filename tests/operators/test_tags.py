@@ -16,6 +16,7 @@ from tests.operators.helpers import (
     Failure,
     _classes,
     by,
+    methods,
     run,
 )
 
@@ -27,6 +28,23 @@ HAPPY: dict[str, Case] = {
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_tag_id=w.link),
         lambda w, r: w.emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
                                                                           "resource": "contactTag"}),
+    "CON-13 remove a tag by contact and tag id": Case(
+        lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag_id="1"),
+        lambda w, r: (w.emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
+                                                                           "resource": "contactTag"}
+                      and methods(w.emu) == [f"GET /api/3/contacts/{w.ada}/contactTags",
+                                             f"DELETE /api/3/contactTags/{w.link}"])),
+    "CON-13 remove a tag by contact and tag name": Case(
+        lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag=" Customer "),
+        lambda w, r: (w.emu.record("contactTags", w.link) is None and r["deleted"] == w.link
+                      and methods(w.emu) == ["GET /api/3/tags", f"GET /api/3/contacts/{w.ada}/contactTags",
+                                             f"DELETE /api/3/contactTags/{w.link}"]
+                      and w.emu.requests[0].query["search"] == ["Customer"])),
+    "CON-13 remove a tag the contact does not have": Case(
+        lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.bob, tag="customer"),
+        lambda w, r: (r == {"deleted": None, "resource": "contactTag"}
+                      and w.emu.record("contactTags", w.link) is not None
+                      and not [m for m in methods(w.emu) if m.startswith("DELETE")])),
     "LEG-06 legacy add tags by name": Case(
         lambda w: ops.ActiveCampaignLegacyManageTagsOperator(task_id="t", action="add", tags="vip, lead",
                                                              contact_email="ada@example.com"),
@@ -39,8 +57,8 @@ HAPPY: dict[str, Case] = {
 
 
 BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
-    (ops.ActiveCampaignAddTagToContactOperator, {"contact_id": 1, "tag_id": "vip"}, "tag"),
-    (ops.ActiveCampaignRemoveTagFromContactOperator, {"contact_tag_id": -4}, "id"),
+    (ops.ActiveCampaignAddTagToContactOperator, {"contact_id": 1, "tag_id": "vip"}, "tag_id"),
+    (ops.ActiveCampaignRemoveTagFromContactOperator, {"contact_tag_id": -4}, "contact_tag_id"),
     (ops.ActiveCampaignLegacyManageTagsOperator, {"action": "add", "tags": ["a,b"], "contact_email": "a@example.com"},
      "tags"),
 ]
@@ -112,3 +130,27 @@ def test_templated_arguments_are_rendered_before_validation(w) -> None:
     op.render_template_fields({"params": {"action": "add", "email": "ada@example.com"}})
     run(op)
     assert len(by(w.emu, "contactTags", contact=w.ada)) == 2
+
+
+def test_removing_a_tag_by_an_unknown_name_deletes_nothing(w) -> None:
+    with pytest.raises(ActiveCampaignInputError, match="the name of an existing tag") as caught:
+        run(ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag="custmer"))
+    assert caught.value.field == "tag"
+    assert "ActiveCampaignRemoveTagFromContactOperator(task_id='t')" in str(caught.value)
+    assert methods(w.emu) == ["GET /api/3/tags"]
+    assert w.emu.record("contactTags", w.link) is not None
+
+
+def test_removing_a_tag_by_name_twice_is_a_no_op_the_second_time(w) -> None:
+    """A retried task finds the tag already removed and changes nothing."""
+    make = lambda: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag_id=1)  # noqa: E731
+    assert run(make())["deleted"] == w.link
+    w.emu.clear_requests()
+    assert run(make()) == {"deleted": None, "resource": "contactTag"}
+    assert [m for m in methods(w.emu) if not m.startswith("GET")] == []
+
+
+def test_removing_a_templated_tag_name(w) -> None:
+    op = ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id="{{ params.c }}", tag="{{ params.t }}")
+    op.render_template_fields({"params": {"c": w.ada, "t": "customer"}})
+    assert run(op)["deleted"] == w.link

@@ -68,10 +68,10 @@ HAPPY: dict[str, Case] = {
 BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
     (ops.ActiveCampaignCreateWebhookOperator, {"name": "H", "url": HOOK_URL, "events": ["deal_add", "dael_upd"]},
      "events"),
-    (ops.ActiveCampaignGetWebhookOperator, {"webhook_id": "abc"}, "id"),
+    (ops.ActiveCampaignGetWebhookOperator, {"webhook_id": "abc"}, "webhook_id"),
     (ops.ActiveCampaignUpdateWebhookOperator, {"webhook_id": 1, "sources": ["cron"]}, "sources"),
-    (ops.ActiveCampaignDeleteWebhookOperator, {"webhook_id": 0}, "id"),
-    (ops.ActiveCampaignListWebhooksOperator, {"list_id": "first"}, "filters.list_id"),
+    (ops.ActiveCampaignDeleteWebhookOperator, {"webhook_id": 0}, "webhook_id"),
+    (ops.ActiveCampaignListWebhooksOperator, {"list_id": "first"}, "list_id"),
     (ops.ActiveCampaignEnsureWebhookOperator, {"name": "Airflow: deals", "url": HOOK_URL, "events": ["deal_add"]},
      "name"),
     (ops.ActiveCampaignEnsureWebhookOperator, {"name": "A", "url": "ftp://x", "events": ["deal_add"]}, "url"),
