@@ -54,7 +54,7 @@ def test_the_widgets_are_typed_so_the_connection_reads_them():
     kinds = {name: widget.field_class.__name__ for name, widget in widgets.items()}
     # 0.5 requests per second is a valid rate: numbers are text in the form, parsed by the connection
     assert kinds == {"requests_per_second": "StringField", "timeout": "StringField", "retries": "IntegerField",
-                     "allow_http": "BooleanField"}
+                     "allow_http": "BooleanField", "timezone": "StringField"}
 
 
 def test_without_wtforms_the_form_has_no_widgets_but_still_works(monkeypatch):

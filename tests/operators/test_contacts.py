@@ -124,7 +124,7 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "CON-05": (lambda: ActiveCampaignGetContactOperator(task_id="t", contact_id="1.0"), "contact_id"),
     "CON-06 status": (lambda: ActiveCampaignListContactsOperator(task_id="t", status=7), "status"),
     "CON-06 e-mail": (lambda: ActiveCampaignListContactsOperator(task_id="t", email="ada"), "email"),
-    "get by e-mail": (lambda: ActiveCampaignGetContactByEmailOperator(task_id="t", email="ada"), "filters.email"),
+    "get by e-mail": (lambda: ActiveCampaignGetContactByEmailOperator(task_id="t", email="ada"), "email"),
     "CON-06 date": (lambda: ActiveCampaignListContactsOperator(task_id="t", created_after="last spring"),
                     "created_after"),
     "CON-06 ordering": (lambda: ActiveCampaignListContactsOperator(task_id="t", order_by="colour"),
