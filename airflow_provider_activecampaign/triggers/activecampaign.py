@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timezone
@@ -18,11 +17,14 @@ from airflow_provider_activecampaign.exceptions import (
     error_context,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
-from airflow_provider_activecampaign.triggers.poller import Polled, poll_alone, poll_shared
+from airflow_provider_activecampaign.triggers.poller import polling
 from airflow_provider_activecampaign.watch import WatchSearch, parse_timestamp
 
 #: Records carried in a success event at most; above it the event carries only the count.
 DEFAULT_MAX_EVENT_RECORDS = 100
+#: The first poll waits this long at most, so triggers started together share it (the sensor
+#: looked itself just before deferring).
+FIRST_POLL_WAIT = 1.0
 #: The longest wait before trying a failing poll again (the wait doubles from ``poke_interval``).
 MAX_RETRY_WAIT = 600.0
 
@@ -142,44 +144,38 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
         except Exception as error:  # every failure becomes an event the task turns into an exception
             return self.failed(error)
 
-    async def poll(self, hook: ActiveCampaignAsyncHook, search: WatchSearch, due: float) -> Polled:
-        """One poll, started by ``due`` (``time.monotonic()``): shared with like triggers, or alone."""
-        if self.coalesce:
-            return await poll_shared(hook, search, due)
-        await asyncio.sleep(max(0.0, due - time.monotonic()))
-        return await poll_alone(hook, search)
-
     async def watch_until_done(self, hook: ActiveCampaignAsyncHook, search: WatchSearch,
                                deadline: datetime | None) -> dict[str, Any]:
         """Poll every ``poke_interval``; transient failures are tried again (backing off) until the deadline."""
         polls = failures = 0
-        due = time.monotonic()
-        while True:
-            polled = await self.poll(hook, search, due)
-            polls += 1
-            if polled.error is not None and not is_transient(polled.error):
-                return self.failed(polled.error)
-            if polled.error is not None:
-                failures += 1
-                wait = min(MAX_RETRY_WAIT, self.poke_interval * 2 ** (failures - 1))
-                state = f"poll {polls} failed ({polled.error})"
-            else:
-                records, failures = polled.records or [], 0
-                if len(records) >= self.min_records:
-                    self.log.info("%d %s (poll %d)", len(records), search.describe(), polls)
-                    return self.success(search, records)
-                wait = self.poke_interval
-                state = f"{len(records)} of {self.min_records} {search.describe()} (poll {polls})"
-            if deadline is not None:
-                left = (deadline - pendulum.now("UTC")).total_seconds()
-                if left <= 0:
-                    return {"status": "timeout", "message": f"{state} when the sensor timed out at {self.deadline}"}
-                wait = min(wait, left)
-            if polled.error is not None:
-                self.log.warning("%s; trying again in %.1f s", state, wait)
-            else:
-                self.log.info("%s; next poll in %.1f s", state, wait)
-            due = time.monotonic() + wait
+        due = time.monotonic() + min(self.poke_interval, FIRST_POLL_WAIT)
+        async with polling(hook, search, coalesce=self.coalesce) as poll:
+            while True:
+                polled = await poll(due)
+                polls += 1
+                if polled.error is not None and not is_transient(polled.error):
+                    return self.failed(polled.error)
+                if polled.error is not None:
+                    failures += 1
+                    wait = min(MAX_RETRY_WAIT, self.poke_interval * 2 ** (failures - 1))
+                    state = f"poll {polls} failed ({polled.error})"
+                else:
+                    records, failures = polled.records or [], 0
+                    if len(records) >= self.min_records:
+                        self.log.info("%d %s (poll %d)", len(records), search.describe(), polls)
+                        return self.success(search, records)
+                    wait = self.poke_interval
+                    state = f"{len(records)} of {self.min_records} {search.describe()} (poll {polls})"
+                if deadline is not None:
+                    left = (deadline - pendulum.now("UTC")).total_seconds()
+                    if left <= 0:
+                        return {"status": "timeout", "message": f"{state} when the sensor timed out at {self.deadline}"}
+                    wait = min(wait, left)
+                if polled.error is not None:
+                    self.log.warning("%s; trying again in %.1f s", state, wait)
+                else:
+                    self.log.info("%s; next poll in %.1f s", state, wait)
+                due = time.monotonic() + wait
 
     def failed(self, error: Exception) -> dict[str, Any]:
         self.log.warning("Watch trigger failed: %s", error)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 import weakref
 from bisect import bisect_left
-from collections.abc import Hashable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,17 +51,31 @@ async def poll_alone(hook: ActiveCampaignAsyncHook, search: WatchSearch) -> Poll
         return Polled(error=error)
 
 
-async def poll_shared(hook: ActiveCampaignAsyncHook, search: WatchSearch, due: float) -> Polled:
-    """``search``'s records from a poll shared with the group, started by ``due`` (``time.monotonic()``)."""
-    try:
-        key = await group_key(hook, search)
-    except Exception as error:  # the connection cannot be read
-        return Polled(error=error)
+#: ``await poll(due)``: one poll started by ``due`` (a ``time.monotonic()``), its result
+Poll = Callable[[float], Awaitable[Polled]]
+
+
+@contextlib.asynccontextmanager
+async def polling(hook: ActiveCampaignAsyncHook, search: WatchSearch, *, coalesce: bool = True
+                  ) -> AsyncIterator[Poll]:
+    """How one trigger polls while inside the block: in its group's shared cycles, or alone."""
+    if not coalesce:
+        async def alone(due: float) -> Polled:
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            return await poll_alone(hook, search)
+
+        yield alone
+        return
+    key = await group_key(hook, search)
     groups = _groups()
     group = groups.get(key)
     if group is None:
         group = groups[key] = SharedPoll(key, hook.sibling(), search, groups)
-    return await group.poll(search, due)
+    group.join()
+    try:
+        yield functools.partial(group.poll, search)
+    finally:
+        group.leave()
 
 
 async def group_key(hook: ActiveCampaignAsyncHook, search: WatchSearch) -> Hashable:
@@ -97,14 +112,23 @@ class SharedPoll:
         self._waiting: dict[asyncio.Future[Polled], tuple[WatchSearch, float]] = {}
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
+        self._members = 0
+
+    def join(self) -> None:
+        """One more trigger polls here (until :meth:`leave`); the group lives while any does."""
+        self._members += 1
+        if self._runner is None:
+            self._runner = asyncio.create_task(self._run(), name=f"activecampaign-watch-{self.template.envelope}")
+
+    def leave(self) -> None:
+        self._members -= 1
+        self._wake.set()
 
     async def poll(self, search: WatchSearch, due: float) -> Polled:
         """Wait for the first cycle that starts after this call (and by ``due``); this window's records."""
         member: asyncio.Future[Polled] = asyncio.get_running_loop().create_future()
         self._waiting[member] = (search, due)
         self._wake.set()
-        if self._runner is None:
-            self._runner = asyncio.create_task(self._run(), name=f"activecampaign-watch-poll-{search.envelope}")
         try:
             return await member  # cancelled: only this future is
         finally:
@@ -113,24 +137,36 @@ class SharedPoll:
     async def _run(self) -> None:
         try:
             async with self.hook:
-                while self._waiting:
-                    delay = min(due for _, due in self._waiting.values()) - time.monotonic()
-                    if delay > 0:
-                        self._wake.clear()
-                        with contextlib.suppress(asyncio.TimeoutError):
-                            await asyncio.wait_for(self._wake.wait(), delay)
-                        continue
-                    batch = {member: search for member, (search, _) in self._waiting.items() if not member.done()}
-                    self._waiting.clear()
-                    self.cycles += 1
-                    for stretch in self._stretches(batch):
-                        await self._serve(stretch)
+                while self._members > 0:
+                    if await self._until_due():
+                        await self._cycle()
                 self._retire()  # no await since the last check: a newcomer starts a new group
         finally:
             self._retire()
             for member in self._waiting:
                 if not member.done():
                     member.set_result(Polled(error=RuntimeError("the shared Watch poll stopped")))
+
+    async def _until_due(self) -> bool:
+        """Wait for the earliest member's due time; False when woken by a change (look again)."""
+        self._wake.clear()
+        if not self._waiting:
+            await self._wake.wait()
+            return False
+        delay = min(due for _, due in self._waiting.values()) - time.monotonic()
+        if delay > 0:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+            return False
+        return True
+
+    async def _cycle(self) -> None:
+        """Serve every member waiting now (an early poll does no harm), one search per stretch."""
+        batch = {member: search for member, (search, _) in self._waiting.items() if not member.done()}
+        self._waiting.clear()
+        self.cycles += 1
+        for stretch in self._stretches(batch):
+            await self._serve(stretch)
 
     def _retire(self) -> None:
         if self._registry.get(self.key) is self:
