@@ -94,9 +94,9 @@ def _groups() -> dict[Hashable, SharedPoll]:
     return _GROUPS.setdefault(asyncio.get_running_loop(), {})
 
 
-def active_groups() -> int:
-    """How many shared polls run in this event loop (for tests and benchmarks)."""
-    return len(_groups())
+def active_groups() -> list[int]:
+    """How many triggers each shared poll of this event loop serves (for tests and benchmarks)."""
+    return [group.members for group in _groups().values()]
 
 
 class SharedPoll:
@@ -113,6 +113,10 @@ class SharedPoll:
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._members = 0
+
+    @property
+    def members(self) -> int:
+        return self._members
 
     def join(self) -> None:
         """One more trigger polls here (until :meth:`leave`); the group lives while any does."""
@@ -149,7 +153,10 @@ class SharedPoll:
 
     async def _until_due(self) -> bool:
         """Wait for the earliest member's due time; False when woken by a change (look again)."""
+        await asyncio.sleep(0)  # members just served ask again first, and join the next cycle
         self._wake.clear()
+        if self._members <= 0:
+            return False
         if not self._waiting:
             await self._wake.wait()
             return False
