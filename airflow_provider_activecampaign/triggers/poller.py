@@ -107,7 +107,6 @@ class SharedPoll:
         self.key = key
         self.hook = hook
         self.template = template
-        self.cycles = 0
         self._registry = registry
         self._waiting: dict[asyncio.Future[Polled], tuple[WatchSearch, float]] = {}
         self._wake = asyncio.Event()
@@ -171,7 +170,6 @@ class SharedPoll:
         """Serve every member waiting now (an early poll does no harm), one search per stretch."""
         batch = {member: search for member, (search, _) in self._waiting.items() if not member.done()}
         self._waiting.clear()
-        self.cycles += 1
         for stretch in self._stretches(batch):
             await self._serve(stretch)
 
