@@ -24,6 +24,7 @@ from airflow_provider_activecampaign.client import (
     Pager,
     RequestCore,
 )
+from airflow_provider_activecampaign.hooks.clients import ClientKey, client_key, lease_client, release_client
 
 __all__ = ["DEFAULT_CONN_ID", "PAGE_SIZE", "ActiveCampaignAsyncHook", "ActiveCampaignHook"]
 
@@ -191,7 +192,8 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     """
 
     _core: RequestCore | None = None
-    _client: httpx.AsyncClient | None = None
+    _lease: asyncio.Future[httpx.AsyncClient] | None = None
+    _lease_key: ClientKey | None = None
 
     async def get_core(self) -> RequestCore:
         if self._core is None:
@@ -201,15 +203,38 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
             self._core = self._make_core(conn, await get_async_extra_dejson(conn))
         return self._core
 
+    def sibling(self) -> ActiveCampaignAsyncHook:
+        """A new hook with this one's connection (already read) and settings, and its own lease of the client."""
+        hook = type(self)(self.activecampaign_conn_id, retry_backoff=self.retry_backoff, **self._overrides)
+        hook._core = self._core
+        return hook
+
     async def get_client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(**(await self.get_core()).client_options())
-        return self._client
+        """The account's client, shared with every async hook of the account in this event loop
+        and built off the loop (see :mod:`~airflow_provider_activecampaign.hooks.clients`)."""
+        if self._lease is None:
+            core = await self.get_core()
+            if self._lease is None:
+                self._lease_key = client_key(core.settings.base_url, core.settings.api_key)
+                self._lease = asyncio.ensure_future(lease_client(self._lease_key, core.client_options))
+        lease = self._lease
+        try:
+            return await asyncio.shield(lease)  # one caller cancelled does not cancel the lease
+        except Exception:
+            if self._lease is lease and lease.done():
+                self._lease = None  # the next call tries again
+            raise
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        """Give the client back (the last hook of the account closes it)."""
+        lease, self._lease = self._lease, None
+        if lease is None or self._lease_key is None:
+            return
+        if not lease.done():
+            await asyncio.wait([lease])
+        if lease.cancelled() or lease.exception() is not None:
+            return  # never built: nothing to give back
+        await release_client(self._lease_key, lease.result())
 
     async def __aenter__(self) -> ActiveCampaignAsyncHook:
         return self

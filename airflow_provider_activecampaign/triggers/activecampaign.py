@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import AsyncIterator, Mapping
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import pendulum
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_activecampaign.exceptions import error_context
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignApiError,
+    ActiveCampaignConnectionError,
+    ActiveCampaignReplyError,
+    error_context,
+)
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
+from airflow_provider_activecampaign.triggers.poller import polling
 from airflow_provider_activecampaign.watch import WatchSearch, parse_timestamp
 
 #: Records carried in a success event at most; above it the event carries only the count.
 DEFAULT_MAX_EVENT_RECORDS = 100
+#: The first poll waits this long at most, so triggers started together share it (the sensor
+#: looked itself just before deferring).
+FIRST_POLL_WAIT = 1.0
+#: The longest wait before trying a failing poll again (the wait doubles from ``poke_interval``).
+MAX_RETRY_WAIT = 600.0
+
+
+def is_transient(error: Exception) -> bool:
+    """A poll failure that may go away: no reply or a broken one, 408, 429, 5xx (after the hook's own retries).
+
+    Anything else (401, 403, 404, 422 and other refusals, bad input, a broken connection
+    setting) ends the wait at once.
+    """
+    if isinstance(error, (ActiveCampaignConnectionError, ActiveCampaignReplyError)):
+        return True
+    if isinstance(error, ActiveCampaignApiError):
+        return error.status < 400 or error.status in (408, 429) or error.status >= 500
+    return False
 
 
 class ActiveCampaignWatchTrigger(BaseTrigger):
@@ -31,7 +55,16 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
     - ``{"status": "success", "count": n, "records": [...] | None, "since": ..., "until": ...}``;
       ``records`` is None when more than ``max_records`` matched (the task reads them again);
     - ``{"status": "timeout", "message": ...}`` when ``deadline`` (ISO text) passed first;
-    - ``{"status": "error", "message": ...}`` for any failure, in ActiveCampaign's words.
+    - ``{"status": "error", "message": ...}`` for a failure that will not go away (401, 403,
+      404, 422, bad input), in ActiveCampaign's words.
+
+    A poll that fails for a passing reason (no reply, a broken reply, 429, 5xx; see
+    :func:`is_transient`) is tried again, the wait doubling from ``poke_interval`` up to
+    10 minutes, until the deadline; the timeout event then names the last failure.
+
+    Triggers of one account that watch the same resource the same way share their polls in
+    the triggerer: one search per poll cycle covers all their windows and each takes its
+    own records from it (see :mod:`~airflow_provider_activecampaign.triggers.poller`).
 
     :param resource, since, until, watch, filters, parent_id: the search (see ``WatchSearch``).
     :param min_records: how many matching records end the wait.
@@ -41,13 +74,15 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
     :param activecampaign_conn_id: the connection.
     :param retries, retry_backoff, request_timeout: the async hook's retry settings (numbers;
         None = the connection's).
+    :param coalesce: share polls with like triggers (default); False polls alone.
     """
 
     def __init__(self, *, resource: str, since: str, until: str, watch: str = "created",
                  filters: Mapping[str, Any] | None = None, parent_id: str | None = None, min_records: int = 1,
                  poke_interval: float = 60.0, max_records: int = DEFAULT_MAX_EVENT_RECORDS,
                  deadline: str | None = None, activecampaign_conn_id: str = DEFAULT_CONN_ID,
-                 retries: int | None = None, retry_backoff: float = 0.5, request_timeout: float | None = None) -> None:
+                 retries: int | None = None, retry_backoff: float = 0.5, request_timeout: float | None = None,
+                 coalesce: bool = True) -> None:
         super().__init__()
         self.resource = resource
         self.since = since
@@ -63,6 +98,7 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
         self.retries = retries
         self.retry_backoff = float(retry_backoff)
         self.request_timeout = request_timeout
+        self.coalesce = bool(coalesce)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -82,6 +118,7 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
                 "retries": self.retries,
                 "retry_backoff": self.retry_backoff,
                 "request_timeout": self.request_timeout,
+                **({} if self.coalesce else {"coalesce": False}),  # default left out: earlier versions read it
             },
         )
 
@@ -103,29 +140,46 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
             search = self.search()
             deadline = parse_timestamp(self.deadline, assume=timezone.utc) if self.deadline else None
             async with self.hook() as hook:
-                polls = 0
-                while True:
-                    records = await search.afetch(hook)
-                    polls += 1
+                return await self.watch_until_done(hook, search, deadline)
+        except Exception as error:  # every failure becomes an event the task turns into an exception
+            return self.failed(error)
+
+    async def watch_until_done(self, hook: ActiveCampaignAsyncHook, search: WatchSearch,
+                               deadline: datetime | None) -> dict[str, Any]:
+        """Poll every ``poke_interval``; transient failures are tried again (backing off) until the deadline."""
+        polls = failures = 0
+        due = time.monotonic() + min(self.poke_interval, FIRST_POLL_WAIT)
+        async with polling(hook, search, coalesce=self.coalesce) as poll:
+            while True:
+                polled = await poll(due)
+                polls += 1
+                if polled.error is not None and not is_transient(polled.error):
+                    return self.failed(polled.error)
+                if polled.error is not None:
+                    failures += 1
+                    wait = min(MAX_RETRY_WAIT, self.poke_interval * 2 ** (failures - 1))
+                    state = f"poll {polls} failed ({polled.error})"
+                else:
+                    records, failures = polled.records or [], 0
                     if len(records) >= self.min_records:
                         self.log.info("%d %s (poll %d)", len(records), search.describe(), polls)
                         return self.success(search, records)
                     wait = self.poke_interval
-                    if deadline is not None:
-                        left = (deadline - pendulum.now("UTC")).total_seconds()
-                        if left <= 0:
-                            return {
-                                "status": "timeout",
-                                "message": f"{len(records)} of {self.min_records} {search.describe()} "
-                                           f"when the sensor timed out at {self.deadline}",
-                            }
-                        wait = min(wait, left)
-                    self.log.info("%d of %d %s (poll %d); next poll in %.1f s", len(records), self.min_records,
-                                  search.describe(), polls, wait)
-                    await asyncio.sleep(wait)
-        except Exception as error:  # every failure becomes an event the task turns into an exception
-            self.log.warning("Watch trigger failed: %s", error)
-            return {"status": "error", "message": str(error) or type(error).__name__}
+                    state = f"{len(records)} of {self.min_records} {search.describe()} (poll {polls})"
+                if deadline is not None:
+                    left = (deadline - pendulum.now("UTC")).total_seconds()
+                    if left <= 0:
+                        return {"status": "timeout", "message": f"{state} when the sensor timed out at {self.deadline}"}
+                    wait = min(wait, left)
+                if polled.error is not None:
+                    self.log.warning("%s; trying again in %.1f s", state, wait)
+                else:
+                    self.log.info("%s; next poll in %.1f s", state, wait)
+                due = time.monotonic() + wait
+
+    def failed(self, error: Exception) -> dict[str, Any]:
+        self.log.warning("Watch trigger failed: %s", error)
+        return {"status": "error", "message": str(error) or type(error).__name__}
 
     def success(self, search: WatchSearch, records: list[dict[str, Any]]) -> dict[str, Any]:
         since, until = search.window.iso()

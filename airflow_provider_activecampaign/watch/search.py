@@ -156,9 +156,12 @@ class WatchSearch:
 
     async def afetch(self, hook: ActiveCampaignAsyncHook) -> list[dict[str, Any]]:
         """The same with the async hook (triggers): never blocks the event loop."""
-        pages: AsyncIterable[dict[str, Any]] = hook.paginate(self.path, self.envelope, params=self.params(),
-                                                              keyset=self.keyset)
-        return self.select([record async for record in pages])
+        return self.select(await self.aread(hook))
+
+    async def aread(self, hook: ActiveCampaignAsyncHook) -> list[Any]:
+        """Every record the search's requests return, before :meth:`select` (shared polls select per trigger)."""
+        pages: AsyncIterable[Any] = hook.paginate(self.path, self.envelope, params=self.params(), keyset=self.keyset)
+        return [record async for record in pages]
 
     # serializing -----------------------------------------------------------------
 
