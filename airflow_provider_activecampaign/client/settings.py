@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from airflow_provider_activecampaign.client.sharedstore import check_storage_uri
 from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
 
 DEFAULT_CONN_ID = "activecampaign_default"
@@ -29,6 +30,8 @@ class ConnectionSettings:
     conn_id: str | None = None
     #: the bare account name the connection gave, when ``base_url`` was expanded from it
     expanded_from: str | None = None
+    #: a Redis URL: share the account's rate budget with every process using that store
+    rate_limit_storage: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_key", clean_api_key(self.api_key, self.conn_id))
@@ -41,6 +44,8 @@ class ConnectionSettings:
             raise ActiveCampaignConfigError(f"{self.label}: extra 'timeout' must be a positive number of seconds")
         if self.retries < 0:
             raise ActiveCampaignConfigError(f"{self.label}: extra 'retries' must be 0 or more")
+        if self.rate_limit_storage is not None:
+            object.__setattr__(self, "rate_limit_storage", check_storage_uri(self.rate_limit_storage, self.label))
 
     @property
     def label(self) -> str:
@@ -67,6 +72,7 @@ class ConnectionSettings:
             "requests_per_second": _number(extra, "requests_per_second", DEFAULT_REQUESTS_PER_SECOND),
             "timeout": _number(extra, "timeout", DEFAULT_TIMEOUT),
             "retries": int(_number(extra, "retries", DEFAULT_RETRIES)),
+            "rate_limit_storage": str(extra.get("rate_limit_storage") or "").strip() or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         base_url = account_url(conn.host, schema=conn.schema, port=conn.port, allow_http=_flag(extra, "allow_http"))

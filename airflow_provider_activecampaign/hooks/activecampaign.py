@@ -22,6 +22,7 @@ from airflow_provider_activecampaign.client import (
     Call,
     ConnectionSettings,
     Pager,
+    Permit,
     RequestCore,
 )
 
@@ -95,12 +96,14 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
     def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
         steps = self.core.exchange(call)
-        outcome: httpx.Response | Exception | None = None
+        outcome: httpx.Response | Exception | float | None = None
         try:
             while True:
                 step = steps.send(outcome)
                 outcome = None
-                if isinstance(step, Call):
+                if isinstance(step, Permit):
+                    outcome = step.acquire()
+                elif isinstance(step, Call):
                     try:
                         outcome = self.client.request(step.method, step.url, params=step.params, json=step.json,
                                                       data=step.data, headers=step.headers, timeout=step.timeout)
@@ -182,12 +185,14 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     async def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
         steps, client = (await self.get_core()).exchange(call), await self.get_client()
-        outcome: httpx.Response | Exception | None = None
+        outcome: httpx.Response | Exception | float | None = None
         try:
             while True:
                 step = steps.send(outcome)
                 outcome = None
-                if isinstance(step, Call):
+                if isinstance(step, Permit):
+                    outcome = await step.acquire_async()
+                elif isinstance(step, Call):
                     try:
                         outcome = await client.request(step.method, step.url, params=step.params, json=step.json,
                                                        data=step.data, headers=step.headers, timeout=step.timeout)
