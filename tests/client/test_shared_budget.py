@@ -95,21 +95,31 @@ class TestSharedStore:
 
 
 _WORKER = textwrap.dedent("""
-    import sys
+    import pathlib, sys, time
     from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
-    with ActiveCampaignHook() as hook:
-        for _ in range(int(sys.argv[1])):
-            hook.request("GET", "users/me")
+    hook = ActiveCampaignHook()
+    hook.client  # Airflow imported and the connection read: ready
+    barrier = pathlib.Path(sys.argv[2])
+    (barrier / sys.argv[3]).touch()
+    while not (barrier / "go").exists():
+        time.sleep(0.01)
+    for _ in range(int(sys.argv[1])):
+        hook.request("GET", "users/me")
 """)
 
 
 def _run_workers(emulator, tmp_path, n_workers: int, calls: int, **extra: object) -> list[int]:
-    """Worker processes, each a task calling the API with its own hook; the statuses the emulator gave."""
+    """Worker processes, each a task with its own hook, starting together; the statuses the emulator gave."""
     env = {**os.environ, "PYTHONPATH": str(REPO),
            "AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT": emulator_connection(emulator, requests_per_second=5, **extra)}
     script = tmp_path / "worker.py"
     script.write_text(_WORKER)
-    workers = [subprocess.Popen([sys.executable, str(script), str(calls)], env=env) for _ in range(n_workers)]
+    workers = [subprocess.Popen([sys.executable, str(script), str(calls), str(tmp_path), f"ready{i}"], env=env)
+               for i in range(n_workers)]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready*"))) < n_workers and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (tmp_path / "go").touch()
     assert [worker.wait(timeout=120) for worker in workers] == [0] * n_workers
     return [r.status for r in emulator.requests]
 
