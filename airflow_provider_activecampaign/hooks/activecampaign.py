@@ -95,7 +95,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
     def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
-        steps = self.core.exchange(call)
+        steps, client = self.core.exchange(call), self.client  # the client exists before a slot is taken
         outcome: httpx.Response | Exception | float | None = None
         try:
             while True:
@@ -105,7 +105,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
                     outcome = step.acquire()
                 elif isinstance(step, Call):
                     try:
-                        outcome = self.client.request(step.method, step.url, params=step.params, json=step.json,
+                        outcome = client.request(step.method, step.url, params=step.params, json=step.json,
                                                       data=step.data, headers=step.headers, timeout=step.timeout)
                     except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error

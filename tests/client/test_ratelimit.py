@@ -85,6 +85,7 @@ class TestOverHttp:
         _use(monkeypatch, "ac_fast", emulator_connection(emulator, requests_per_second=5))
         _use(monkeypatch, "ac_slow", emulator_connection(emulator, requests_per_second=2))
         fast, slow = ActiveCampaignHook("ac_fast"), ActiveCampaignHook("ac_slow")
+        fast.client, slow.client  # noqa: B018 -- connections read and clients made first
         fast.request("GET", "users/me")
         slow.request("GET", "users/me")
         started = time.monotonic()
