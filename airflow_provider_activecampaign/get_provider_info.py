@@ -33,6 +33,12 @@ CONNECTION_FIELDS: dict[str, Any] = {
         "schema": {"type": ["string", "null"], "default": "America/Chicago"},
         "description": "The account's zone (Settings > Account): the legacy API reads date/times in it.",
     },
+    "rate_limit_storage": {
+        "label": "Shared rate-limit store (Redis URL)",
+        "schema": {"type": ["string", "null"]},
+        "description": "redis://host:6379/0: every worker and triggerer using it shares the account's budget. "
+                       "Empty: each process keeps its own.",
+    },
 }
 
 #: The modules of ``operators/``: the shared bases, the generic operators, then one per API chapter.

@@ -52,7 +52,7 @@ def main() -> int:
     isolated_airflow("ERROR")  # quiet: no per-page or per-retry log lines among the figures
 
 
-    from airflow_provider_activecampaign.client import RateLimiter
+    from airflow_provider_activecampaign.client.ratelimit import window_of
     from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
     from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
 
@@ -64,8 +64,7 @@ def main() -> int:
 
     print(machine("rate-limit"))
     print(f"emulator enforces {SERVER_RATE} requests/s (sliding window, 429 + Retry-After: 1 above it); "
-          f"client limiter spaces requests {RateLimiter.HEADROOM:.2f}/rate apart "
-          f"(= {SERVER_RATE / RateLimiter.HEADROOM:.2f} requests/s at rate {SERVER_RATE})\n")
+          f"client limiter: at most the rate in any rolling {window_of(SERVER_RATE)[1]} s of send times\n")
 
     def sync_calls() -> list[Any]:
         with ActiveCampaignHook() as hook:

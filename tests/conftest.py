@@ -82,3 +82,12 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed and CANARY_KEY in report.longreprtext:
         report.longrepr = f"API key leaked into exception text/traceback of {item.nodeid}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limiters():
+    """Every test starts with no account budget left over (an emulator may reuse an earlier one's port)."""
+    yield
+    from airflow_provider_activecampaign.client.ratelimit import forget_limiters
+
+    forget_limiters()

@@ -5,7 +5,7 @@ Importable without Airflow's task machinery; the hooks drive it with httpx.
 
 from airflow_provider_activecampaign.client.core import Call, RequestCore
 from airflow_provider_activecampaign.client.paging import PAGE_SIZE, Pager
-from airflow_provider_activecampaign.client.ratelimit import RateLimiter, limiter_for
+from airflow_provider_activecampaign.client.ratelimit import Permit, RateLimiter, limiter_for
 from airflow_provider_activecampaign.client.redaction import protect_key
 from airflow_provider_activecampaign.client.settings import (
     DEFAULT_CONN_ID,
@@ -25,6 +25,7 @@ __all__ = [
     "Call",
     "ConnectionSettings",
     "Pager",
+    "Permit",
     "RateLimiter",
     "RequestCore",
     "account_url",

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from airflow_provider_activecampaign import __version__
-from airflow_provider_activecampaign.client.ratelimit import limiter_for
+from airflow_provider_activecampaign.client.ratelimit import Permit, limiter_for
 from airflow_provider_activecampaign.client.redaction import protect_key, redact
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED, read_reply
 from airflow_provider_activecampaign.client.settings import ConnectionSettings
@@ -96,7 +96,8 @@ class RequestCore:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after
-        self.limiter = limiter_for(settings.base_url, settings.requests_per_second)
+        self.limiter = limiter_for(settings.base_url, settings.requests_per_second, settings.rate_limit_storage)
+        self.permit = Permit(self.limiter, paced=settings.requests_per_second > 0)
         protect_key(settings.api_key)
 
     def __repr__(self) -> str:
@@ -143,22 +144,23 @@ class RequestCore:
 
     # the exchange -------------------------------------------------------------
 
-    def exchange(self, call: Call) -> Generator[float | Call, httpx.Response | Exception | None, Any]:
+    def exchange(self, call: Call) -> Generator[float | Call | Permit, httpx.Response | Exception | float | None, Any]:
         """The whole send/retry loop without I/O, driven by both hooks.
 
-        Yields seconds to sleep (a float) or the call to send (a :class:`Call`), and is
-        sent back the outcome of a send: the ``httpx.Response`` or the exception raised.
+        Yields seconds to sleep (a float), the account's :class:`Permit` to take a slot (sent
+        back the seconds that took) or the call to send (a :class:`Call`, sent back the
+        outcome of the send: the ``httpx.Response`` or the exception raised).
         Returns the parsed reply; raises the provider's errors.
         """
         attempt = forbidden = 0
         deadline = time.monotonic() + self.settings.timeout
         while True:
-            slot = self.limiter.reserve()
-            deadline += slot
-            yield slot
+            waited = yield self.permit
+            deadline += waited if isinstance(waited, float) else 0.0
             remaining = max(MIN_ATTEMPT_TIMEOUT, deadline - time.monotonic())
             outcome = yield replace(call, timeout=min(self.settings.timeout, remaining))
             if isinstance(outcome, httpx.Response):
+                self.limiter.observe(outcome.status_code, outcome.headers)
                 try:
                     return self.read(call, outcome)
                 except ActiveCampaignApiError as error:

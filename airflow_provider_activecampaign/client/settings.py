@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from airflow_provider_activecampaign.client.sharedstore import check_storage_uri
 from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
 
 DEFAULT_CONN_ID = "activecampaign_default"
@@ -34,6 +35,8 @@ class ConnectionSettings:
     expanded_from: str | None = None
     #: the account's time zone (Settings > Account), in which the legacy API reads date/times
     timezone: str = DEFAULT_ACCOUNT_TIMEZONE
+    #: a Redis URL: share the account's rate budget with every process using that store
+    rate_limit_storage: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_key", clean_api_key(self.api_key, self.conn_id))
@@ -50,6 +53,8 @@ class ConnectionSettings:
             raise ActiveCampaignConfigError(
                 f"{self.label}: extra 'timezone' must be an IANA time zone such as 'America/Chicago' "
                 f"(the account's zone, Settings > Account), got {self.timezone!r}")
+        if self.rate_limit_storage is not None:
+            object.__setattr__(self, "rate_limit_storage", check_storage_uri(self.rate_limit_storage, self.label))
 
     @property
     def label(self) -> str:
@@ -77,6 +82,7 @@ class ConnectionSettings:
             "timeout": _number(extra, "timeout", DEFAULT_TIMEOUT),
             "retries": int(_number(extra, "retries", DEFAULT_RETRIES)),
             "timezone": str(extra.get("timezone") or DEFAULT_ACCOUNT_TIMEZONE).strip(),
+            "rate_limit_storage": str(extra.get("rate_limit_storage") or "").strip() or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         base_url = account_url(conn.host, schema=conn.schema, port=conn.port, allow_http=_flag(extra, "allow_http"))

@@ -22,6 +22,7 @@ from airflow_provider_activecampaign.client import (
     Call,
     ConnectionSettings,
     Pager,
+    Permit,
     RequestCore,
 )
 from airflow_provider_activecampaign.hooks.clients import ClientKey, client_key, lease_client, release_client
@@ -118,17 +119,19 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
     def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
-        steps = self.core.exchange(call)
-        outcome: httpx.Response | Exception | None = None
+        steps, client = self.core.exchange(call), self.client  # the client exists before a slot is taken
+        outcome: httpx.Response | Exception | float | None = None
         try:
             while True:
                 if isinstance(outcome, httpx.Response):
                     self.last_status = outcome.status_code
                 step = steps.send(outcome)
                 outcome = None
-                if isinstance(step, Call):
+                if isinstance(step, Permit):
+                    outcome = step.acquire()
+                elif isinstance(step, Call):
                     try:
-                        outcome = self.client.request(step.method, step.url, params=step.params, json=step.json,
+                        outcome = client.request(step.method, step.url, params=step.params, json=step.json,
                                                       data=step.data, headers=step.headers, timeout=step.timeout)
                     except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
@@ -245,12 +248,14 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     async def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
         steps, client = (await self.get_core()).exchange(call), await self.get_client()
-        outcome: httpx.Response | Exception | None = None
+        outcome: httpx.Response | Exception | float | None = None
         try:
             while True:
                 step = steps.send(outcome)
                 outcome = None
-                if isinstance(step, Call):
+                if isinstance(step, Permit):
+                    outcome = await step.acquire_async()
+                elif isinstance(step, Call):
                     try:
                         outcome = await client.request(step.method, step.url, params=step.params, json=step.json,
                                                        data=step.data, headers=step.headers, timeout=step.timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -72,7 +73,11 @@ class Faults:
 
 
 class RateLimit:
-    """A sliding one-second window per account (see RATE_WINDOW); 429 with ``Retry-After`` when over."""
+    """A sliding one-second window per account (see RATE_WINDOW); 429 with ``Retry-After`` when over.
+
+    Every reply carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset``
+    (whole seconds until the oldest request in the window leaves it).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -91,8 +96,12 @@ class RateLimit:
             while self._hits and now - self._hits[0] >= RATE_WINDOW:
                 self._hits.popleft()
             allowed = max(1, int(limit))
-            if len(self._hits) >= allowed:
-                raise ApiError(429, {"message": "Too Many Requests"},
-                               {"Retry-After": "1", "RateLimit-Limit": str(allowed), "RateLimit-Remaining": "0"})
-            self._hits.append(now)
-            return {"RateLimit-Limit": str(allowed), "RateLimit-Remaining": str(allowed - len(self._hits))}
+            over = len(self._hits) >= allowed
+            if not over:
+                self._hits.append(now)
+            reset = str(math.ceil(max(0.0, self._hits[0] + RATE_WINDOW - now)))
+            headers = {"RateLimit-Limit": str(allowed), "RateLimit-Remaining": str(allowed - len(self._hits)),
+                       "RateLimit-Reset": reset}
+        if over:
+            raise ApiError(429, {"message": "Too Many Requests"}, {"Retry-After": "1", **headers})
+        return headers

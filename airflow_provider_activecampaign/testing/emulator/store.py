@@ -8,6 +8,7 @@ webhook deliveries).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 from collections.abc import Callable, Mapping
@@ -37,6 +38,50 @@ def _ignore_change(res: Resource, rec: Record, old: Record | None, source: str, 
     """The listener until deliveries are attached."""
 
 
+class Table(dict):
+    """One resource's records by id, also kept in id order: a page is a slice, never a sort of the table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: list[int] = []
+        self._rows: list[Record] = []
+
+    def __setitem__(self, key: str, rec: Record) -> None:
+        known = key in self
+        super().__setitem__(key, rec)
+        number = int(key)
+        at = bisect.bisect_left(self._ids, number)
+        if known:
+            self._rows[at] = rec
+        elif at == len(self._ids):  # the usual case: a new, highest id
+            self._ids.append(number)
+            self._rows.append(rec)
+        else:
+            self._ids.insert(at, number)
+            self._rows.insert(at, rec)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            at = bisect.bisect_left(self._ids, int(key))
+            del self._ids[at], self._rows[at]
+        return super().pop(key, *default)
+
+    def __delitem__(self, key: str) -> None:
+        self.pop(key)
+
+    def in_order(self) -> list[Record]:
+        return list(self._rows)
+
+    def span(self, greater: int | None = None, less: int | None = None) -> tuple[int, int]:
+        """Positions (start, stop) of the records with greater < id < less."""
+        start = 0 if greater is None else bisect.bisect_right(self._ids, greater)
+        stop = len(self._ids) if less is None else bisect.bisect_left(self._ids, less)
+        return start, max(start, stop)
+
+    def rows(self, start: int, stop: int) -> list[Record]:
+        return self._rows[start:stop]
+
+
 class Store:
     """In-memory records of every resource, guarded by one re-entrant lock."""
 
@@ -45,7 +90,7 @@ class Store:
         self.frozen: datetime | None = None
         self.base = ""  # the server's URL, for ``links``
         self.tracking_enabled = False
-        self.tables: dict[str, dict[str, Record]] = {}
+        self.tables: dict[str, Table] = {}
         self.next_ids: dict[str, int] = {}
         self.on_change: ChangeListener = _ignore_change
         self.clear()
@@ -53,7 +98,7 @@ class Store:
     def clear(self) -> None:
         """No records at all (the seed adds the account's own)."""
         with self.lock:
-            self.tables = {plural: {} for plural in RESOURCES}
+            self.tables = {plural: Table() for plural in RESOURCES}
             self.next_ids = dict.fromkeys(RESOURCES, 1)
             self.tracking_enabled = False
 
@@ -69,7 +114,7 @@ class Store:
             raise ValueError(f"Unknown resource {name!r}; known: {', '.join(sorted(RESOURCES))}") from None
 
     def ordered(self, plural: str) -> list[Record]:
-        return sorted(self.tables[plural].values(), key=lambda rec: int(rec["id"]))
+        return self.tables[plural].in_order()
 
     def get(self, plural: str, record_id: Any) -> Record | None:
         return self.tables[plural].get(as_text(record_id)) if record_id not in (None, "") else None
