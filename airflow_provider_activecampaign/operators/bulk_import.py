@@ -173,6 +173,7 @@ class ActiveCampaignBulkImportContactsOperator(ActiveCampaignBaseOperator):
                                            batch["batch_id"])
             if finished:
                 importer.complete(batch, failed)
+                since.pop(batch["batch_id"], None)
                 continue
             waited = time.monotonic() - since.setdefault(batch["batch_id"], time.monotonic())
             if waited > self.import_timeout.total_seconds():
