@@ -71,8 +71,8 @@ class Ledger:
                 out.write(dumps(row) + "\n")
 
     def read_rows(self, index: int, kind: str = ".rows") -> list[dict[str, Any]]:
-        with self._part(index, kind).open("r") as lines:
-            return [json.loads(line) for line in lines if line.strip()]
+        with self._part(index, kind).open("r") as part:
+            return [json.loads(line) for line in _lines(part) if line.strip()]
 
     def write_part(self, index: int, rows: Iterable[dict[str, Any]]) -> None:
         """A finished batch's report rows."""
@@ -89,7 +89,7 @@ class Ledger:
     def _lines(self, batches: int) -> Iterator[str]:
         for index in range(batches):
             with self._part(index).open("r") as part:
-                yield from part
+                yield from _lines(part)
 
     def clean(self) -> None:
         """Remove the parts and the checkpoint (the report is complete)."""
@@ -99,3 +99,9 @@ class Ledger:
             with contextlib.suppress(OSError, NotImplementedError):  # object stores have no real folders
                 self.parts.rmdir()
         self.checkpoint.unlink(missing_ok=True)
+
+
+def _lines(file: Any) -> Iterator[str]:
+    """A text file's lines (Airflow 3.0's file wrapper cannot be iterated)."""
+    while line := file.readline():
+        yield line

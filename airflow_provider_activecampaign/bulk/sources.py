@@ -79,7 +79,7 @@ def _lines(file: IO[bytes], position: int, at: list[int]) -> Iterator[str]:
     """Decoded lines from ``position``; ``at[0]`` is the byte offset after the last line given."""
     file.seek(position)
     at[0] = position
-    for raw in file:
+    while raw := file.readline():  # Airflow 3.0's file wrapper cannot be iterated
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -124,6 +124,12 @@ def test_an_inline_list_is_imported_and_reported(bulk, tmp_path):
 
 
 def test_object_storage_urls_are_read_and_written(bulk, tmp_path):
+    from airflow.providers.common.compat.sdk import ObjectStoragePath
+
+    try:
+        ObjectStoragePath(f"file://{tmp_path}")
+    except TypeError as error:  # Airflow 3.0 with universal_pathlib 0.3 takes no file:// URL
+        pytest.skip(f"ObjectStoragePath takes no URL here: {error}")
     source = write_jsonl(tmp_path / "in.jsonl", people(3))
     (tmp_path / "out").mkdir()
     url = f"file://{tmp_path}/out/report.jsonl"
