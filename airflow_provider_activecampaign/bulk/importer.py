@@ -94,7 +94,8 @@ class Importer:
             self.unknown(batch, UNKNOWN_REASON)
 
     def unknown(self, batch: dict[str, Any], reason: str) -> None:
-        rows = [_report_row(row, "unknown", reason) for row in self.ledger.read_rows(batch["index"])]
+        rows = [_report_row(row, "unknown", reason) if "contact" in row else _report_row(row, "failed", row["reason"])
+                for row in self.ledger.read_rows(batch["index"])]
         self._finish_batch(batch, rows)
 
     # sending --------------------------------------------------------------------

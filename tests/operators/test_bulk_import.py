@@ -220,14 +220,15 @@ def test_a_retried_task_polls_the_batches_it_sent_and_sends_only_the_rest(bulk, 
 
 def test_a_batch_whose_reply_was_lost_is_reported_unknown_and_never_sent_again(bulk, tmp_path):
     bulk.inject_fault(path=BULK, drop=True, after_processing=True)  # imported, then the connection dropped
+    contacts = [{"email": "bad"}, *people(4)]  # the first batch: a row not sent, and two contacts
     with pytest.raises(ActiveCampaignConnectionError, match="may have been processed"):
-        operator(tmp_path, contacts=people(4), batch_size=2).execute({})
-    result = run(operator(tmp_path, contacts=people(4), batch_size=2))
+        operator(tmp_path, contacts=contacts, batch_size=2).execute({})
+    result = run(operator(tmp_path, contacts=contacts, batch_size=2))
 
-    assert (result["imported"], result["unknown"]) == (2, 2)
+    assert (result["imported"], result["unknown"], result["failed"]) == (2, 2, 1)
     assert len(posts(bulk)) == 2
-    assert [r["status"] for r in report(tmp_path)] == ["unknown", "unknown", "imported", "imported"]
-    assert "was not sent again" in report(tmp_path)[0]["reason"]
+    assert [r["status"] for r in report(tmp_path)] == ["failed", "unknown", "unknown", "imported", "imported"]
+    assert "was not sent again" in report(tmp_path)[1]["reason"]
 
 
 def test_a_task_killed_while_sending_reports_that_batch_unknown_on_retry(bulk, tmp_path, monkeypatch):
