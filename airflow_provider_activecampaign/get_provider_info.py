@@ -45,7 +45,7 @@ CONNECTION_FIELDS: dict[str, Any] = {
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
     "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
-    "links", "retry_safe", "export", "custom_fields",
+    "links", "retry_safe", "export", "custom_fields", "bulk_import",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
@@ -110,7 +110,7 @@ def get_provider_info() -> dict[str, Any]:
         "hooks": modules("hooks"),
         "operators": modules("operators", OPERATOR_MODULES),
         "sensors": modules("sensors"),
-        "triggers": modules("triggers"),
+        "triggers": modules("triggers", ("activecampaign", "bulk_import")),
         "connection-types": [
             {
                 "hook-class-name": f"{PACKAGE}.hooks.activecampaign.ActiveCampaignHook",

@@ -97,6 +97,10 @@ def error_message(
             errors = [e if isinstance(e, dict) else {"title": str(e)} for e in raw]
             message = "; ".join(_describe_error(e) for e in errors)
         message = message or str(body.get("message") or body.get("result_message") or body.get("error") or "")
+        if not errors and isinstance(body.get("failureReasons"), list):  # the bulk import's 400s
+            errors = [_failure_reason(reason) for reason in body["failureReasons"]]
+            message = "; ".join([*([message] if message else []), *(e["title"] for e in errors[:3])])
+            message += f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         if not message:
             message = jsonlib.dumps(body)[:_MAX_MESSAGE]
     elif isinstance(body, str):
@@ -104,6 +108,14 @@ def error_message(
     elif isinstance(body, list):
         message = jsonlib.dumps(body)[:_MAX_MESSAGE]
     return redact(message or response.reason_phrase or "no message"), errors
+
+
+def _failure_reason(reason: Any) -> dict[str, Any]:
+    """One of the bulk import's ``failureReasons``: text, or ``{"contact": index, "failureReason": text}``."""
+    if isinstance(reason, dict):
+        text = str(reason.get("failureReason") or "refused")
+        return {"title": f"contact {reason.get('contact')}: {text}", "contact": reason.get("contact"), "reason": text}
+    return {"title": str(reason), "reason": str(reason)}
 
 
 def _describe_error(error: Mapping[str, Any]) -> str:

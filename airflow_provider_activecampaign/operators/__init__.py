@@ -19,6 +19,7 @@ from airflow_provider_activecampaign.operators.automations import (
     ActiveCampaignRemoveContactFromAutomationOperator,
 )
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.bulk_import import ActiveCampaignBulkImportContactsOperator
 from airflow_provider_activecampaign.operators.calendars import (
     ActiveCampaignDeleteCalendarFeedOperator,
     ActiveCampaignUpsertCalendarFeedOperator,
@@ -137,6 +138,7 @@ __all__ = [
     "ActiveCampaignAddTagToContactOperator",
     "ActiveCampaignApiCallOperator",
     "ActiveCampaignBaseOperator",
+    "ActiveCampaignBulkImportContactsOperator",
     "ActiveCampaignCreateAccountOperator",
     "ActiveCampaignCreateContactOperator",
     "ActiveCampaignCreateDealNoteOperator",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator import v3
+from airflow_provider_activecampaign.testing.emulator import bulk, v3
 from airflow_provider_activecampaign.testing.emulator.resources import NOTE_PARENTS, RESOURCES, SUBLISTS
 from airflow_provider_activecampaign.testing.emulator.store import Store
 from airflow_provider_activecampaign.testing.emulator.values import ApiError, Call, Query, Reply, not_found
@@ -61,6 +61,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", ("users", "username", "*"), v3.user_by),
     Route("GET", ("webhook", "events"), v3.webhook_events),
     Route("DELETE", ("campaigns", "*"), v3.delete_campaign),
+    Route("POST", ("import", "bulk_import"), bulk.bulk_import),
+    Route("GET", ("import", "info"), bulk.import_info),
     Route("GET", (RESOURCE,), v3.list_records, "list"),
     Route("POST", (RESOURCE,), v3.create_record, "create"),
     Route("GET", (RESOURCE, "*"), v3.get_record, "get"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator import legacy, routes
+from airflow_provider_activecampaign.testing.emulator import bulk, legacy, routes
 from airflow_provider_activecampaign.testing.emulator.chaos import (
     CHAOS_KINDS,
     PAGING_PARAMS,
@@ -250,8 +250,14 @@ class ActiveCampaignEmulator:
             self._rate.clear()
             self._chaos, self._request_hooks, self._ignored_paging = None, [], ()
             self.requests.clear()
+            bulk.imports(self._store).clear()
             seed_account(self._store, self.seed)
         self._deliveries.clear()
+
+    @property
+    def bulk_imports(self) -> bulk.BulkImports:
+        """The bulk import API's state: ``configure(per_window=..., window=..., processing_seconds=...)``."""
+        return bulk.imports(self._store)
 
     def wait_for_deliveries(self, n: int, timeout: float = 5.0) -> bool:
         """Wait until at least ``n`` webhook deliveries were attempted."""
