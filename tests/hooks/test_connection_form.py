@@ -43,7 +43,7 @@ def test_the_ui_shows_each_extra_field_with_its_label_and_default():
     assert {name: field["schema"]["title"] for name, field in extra.items()} == {
         name: field["label"] for name, field in CONNECTION_FIELDS.items()}
     assert {name: str(field["value"]) for name, field in extra.items()} == {
-        name: str(field["schema"]["default"]) for name, field in CONNECTION_FIELDS.items()}
+        name: str(field["schema"].get("default")) for name, field in CONNECTION_FIELDS.items()}
     assert meta.standard_fields.host.title == "API URL" and meta.standard_fields.port.hidden
 
 
@@ -54,7 +54,7 @@ def test_the_widgets_are_typed_so_the_connection_reads_them():
     kinds = {name: widget.field_class.__name__ for name, widget in widgets.items()}
     # 0.5 requests per second is a valid rate: numbers are text in the form, parsed by the connection
     assert kinds == {"requests_per_second": "StringField", "timeout": "StringField", "retries": "IntegerField",
-                     "allow_http": "BooleanField", "timezone": "StringField"}
+                     "allow_http": "BooleanField", "timezone": "StringField", "rate_limit_storage": "StringField"}
 
 
 def test_without_wtforms_the_form_has_no_widgets_but_still_works(monkeypatch):
