@@ -1,10 +1,11 @@
 """Watch sensors: wait until records were created (or changed) in a time window.
 
 One generic sensor (:class:`ActiveCampaignWatchSensor`, any listable catalogue resource)
-and a thin named class per Watch action (see docs/coverage.md). They are
-deferrable by default, through the one :class:`ActiveCampaignWatchTrigger`; with
-``deferrable=False`` they poke (``mode="poke"`` or ``"reschedule"``). Both paths run the
-same :class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
+and a thin named class per Watch action (see docs/coverage.md). With ``deferrable=True``
+(default: Airflow's ``[operators] default_deferrable``) they wait through the one
+:class:`ActiveCampaignWatchTrigger`; with ``deferrable=False`` they poke (``mode="poke"``
+or ``"reschedule"``). Both paths run the same
+:class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from airflow.providers.common.compat.sdk import (
     AirflowSkipException,
     BaseSensorOperator,
     PokeReturnValue,
+    conf,
 )
 
 from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
 
 #: Above this many matching records they go to ``output_path`` (when set) instead of XCom.
 DEFAULT_MAX_XCOM_RECORDS = 100
+
+
+def default_deferrable() -> bool:
+    """Airflow's ``[operators] default_deferrable`` (False when unset), read when the DAG is parsed."""
+    return conf.getboolean("operators", "default_deferrable", fallback=False)
 
 
 class ActiveCampaignWatchSensor(BaseSensorOperator):
@@ -66,7 +73,8 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
     :param min_records: how many matching records end the wait (default 1).
     :param max_xcom_records: most records returned to XCom (and carried in a trigger event).
     :param output_path: local path or object-storage URL for JSON Lines (templated).
-    :param deferrable: wait in the triggerer (default) instead of a worker slot.
+    :param deferrable: wait in the triggerer instead of a worker slot. Default: Airflow's
+        ``[operators] default_deferrable`` option (False when unset), as Airflow's own providers.
     :param request_retries: retries of a failed request (default: the connection's).
     :param retry_backoff: first retry delay in seconds (doubles each retry).
     :param request_timeout: seconds per request (default: the connection's).
@@ -84,7 +92,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
                  watch: str = "created", since: Any = None, until: Any = None,
                  lookback: timedelta | float = DEFAULT_LOOKBACK, min_records: int = 1,
                  max_xcom_records: int = DEFAULT_MAX_XCOM_RECORDS, output_path: str | None = None,
-                 activecampaign_conn_id: str = DEFAULT_CONN_ID, deferrable: bool = True,
+                 activecampaign_conn_id: str = DEFAULT_CONN_ID, deferrable: bool | None = None,
                  request_retries: int | None = None, retry_backoff: float = 0.5,
                  request_timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -102,7 +110,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         self.lookback = lookback
         self.output_path = output_path
         self.activecampaign_conn_id = activecampaign_conn_id
-        self.deferrable = deferrable
+        self.deferrable = default_deferrable() if deferrable is None else bool(deferrable)
         self.request_retries = request_retries
         self.retry_backoff = retry_backoff
         self.request_timeout = request_timeout

@@ -41,6 +41,13 @@ IN_WINDOW = LOGICAL - timedelta(hours=3)
 TRIGGER_PATH = "airflow_provider_activecampaign.triggers.activecampaign.ActiveCampaignWatchTrigger"
 
 
+@pytest.fixture(autouse=True)
+def _deferrable_by_default(monkeypatch):
+    """Most tests here exercise deferral: Airflow's ``[operators] default_deferrable`` on
+    (TestDefaultDeferrable checks the option itself)."""
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", "True")
+
+
 def context(**extra) -> dict:
     """A CronTriggerTimetable run's context (first run: no previous success)."""
     return {"logical_date": LOGICAL, "data_interval_start": LOGICAL, "data_interval_end": LOGICAL,
@@ -142,6 +149,30 @@ class TestDeferrable:
         expected = AirflowSkipException if soft_fail else AirflowSensorTimeout
         with pytest.raises(expected):
             sensor.resume_execution(TRIGGER_FAIL_REPR, {"error": TriggerFailureReason.TRIGGER_TIMEOUT}, context())
+
+
+class TestDefaultDeferrable:
+    """``deferrable`` defaults to ``[operators] default_deferrable``, False when unset (as Airflow's providers)."""
+
+    @pytest.mark.parametrize(("option", "expected"), [(None, False), ("True", True), ("False", False)])
+    def test_the_default_is_airflows_option(self, monkeypatch, option, expected):
+        monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", raising=False)
+        if option is not None:
+            monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", option)
+        assert ActiveCampaignWatchDealsSensor(task_id="w").deferrable is expected
+
+    @pytest.mark.parametrize("option", ["True", "False"])
+    def test_an_explicit_argument_wins(self, monkeypatch, option):
+        monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", option)
+        assert ActiveCampaignWatchDealsSensor(task_id="w", deferrable=False).deferrable is False
+        assert ActiveCampaignWatchDealsSensor(task_id="w", deferrable=True).deferrable is True
+
+    def test_without_the_option_the_sensor_pokes_in_the_worker(self, monkeypatch, emulator):
+        monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", raising=False)
+        sensor = ActiveCampaignWatchDealsSensor(task_id="w", poke_interval=0.05, timeout=0.2)
+        with pytest.raises(AirflowSensorTimeout):  # not TaskDeferred
+            sensor.execute(context())
+        assert deals_requests(emulator) > 1
 
 
 class TestSync:
@@ -267,7 +298,7 @@ for dag_id, timetable in [
     ("test_watch_cron_data_interval", CronDataIntervalTimetable("0 0 * * *", timezone="UTC")),
 ]:
     with DAG(dag_id, schedule=timetable, start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False) as dag:
-        deals = ActiveCampaignWatchDealsSensor(task_id="watch", poke_interval=0.05, timeout=60)
+        deals = ActiveCampaignWatchDealsSensor(task_id="watch", poke_interval=0.05, timeout=60, deferrable=True)
 
         @task
         def titles(deals, dag_run=None):
