@@ -238,7 +238,8 @@ class TestSearchParams:
             "filters[created_after]": (WINDOW.since - SERVER_WINDOW_OVERLAP).isoformat(),
             "filters[created_before]": (WINDOW.until + SERVER_WINDOW_OVERLAP).isoformat(),
         }
-        assert params["filters[created_after]"] == "2026-03-08T23:45:00+00:00"  # ISO 8601 with an offset
+        assert params["filters[created_after]"] == "2026-03-08T17:45:00+00:00"  # ISO 8601 with an offset
+        assert SERVER_WINDOW_OVERLAP == timedelta(hours=6, minutes=15)  # US Central's 6 hours and a margin
         updated = WatchSearch("contact", WINDOW, "updated", {"list_id": "2"}).params()
         assert set(updated) == {"listid", "filters[updated_after]", "filters[updated_before]"}
 
