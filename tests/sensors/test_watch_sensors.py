@@ -11,7 +11,6 @@ Deferral is proven from what Airflow 3 records in the metadata database (see
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import threading
@@ -34,6 +33,7 @@ from airflow_provider_activecampaign.sensors import (
     ActiveCampaignWatchTasksSensor,
 )
 from airflow_provider_activecampaign.triggers import ActiveCampaignWatchTrigger
+from tests.sensors.bundles import load, own_bundle
 
 LOGICAL = pendulum.datetime(2026, 3, 10, tz="UTC")
 SINCE, UNTIL = LOGICAL - timedelta(days=1), LOGICAL  # a first run's window on a point interval
@@ -265,6 +265,16 @@ class TestInput:
         with pytest.raises(ActiveCampaignInputError, match="'watch'"):
             ActiveCampaignWatchDealsSensor(task_id="w", watch="deleted")
 
+    @pytest.mark.parametrize(("kwargs", "field"), [
+        ({"window_mode": "latest"}, "window_mode"),
+        ({"settle": -60}, "settle"),
+        ({"window_mode": "watermark", "since": "2026-03-01"}, "since"),
+        ({"window_mode": "watermark", "until": "2026-03-01"}, "until"),
+    ])
+    def test_window_mode_and_settle_are_checked_when_the_dag_is_parsed(self, kwargs, field):
+        with pytest.raises(ActiveCampaignInputError, match=f"'{field}'"):
+            ActiveCampaignWatchDealsSensor(task_id="w", **kwargs)
+
     def test_min_records_must_be_at_least_one(self):
         with pytest.raises(ActiveCampaignInputError, match="'min_records'"):
             ActiveCampaignWatchDealsSensor(task_id="w", min_records=0)
@@ -315,18 +325,8 @@ def dag_folder(airflow_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("watch_dags")
     (folder / "watch_test_dags.py").write_text(DAGS)
     shutil.copy(Path(__file__).parents[2] / "example_dags" / "example_activecampaign_watch.py", folder)
-    bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                "kwargs": {"path": str(folder)}}]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
+    with own_bundle(folder):
         yield folder
-
-
-def load(folder: Path, name: str):
-    spec = importlib.util.spec_from_file_location(f"_watch_{name}", folder / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_with_late_deals(dag, logical_date: datetime, emulator, *stamps: datetime, **run):

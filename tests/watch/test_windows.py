@@ -281,3 +281,20 @@ class TestSearchParams:
         kwargs = json.loads(json.dumps(search.to_kwargs()))
         assert kwargs["since"] == "2026-03-09T00:00:00+00:00" and kwargs["filters"]["deal"] == "4"
         assert WatchSearch.from_kwargs(**kwargs) == search
+
+
+class TestSettle:
+    def test_settle_moves_both_derived_bounds_so_windows_still_meet(self):
+        first = resolve_window(point(DAY, DAY - timedelta(days=1)), settle=timedelta(minutes=10))
+        second = resolve_window(point(DAY + timedelta(days=1), DAY), settle=600)
+        assert first == Window(DAY - timedelta(days=1, minutes=10), DAY - timedelta(minutes=10))
+        assert second.since == first.until
+
+    def test_explicit_bounds_are_not_moved(self):
+        window = resolve_window({}, since="2026-03-09", until="2026-03-10", settle=timedelta(hours=1))
+        assert window == Window(utc(2026, 3, 9), DAY)
+
+    @pytest.mark.parametrize("settle", [-1, timedelta(seconds=-5), "10m", True])
+    def test_settle_must_be_a_duration_of_zero_or_more(self, settle):
+        with pytest.raises(ActiveCampaignInputError, match="'settle'"):
+            resolve_window(point(DAY), settle=settle)

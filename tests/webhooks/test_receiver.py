@@ -8,7 +8,6 @@ syncing a real DAG file that schedules on them.
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import os
 import subprocess
@@ -512,11 +511,9 @@ def test_parse_bracketed_form_accepts_maximum_depth() -> None:
 def example_bundle(airflow_db: Path) -> Iterator[Path]:
     """The example folder as the DAG bundle (``dag.test()`` on 3.1+ parses the DAG's bundle)."""
     from tests.examples.test_example_dags import EXAMPLES
+    from tests.sensors.bundles import own_bundle
 
-    bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                "kwargs": {"path": str(EXAMPLES)}}]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
+    with own_bundle(EXAMPLES):
         yield EXAMPLES
 
 
