@@ -8,9 +8,11 @@ Mounted by the plugin in the Airflow API server under ``/activecampaign``::
 A valid delivery of event ``TYPE`` is recorded as an asset event on
 ``activecampaign_asset(TYPE, account)``. Replies: 200 recorded; 400 garbage or unknown
 ``type``; 401 no token; 403 wrong token; 404 malformed account label, or no DAG has
-registered the asset yet (Airflow's own ``POST /api/v2/assets/events`` rule); 413 body too
-large; 415 not form-encoded; 503 no token configured; 500 recording failed. Never 410,
-which would make ActiveCampaign deactivate the webhook.
+registered the asset yet (Airflow's own ``POST /api/v2/assets/events`` rule); 408 body not
+received within ``webhook_read_timeout``; 413 body too large; 415 not form-encoded or a
+charset no form is written in; 503 no token configured; 500 recording failed after retrying
+for ``webhook_record_retry_seconds``. Never 410, which would make ActiveCampaign deactivate
+the webhook. A token shorter than 16 characters stops the app from being created.
 """
 
 from __future__ import annotations
@@ -22,11 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.webhooks.assets import activecampaign_asset, normalize_account, record_asset_event
 from airflow_provider_activecampaign.webhooks.forms import Rejected, form_charset, parse_delivery, read_body
+from airflow_provider_activecampaign.webhooks.recording import delivery_key, record_with_retry
 from airflow_provider_activecampaign.webhooks.tokens import (
+    check_configured_tokens,
     check_token,
     configured_tokens,
     install_access_log_filter,
     max_bytes,
+    read_timeout,
+    record_retry_seconds,
+    safe_for_log,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +52,7 @@ def event_extra(account: str, payload: dict[str, Any], body: bytes) -> dict[str,
         "initiated_from": payload.get("initiated_from"),
         "received_at": datetime.now(timezone.utc).isoformat(),
         "body_sha256": hashlib.sha256(body).hexdigest(),
+        "delivery_key": delivery_key(account, payload),
         "payload": payload,
     }
 
@@ -55,6 +63,7 @@ def create_app() -> FastAPI:
     from fastapi.responses import JSONResponse
     from starlette.concurrency import run_in_threadpool
 
+    check_configured_tokens()
     install_access_log_filter()
     app = FastAPI(
         title="ActiveCampaign webhooks",
@@ -70,33 +79,32 @@ def create_app() -> FastAPI:
         return JSONResponse({"status": "ok", "token_configured": bool(configured_tokens())})
 
     async def receive(request: Request) -> JSONResponse:
-        account = request.path_params["account"]
+        account = "(not checked)"  # logged only once it is a valid label: a sender may put anything there
         client = request.client.host if request.client else "-"
-        path = request.url.path  # never the query string: it carries the token
         try:
             check_token(request)
             try:
-                account = normalize_account(account)
+                account = normalize_account(request.path_params["account"])
             except ValueError:
+                account = "(invalid)"
                 raise Rejected(404, "unknown account label") from None
             charset = form_charset(request)
-            body = await read_body(request, max_bytes())
+            body = await read_body(request, max_bytes(), read_timeout())
             payload = parse_delivery(body, charset)
         except Rejected as rejected:
-            log.warning(
-                "ActiveCampaign webhook rejected with %d (%s): path=%s client=%s",
-                rejected.status,
-                rejected.detail,
-                path,
-                client,
-            )
+            log.warning("ActiveCampaign webhook rejected with %d (%s): account=%s client=%s", rejected.status,
+                        safe_for_log(rejected.detail), account, safe_for_log(client))
             return JSONResponse({"detail": rejected.detail}, status_code=rejected.status)
 
         asset = activecampaign_asset(payload["type"], account)
+        extra = event_extra(account, payload, body)
         try:
-            event_id = await run_in_threadpool(record_asset_event, asset, event_extra(account, payload, body))
-        except Exception:
-            log.exception("ActiveCampaign webhook %s for %s could not be recorded", payload["type"], asset.name)
+            event_id = await run_in_threadpool(
+                record_with_retry, lambda: record_asset_event(asset, extra), budget=record_retry_seconds(),
+                what=f"webhook {payload['type']} on {asset.name}")
+        except Exception as error:
+            log.error("ActiveCampaign webhook %s for %s could not be recorded: %s", payload["type"], asset.name,
+                      safe_for_log(error, limit=500))
             return JSONResponse({"detail": "could not record the asset event"}, status_code=500)
         if event_id is None:
             log.warning(
