@@ -11,8 +11,10 @@ The whole flow (details in docs/webhooks.md):
 4. Each delivery becomes an asset event with the parsed form payload in its ``extra``; this
    DAG runs and logs and returns the new deals (id, title, value, contact).
 
-Deliveries that arrive before the scheduler creates the run are batched into one run, and a
-delivery may arrive twice, so the task loops over the events and de-duplicates by deal id.
+Deliveries that arrive before the scheduler creates the run are batched into one run, and
+ActiveCampaign delivers at least once, so one event may arrive twice, even in two runs. Each
+asset event carries ``delivery_key`` (the same for both deliveries of one event): the task
+skips keys it has seen, in this run and in earlier ones (kept in an Airflow Variable).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import logging
 
 import pendulum
-from airflow.sdk import DAG, task
+from airflow.sdk import DAG, Variable, task
 
 from airflow_provider_activecampaign.webhooks import activecampaign_asset
 
@@ -31,6 +33,9 @@ DEAL_ADD = activecampaign_asset("deal_add", ACCOUNT)
 # [END howto_asset_activecampaign_webhook]
 
 log = logging.getLogger(__name__)
+#: The Variable holding the delivery keys already handled (the most recent ones).
+SEEN_KEYS = "example_activecampaign_events_seen_keys"
+KEEP_KEYS = 10_000
 
 # [START howto_dag_activecampaign_webhook_events]
 with DAG(
@@ -45,14 +50,23 @@ with DAG(
     def summarise_new_deals(**context) -> list[dict]:
         """One line per new deal from the triggering webhook deliveries (none on a manual run)."""
         deals: dict[str, dict] = {}
+        seen: list[str] = Variable.get(SEEN_KEYS, default=[], deserialize_json=True)
+        handled = set(seen)
         for event in context["triggering_asset_events"].get(DEAL_ADD, []):
             extra = event.extra or {}
+            key = extra.get("delivery_key")
+            if key in handled:
+                log.info("Skipping a repeated delivery (%s)", key)
+                continue  # delivered twice: handled in this run or an earlier one
             payload = extra.get("payload") or {}
             deal = payload.get("deal") or {}
             contact = payload.get("contact") or {}
             deal_id = str(deal.get("id", ""))
+            if key:
+                handled.add(key)
+                seen.append(key)
             if not deal_id or deal_id in deals:
-                continue  # not a deal payload, or a repeated delivery
+                continue  # not a deal payload
             deals[deal_id] = {
                 "id": deal_id,
                 "title": deal.get("title"),
@@ -65,6 +79,7 @@ with DAG(
             log.info("New deal %s: %r (%s %s)", deal_id, deal.get("title"), deal.get("value"), deal.get("currency"))
         if not deals:
             log.info("No deal_add webhook events in this run")
+        Variable.set(SEEN_KEYS, seen[-KEEP_KEYS:], serialize_json=True)
         return list(deals.values())
 
     summarise_new_deals()

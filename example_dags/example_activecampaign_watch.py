@@ -34,6 +34,7 @@ with DAG(
     new_deals = ActiveCampaignWatchDealsSensor(
         task_id="wait_for_new_deals",
         status="open",
+        deferrable=True,
         poke_interval=POKE_INTERVAL,
         timeout=6 * 3600,
         soft_fail=True,

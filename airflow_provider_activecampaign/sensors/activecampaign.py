@@ -1,10 +1,11 @@
 """Watch sensors: wait until records were created (or changed) in a time window.
 
 One generic sensor (:class:`ActiveCampaignWatchSensor`, any listable catalogue resource)
-and a thin named class per Watch action (see docs/coverage.md). They are
-deferrable by default, through the one :class:`ActiveCampaignWatchTrigger`; with
-``deferrable=False`` they poke (``mode="poke"`` or ``"reschedule"``). Both paths run the
-same :class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
+and a thin named class per Watch action (see docs/coverage.md). With ``deferrable=True``
+(default: Airflow's ``[operators] default_deferrable``) they wait through the one
+:class:`ActiveCampaignWatchTrigger`; with ``deferrable=False`` they poke (``mode="poke"``
+or ``"reschedule"``). Both paths run the same
+:class:`~airflow_provider_activecampaign.watch.WatchSearch`. See docs/watch.md.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from airflow.providers.common.compat.sdk import (
     AirflowSkipException,
     BaseSensorOperator,
     PokeReturnValue,
+    conf,
 )
 
 from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident
@@ -35,12 +37,21 @@ from airflow_provider_activecampaign.watch import (
     parse_when,
     resolve_window,
 )
+from airflow_provider_activecampaign.watch.watermark import Watermark, watermark_key
+from airflow_provider_activecampaign.watch.windows import duration
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 #: Above this many matching records they go to ``output_path`` (when set) instead of XCom.
 DEFAULT_MAX_XCOM_RECORDS = 100
+#: ``window_mode`` values: windows from the run (a re-run reads the same records) or a durable watermark.
+WINDOW_MODES = ("interval", "watermark")
+
+
+def default_deferrable() -> bool:
+    """Airflow's ``[operators] default_deferrable`` (False when unset), read when the DAG is parsed."""
+    return conf.getboolean("operators", "default_deferrable", fallback=False)
 
 
 class ActiveCampaignWatchSensor(BaseSensorOperator):
@@ -63,10 +74,19 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
     :param until: window end, exclusive (templated). Default: as ``since``.
     :param lookback: a first run on a point-interval timetable (``CronTriggerTimetable``)
         watches this long before its logical date (default 1 day).
+    :param window_mode: ``"interval"`` (default): the window comes from the run, so a re-run
+        reports the same records; ``"watermark"``: from where the last successful run
+        stopped, kept in an Airflow Variable, so every record is reported once across
+        skipped, failed, re-run and manual runs (runs must not overlap). See docs/watch.md.
+    :param settle: the window ends this long before the run's time (a timedelta or seconds;
+        default 0), so records that show up in the API late are read by their own window.
+    :param watermark_key: the Variable of ``window_mode="watermark"`` (default
+        ``activecampaign_watch__<dag_id>__<task_id>``).
     :param min_records: how many matching records end the wait (default 1).
     :param max_xcom_records: most records returned to XCom (and carried in a trigger event).
     :param output_path: local path or object-storage URL for JSON Lines (templated).
-    :param deferrable: wait in the triggerer (default) instead of a worker slot.
+    :param deferrable: wait in the triggerer instead of a worker slot. Default: Airflow's
+        ``[operators] default_deferrable`` option (False when unset), as Airflow's own providers.
     :param request_retries: retries of a failed request (default: the connection's).
     :param retry_backoff: first retry delay in seconds (doubles each retry).
     :param request_timeout: seconds per request (default: the connection's).
@@ -82,9 +102,10 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
 
     def __init__(self, *, resource: str, filters: Mapping[str, Any] | None = None, parent_id: Any = None,
                  watch: str = "created", since: Any = None, until: Any = None,
-                 lookback: timedelta | float = DEFAULT_LOOKBACK, min_records: int = 1,
+                 lookback: timedelta | float = DEFAULT_LOOKBACK, window_mode: str = "interval",
+                 settle: timedelta | float = 0, watermark_key: str | None = None, min_records: int = 1,
                  max_xcom_records: int = DEFAULT_MAX_XCOM_RECORDS, output_path: str | None = None,
-                 activecampaign_conn_id: str = DEFAULT_CONN_ID, deferrable: bool = True,
+                 activecampaign_conn_id: str = DEFAULT_CONN_ID, deferrable: bool | None = None,
                  request_retries: int | None = None, retry_backoff: float = 0.5,
                  request_timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -93,6 +114,12 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
                 raise ActiveCampaignInputError("watch", "'created' or 'updated'", watch)
             self.min_records = int(Rule("int", minimum=1).check(min_records, "min_records"))
             self.max_xcom_records = int(Rule("int", minimum=0).check(max_xcom_records, "max_xcom_records"))
+            if window_mode not in WINDOW_MODES:
+                raise ActiveCampaignInputError("window_mode", "'interval' or 'watermark'", window_mode)
+            self.settle = duration(settle, "settle", zero=True)
+            if window_mode == "watermark" and (since not in (None, "") or until not in (None, "")):
+                raise ActiveCampaignInputError("since" if since not in (None, "") else "until",
+                                               "left out with window_mode='watermark'", since or until)
         self.resource = resource
         self.filters = dict(filters or {})
         self.parent_id = parent_id
@@ -100,9 +127,11 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         self.since = since
         self.until = until
         self.lookback = lookback
+        self.window_mode = window_mode
+        self.watermark_key = watermark_key
         self.output_path = output_path
         self.activecampaign_conn_id = activecampaign_conn_id
-        self.deferrable = deferrable
+        self.deferrable = default_deferrable() if deferrable is None else bool(deferrable)
         self.request_retries = request_retries
         self.retry_backoff = retry_backoff
         self.request_timeout = request_timeout
@@ -128,7 +157,27 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
                            self.parent_id)
 
     def window(self, context: Context) -> Window:
-        return resolve_window(context, since=self.since, until=self.until, lookback=self.lookback)
+        """The run's window; in watermark mode, claimed from the watermark (a skip when nothing is new)."""
+        window = resolve_window(context, since=self.since, until=self.until, lookback=self.lookback,
+                                settle=self.settle)
+        if self.window_mode != "watermark":
+            return window
+        claimed = self.watermark(context).claim(window)
+        if claimed is None:
+            raise AirflowSkipException(f"{self.where}: nothing new before {window.until.isoformat()}: "
+                                       "later runs already reported it (window_mode='watermark')")
+        return claimed
+
+    def watermark(self, context: Context) -> Watermark:
+        key = self.watermark_key or watermark_key(context["dag_run"].dag_id, self.task_id)
+        return Watermark(key, context)
+
+    def finish(self, context: Context, records: list[dict[str, Any]], search: WatchSearch) -> Any:
+        """Hand the records on; in watermark mode the claim is then marked delivered."""
+        result = self.deliver(records, search)
+        if self.window_mode == "watermark":
+            self.watermark(context).delivered()
+        return result
 
     def fetch(self, search: WatchSearch) -> list[dict[str, Any]]:
         try:
@@ -153,7 +202,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
             search = self.search(self.window(context))
             records = self.fetch(search)
         if len(records) >= self.min_records:
-            return PokeReturnValue(is_done=True, xcom_value=self.deliver(records, search))
+            return PokeReturnValue(is_done=True, xcom_value=self.finish(context, records, search))
         self.log.info("%d of %d %s; waiting", len(records), self.min_records, search.describe())
         return PokeReturnValue(is_done=False)
 
@@ -167,7 +216,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
             search = self.search(self.window(context))
             records = self.fetch(search)  # already there: no need to defer
         if len(records) >= self.min_records:
-            return self.deliver(records, search)
+            return self.finish(context, records, search)
         try:
             timeout: timedelta | None = timedelta(seconds=self.timeout)
             deadline: str | None = (started + timeout).isoformat()
@@ -208,7 +257,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         if records is None:  # more than the event may carry: read them again, same search and window
             self.log.info("%s matched; reading them again", event.get("count"))
             records = self.fetch(search)
-        return self.deliver(list(records), search)
+        return self.finish(context, list(records), search)
 
     def resume_execution(self, next_method: str, next_kwargs: dict[str, Any] | None, context: Context) -> Any:
         # Airflow 3.0 turns a deferral timeout into AirflowSensorTimeout without honouring

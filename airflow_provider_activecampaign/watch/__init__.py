@@ -9,6 +9,7 @@ from airflow_provider_activecampaign.watch.search import (
 )
 from airflow_provider_activecampaign.watch.timestamps import (
     ACCOUNT_TIMEZONE,
+    ACCOUNT_ZONE_SPREAD,
     field_zone,
     parse_timestamp,
     parse_when,
@@ -18,6 +19,7 @@ from airflow_provider_activecampaign.watch.windows import DEFAULT_LOOKBACK, Wind
 
 __all__ = [
     "ACCOUNT_TIMEZONE",
+    "ACCOUNT_ZONE_SPREAD",
     "DEFAULT_LOOKBACK",
     "PARENT_PATHS",
     "SERVER_WINDOW_OVERLAP",

@@ -17,14 +17,16 @@ import pendulum
 
 from airflow_provider_activecampaign.catalogue import LIST, Resource, ident, resource
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.watch.timestamps import parse_when, record_time
+from airflow_provider_activecampaign.watch.timestamps import ACCOUNT_ZONE_SPREAD, parse_when, record_time
 from airflow_provider_activecampaign.watch.windows import Window
 
 if TYPE_CHECKING:
     from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
 
 #: How far the API's own date filters are widened on each side; the exact window is applied on our side.
-SERVER_WINDOW_OVERLAP = timedelta(minutes=15)
+#: The filters' zone is undocumented: whether the API reads the bound as sent (UTC) or its clock time in
+#: the account's zone (US Central, 5-6 hours behind), the widened bounds hold the whole window.
+SERVER_WINDOW_OVERLAP = ACCOUNT_ZONE_SPREAD + timedelta(minutes=15)
 WATCH_KINDS = ("created", "updated")
 #: Filters a Watch search sets itself from its window (``since``/``until``), never taken from the user.
 WINDOW_FILTERS = ("created_after", "created_before", "updated_after", "updated_before")

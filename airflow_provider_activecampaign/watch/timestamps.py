@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,14 @@ from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 
 #: The zone ActiveCampaign writes offset-less timestamps in (hosted accounts: US Central, with DST).
 ACCOUNT_TIMEZONE = ZoneInfo("America/Chicago")
+def zone_spread(zone: Any) -> timedelta:
+    """How far a zone's clock gets from UTC in a year, either way (America/Chicago: 6 hours)."""
+    offsets = (datetime(2024, month, 1, tzinfo=zone).utcoffset() or timedelta(0) for month in range(1, 13))
+    return max(abs(offset) for offset in offsets)
+
+
+#: How far the API's date filters can move if they read our UTC bound's clock time in the account's zone.
+ACCOUNT_ZONE_SPREAD = zone_spread(ACCOUNT_TIMEZONE)
 _ZERO_DATE = re.compile(r"^0{4}-0{2}-0{2}")
 _BARE_TIME = re.compile(r"^\d{1,2}:\d{2}")
 

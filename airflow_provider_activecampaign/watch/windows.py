@@ -45,20 +45,21 @@ def _context_time(context: Mapping[str, Any], key: str) -> pendulum.DateTime | N
     return parse_timestamp(value, assume=timezone.utc) if isinstance(value, datetime) else None
 
 
-def _lookback(value: Any) -> timedelta:
+def duration(value: Any, name: str, *, zero: bool = False) -> timedelta:
+    """A timedelta (or seconds) given by the DAG author; positive (or, with ``zero``, not negative)."""
     if isinstance(value, timedelta):
-        lookback = value
+        result = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        lookback = timedelta(seconds=value)
+        result = timedelta(seconds=value)
     else:
-        raise ActiveCampaignInputError("lookback", "a timedelta (or seconds)", value)
-    if lookback <= timedelta(0):
-        raise ActiveCampaignInputError("lookback", "a positive duration", value)
-    return lookback
+        raise ActiveCampaignInputError(name, "a timedelta (or seconds)", value)
+    if result < timedelta(0) or (result == timedelta(0) and not zero):
+        raise ActiveCampaignInputError(name, "a duration of zero or more" if zero else "a positive duration", value)
+    return result
 
 
 def resolve_window(context: Mapping[str, Any], *, since: Any = None, until: Any = None,
-                   lookback: timedelta | float = DEFAULT_LOOKBACK) -> Window:
+                   lookback: timedelta | float = DEFAULT_LOOKBACK, settle: timedelta | float = 0) -> Window:
     """The window a Watch sensor reports on.
 
     ``since``/``until`` given (not None/""): used as they are (naive = UTC). Otherwise:
@@ -70,6 +71,9 @@ def resolve_window(context: Mapping[str, Any], *, since: Any = None, until: Any 
       ``lookback`` (default 1 day) before the logical date;
     - no logical date at all (asset-triggered or manual runs without one): as a point at
       the run's ``run_after`` (or now).
+
+    ``settle`` moves both derived bounds that much earlier (consecutive windows still meet):
+    a record that shows up in the API up to ``settle`` late is read by the window it belongs to.
     """
     start = _context_time(context, "data_interval_start")
     end = _context_time(context, "data_interval_end")
@@ -87,7 +91,9 @@ def resolve_window(context: Mapping[str, Any], *, since: Any = None, until: Any 
         if previous is not None and previous < anchor:
             default_since = previous
         else:
-            default_since = anchor - _lookback(lookback)
+            default_since = anchor - duration(lookback, "lookback")
+    shift = duration(settle, "settle", zero=True)
+    default_since, default_until = default_since - shift, default_until - shift
     window = Window(
         parse_when(since, "since") if since not in (None, "") else default_since,
         parse_when(until, "until") if until not in (None, "") else default_until,

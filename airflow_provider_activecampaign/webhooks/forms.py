@@ -7,6 +7,7 @@ nested dicts and lists.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import re
 from typing import TYPE_CHECKING, Any, cast
@@ -28,6 +29,9 @@ MAX_FIELDS = 5000
 SCALAR_KEY = "_value"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 _SEGMENT_RE = re.compile(r"\[([^\[\]]*)\]")
+#: Text codecs Python has that no form body is written in (they decode to something else, or fail oddly).
+_NOT_FORM_CHARSETS = frozenset({"idna", "punycode", "unicode_escape", "raw_unicode_escape", "utf_7", "mbcs",
+                                "oem", "undefined"})
 
 
 class Rejected(Exception):
@@ -131,13 +135,25 @@ def form_charset(request: Request) -> str:
         if name.strip().lower() == "charset":
             charset = value.strip().strip('"')
             try:
-                return codecs.lookup(charset).name
-            except LookupError:
+                info = codecs.lookup(charset)
+            except (LookupError, ValueError, TypeError):
                 raise Rejected(415, "unsupported charset") from None
+            name = info.name.replace("-", "_")
+            if not getattr(info, "_is_text_encoding", True) or name in _NOT_FORM_CHARSETS:
+                raise Rejected(415, "unsupported charset")  # rot13, base64, hex, zlib, idna...
+            return info.name
     return "utf-8"
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The body, at most ``limit`` bytes, all within ``timeout`` seconds (408 for a slow or abandoned one)."""
+    try:
+        return await asyncio.wait_for(_read_body(request, limit), timeout)
+    except asyncio.TimeoutError:
+        raise Rejected(408, f"body not received within {timeout:g} s") from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
     length = request.headers.get("content-length")
     if length is not None:
         if not length.strip().isdigit():
@@ -153,9 +169,14 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_delivery(body: bytes, charset: str) -> dict[str, Any]:
-    text = body.decode(charset, errors="replace")
     try:
+        text = body.decode(charset, errors="replace")
         pairs = parse_qsl(text, keep_blank_values=True, encoding=charset, errors="replace", max_num_fields=MAX_FIELDS)
+    except (UnicodeError, LookupError, TypeError):
+        raise Rejected(400, f"body not readable as {charset}") from None
+    except ValueError as exc:
+        raise Rejected(400, f"malformed form body: {exc}") from None
+    try:
         payload = parse_bracketed_form(pairs)
     except ValueError as exc:
         raise Rejected(400, f"malformed form body: {exc}") from None

@@ -7,7 +7,8 @@ import binascii
 import hmac
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
 
 from airflow_provider_activecampaign.webhooks.forms import DEFAULT_MAX_BYTES, Rejected
 
@@ -17,32 +18,79 @@ if TYPE_CHECKING:
 log = logging.getLogger("airflow_provider_activecampaign.webhooks")
 
 MIN_TOKEN_LENGTH = 16
-_TOKEN_IN_URL_RE = re.compile(r"(?i)([?&]token=)[^&\s\"']*")
+#: Default seconds within which a delivery's body must have arrived (``webhook_read_timeout``).
+DEFAULT_READ_TIMEOUT = 10.0
+#: Default seconds a delivery keeps retrying when the metadata database fails (``webhook_record_retry_seconds``).
+DEFAULT_RECORD_RETRY_SECONDS = 20.0
+_QUERY_RE = re.compile(r"\?[^\s\"']*")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Loggers whose records the token filter cleans: uvicorn's (access lines carry the full URL) and ours.
+_FILTERED_LOGGERS = ("uvicorn.access", "uvicorn.error", "airflow_provider_activecampaign.webhooks")
+
+
+def token_forms(token: str) -> set[str]:
+    """The token as a sender could have written it: as is, percent-encoded (either case), as ``+`` form."""
+    forms = {token, quote(token, safe=""), quote_plus(token, safe=""), quote(token, safe="").lower()}
+    return {form for form in forms if form}
+
+
+def redact(text: str, tokens: list[str] | None = None) -> str:
+    """``text`` with every configured token (in each of its forms) blanked, and a URL path's query string."""
+    for token in tokens if tokens is not None else _raw_tokens():
+        for form in sorted(token_forms(token), key=len, reverse=True):
+            text = re.sub(re.escape(form), "***", text, flags=re.IGNORECASE)
+    return _QUERY_RE.sub("?***", text) if text.startswith("/") else text
+
+
+def safe_for_log(value: Any, limit: int = 200) -> str:
+    """A value for a log line: tokens and query strings blanked, control characters escaped, cut to ``limit``."""
+    text = redact(str(value))
+    text = _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
 
 class _RedactTokenFilter(logging.Filter):
-    """Blank ``token=...`` in uvicorn access-log lines (Airflow 3.0 logs full request paths)."""
+    """Blank the token (any form) and query strings, and escape control characters, in log lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = _TOKEN_IN_URL_RE.sub(r"\1***", record.msg)
+            record.msg = safe_for_log(record.msg, limit=4000)
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                _TOKEN_IN_URL_RE.sub(r"\1***", arg) if isinstance(arg, str) else arg for arg in record.args
-            )
+            record.args = tuple(safe_for_log(arg, limit=4000) if isinstance(arg, (str, bytes)) else arg
+                                for arg in record.args)
         return True
 
 
 def install_access_log_filter() -> None:
-    access_logger = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, _RedactTokenFilter) for f in access_logger.filters):
-        access_logger.addFilter(_RedactTokenFilter())
+    """Clean the receiver's and uvicorn's log records of tokens and control characters."""
+    for name in _FILTERED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactTokenFilter) for f in logger.filters):
+            logger.addFilter(_RedactTokenFilter())
 
 
-def configured_tokens() -> list[str]:
+def _raw_tokens() -> list[str]:
     from airflow.configuration import conf
 
     raw = conf.get("activecampaign", "webhook_token", fallback=None) or ""
-    tokens = [token.strip() for token in raw.split(",") if token.strip()]
+    return [token.strip() for token in raw.split(",") if token.strip()]
+
+
+def check_configured_tokens() -> None:
+    """Refuse to start with a token shorter than :data:`MIN_TOKEN_LENGTH` (the message names the
+    option and which token, never the token itself)."""
+    from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
+
+    tokens = _raw_tokens()
+    short = [str(n) for n, token in enumerate(tokens, 1) if len(token) < MIN_TOKEN_LENGTH]
+    if short:
+        raise ActiveCampaignConfigError(
+            f"[activecampaign] webhook_token (AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN): token {', '.join(short)} "
+            f"of {len(tokens)} is shorter than {MIN_TOKEN_LENGTH} characters; the webhook receiver does not start")
+
+
+def configured_tokens() -> list[str]:
+    tokens = _raw_tokens()
     if any(len(token) < MIN_TOKEN_LENGTH for token in tokens):
         log.error(
             "[activecampaign] webhook_token: every token must have at least %d characters; refusing deliveries",
@@ -52,20 +100,34 @@ def configured_tokens() -> list[str]:
     return tokens
 
 
-def max_bytes() -> int:
+def _positive(option: str, default: float, kind: type = float) -> Any:
+    """A positive number from ``[activecampaign] option``; ``default`` (with an error logged) otherwise."""
     from airflow.configuration import conf
 
-    raw = conf.get("activecampaign", "webhook_max_bytes", fallback=None)
+    raw = conf.get("activecampaign", option, fallback=None)
     if raw in (None, ""):
-        return DEFAULT_MAX_BYTES
+        return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
         value = 0
     if value <= 0:
-        log.error("[activecampaign] webhook_max_bytes=%r is not a positive integer; using %d", raw, DEFAULT_MAX_BYTES)
-        return DEFAULT_MAX_BYTES
+        log.error("[activecampaign] %s=%r is not a positive number; using %s", option, raw, default)
+        return default
     return value
+
+
+def max_bytes() -> int:
+    return int(_positive("webhook_max_bytes", DEFAULT_MAX_BYTES, int))
+
+
+def read_timeout() -> float:
+    return float(_positive("webhook_read_timeout", DEFAULT_READ_TIMEOUT))
+
+
+def record_retry_seconds() -> float:
+    """How long recording keeps retrying a database failure (0 or less is not accepted: use a small number)."""
+    return float(_positive("webhook_record_retry_seconds", DEFAULT_RECORD_RETRY_SECONDS))
 
 
 def _presented_token(request: Request) -> str | None:

@@ -11,7 +11,6 @@ Deferral is proven from what Airflow 3 records in the metadata database (see
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import threading
@@ -34,11 +33,19 @@ from airflow_provider_activecampaign.sensors import (
     ActiveCampaignWatchTasksSensor,
 )
 from airflow_provider_activecampaign.triggers import ActiveCampaignWatchTrigger
+from tests.sensors.bundles import load, own_bundle
 
 LOGICAL = pendulum.datetime(2026, 3, 10, tz="UTC")
 SINCE, UNTIL = LOGICAL - timedelta(days=1), LOGICAL  # a first run's window on a point interval
 IN_WINDOW = LOGICAL - timedelta(hours=3)
 TRIGGER_PATH = "airflow_provider_activecampaign.triggers.activecampaign.ActiveCampaignWatchTrigger"
+
+
+@pytest.fixture(autouse=True)
+def _deferrable_by_default(monkeypatch):
+    """Most tests here exercise deferral: Airflow's ``[operators] default_deferrable`` on
+    (TestDefaultDeferrable checks the option itself)."""
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", "True")
 
 
 def context(**extra) -> dict:
@@ -144,6 +151,30 @@ class TestDeferrable:
             sensor.resume_execution(TRIGGER_FAIL_REPR, {"error": TriggerFailureReason.TRIGGER_TIMEOUT}, context())
 
 
+class TestDefaultDeferrable:
+    """``deferrable`` defaults to ``[operators] default_deferrable``, False when unset (as Airflow's providers)."""
+
+    @pytest.mark.parametrize(("option", "expected"), [(None, False), ("True", True), ("False", False)])
+    def test_the_default_is_airflows_option(self, monkeypatch, option, expected):
+        monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", raising=False)
+        if option is not None:
+            monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", option)
+        assert ActiveCampaignWatchDealsSensor(task_id="w").deferrable is expected
+
+    @pytest.mark.parametrize("option", ["True", "False"])
+    def test_an_explicit_argument_wins(self, monkeypatch, option):
+        monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", option)
+        assert ActiveCampaignWatchDealsSensor(task_id="w", deferrable=False).deferrable is False
+        assert ActiveCampaignWatchDealsSensor(task_id="w", deferrable=True).deferrable is True
+
+    def test_without_the_option_the_sensor_pokes_in_the_worker(self, monkeypatch, emulator):
+        monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", raising=False)
+        sensor = ActiveCampaignWatchDealsSensor(task_id="w", poke_interval=0.05, timeout=0.5)
+        with pytest.raises(AirflowSensorTimeout):  # timed out poking, never TaskDeferred
+            sensor.execute(context())
+        assert deals_requests(emulator) >= 1
+
+
 class TestSync:
     """``deferrable=False``: BaseSensorOperator's loop around ``poke``, same search."""
 
@@ -189,14 +220,14 @@ class TestNamedSensors:
                                            search="Ada", organization=2, list_id=3, status=1, tag_id=4),
          "/api/3/contacts",
          {"email": "a@example.com", "email_like": "example", "search": "Ada", "organization": "2", "listid": "3",
-          "status": "1", "tagid": "4", "filters[created_after]": "2026-03-08T23:45:00+00:00",
-          "filters[created_before]": "2026-03-10T00:15:00+00:00", "orders[id]": "ASC", "limit": "100"}),
+          "status": "1", "tagid": "4", "filters[created_after]": "2026-03-08T17:45:00+00:00",
+          "filters[created_before]": "2026-03-10T06:15:00+00:00", "orders[id]": "ASC", "limit": "100"}),
         (ActiveCampaignWatchDealsSensor(task_id="d", title="Big", pipeline=1, stage=2, owner=1, status="won",
                                         minimum_value=10, watch="updated"),
          "/api/3/deals",
          {"filters[title]": "Big", "filters[group]": "1", "filters[stage]": "2", "filters[owner]": "1",
-          "filters[status]": "1", "filters[minimum_value]": "10", "filters[updated_after]": "2026-03-08T23:45:00+00:00",
-          "filters[updated_before]": "2026-03-10T00:15:00+00:00", "limit": "100", "offset": "0",
+          "filters[status]": "1", "filters[minimum_value]": "10", "filters[updated_after]": "2026-03-08T17:45:00+00:00",
+          "filters[updated_before]": "2026-03-10T06:15:00+00:00", "limit": "100", "offset": "0",
           "orders[id]": "ASC"}),
         (ActiveCampaignWatchTasksSensor(task_id="t", title="Call", deal=5, status=0, note="x", due_date="2026-03-12",
                                         task_type=1),
@@ -235,6 +266,16 @@ class TestInput:
         with pytest.raises(ActiveCampaignInputError, match="'watch'"):
             ActiveCampaignWatchDealsSensor(task_id="w", watch="deleted")
 
+    @pytest.mark.parametrize(("kwargs", "field"), [
+        ({"window_mode": "latest"}, "window_mode"),
+        ({"settle": -60}, "settle"),
+        ({"window_mode": "watermark", "since": "2026-03-01"}, "since"),
+        ({"window_mode": "watermark", "until": "2026-03-01"}, "until"),
+    ])
+    def test_window_mode_and_settle_are_checked_when_the_dag_is_parsed(self, kwargs, field):
+        with pytest.raises(ActiveCampaignInputError, match=f"'{field}'"):
+            ActiveCampaignWatchDealsSensor(task_id="w", **kwargs)
+
     def test_min_records_must_be_at_least_one(self):
         with pytest.raises(ActiveCampaignInputError, match="'min_records'"):
             ActiveCampaignWatchDealsSensor(task_id="w", min_records=0)
@@ -268,7 +309,7 @@ for dag_id, timetable in [
     ("test_watch_cron_data_interval", CronDataIntervalTimetable("0 0 * * *", timezone="UTC")),
 ]:
     with DAG(dag_id, schedule=timetable, start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False) as dag:
-        deals = ActiveCampaignWatchDealsSensor(task_id="watch", poke_interval=0.05, timeout=60)
+        deals = ActiveCampaignWatchDealsSensor(task_id="watch", poke_interval=0.05, timeout=60, deferrable=True)
 
         @task
         def titles(deals, dag_run=None):
@@ -285,18 +326,8 @@ def dag_folder(airflow_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("watch_dags")
     (folder / "watch_test_dags.py").write_text(DAGS)
     shutil.copy(Path(__file__).parents[2] / "example_dags" / "example_activecampaign_watch.py", folder)
-    bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                "kwargs": {"path": str(folder)}}]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
+    with own_bundle(folder):
         yield folder
-
-
-def load(folder: Path, name: str):
-    spec = importlib.util.spec_from_file_location(f"_watch_{name}", folder / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_with_late_deals(dag, logical_date: datetime, emulator, *stamps: datetime, **run):

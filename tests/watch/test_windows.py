@@ -238,7 +238,8 @@ class TestSearchParams:
             "filters[created_after]": (WINDOW.since - SERVER_WINDOW_OVERLAP).isoformat(),
             "filters[created_before]": (WINDOW.until + SERVER_WINDOW_OVERLAP).isoformat(),
         }
-        assert params["filters[created_after]"] == "2026-03-08T23:45:00+00:00"  # ISO 8601 with an offset
+        assert params["filters[created_after]"] == "2026-03-08T17:45:00+00:00"  # ISO 8601 with an offset
+        assert SERVER_WINDOW_OVERLAP == timedelta(hours=6, minutes=15)  # US Central's 6 hours and a margin
         updated = WatchSearch("contact", WINDOW, "updated", {"list_id": "2"}).params()
         assert set(updated) == {"listid", "filters[updated_after]", "filters[updated_before]"}
 
@@ -280,3 +281,20 @@ class TestSearchParams:
         kwargs = json.loads(json.dumps(search.to_kwargs()))
         assert kwargs["since"] == "2026-03-09T00:00:00+00:00" and kwargs["filters"]["deal"] == "4"
         assert WatchSearch.from_kwargs(**kwargs) == search
+
+
+class TestSettle:
+    def test_settle_moves_both_derived_bounds_so_windows_still_meet(self):
+        first = resolve_window(point(DAY, DAY - timedelta(days=1)), settle=timedelta(minutes=10))
+        second = resolve_window(point(DAY + timedelta(days=1), DAY), settle=600)
+        assert first == Window(DAY - timedelta(days=1, minutes=10), DAY - timedelta(minutes=10))
+        assert second.since == first.until
+
+    def test_explicit_bounds_are_not_moved(self):
+        window = resolve_window({}, since="2026-03-09", until="2026-03-10", settle=timedelta(hours=1))
+        assert window == Window(utc(2026, 3, 9), DAY)
+
+    @pytest.mark.parametrize("settle", [-1, timedelta(seconds=-5), "10m", True])
+    def test_settle_must_be_a_duration_of_zero_or_more(self, settle):
+        with pytest.raises(ActiveCampaignInputError, match="'settle'"):
+            resolve_window(point(DAY), settle=settle)

@@ -8,8 +8,9 @@ documents is understood here).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from airflow_provider_activecampaign.testing.emulator.values import (
@@ -26,6 +27,23 @@ if TYPE_CHECKING:
     from airflow_provider_activecampaign.testing.emulator.store import Store
 
 Predicate = Callable[["Store", Record, str, Query], bool]
+
+#: How the date filters (``filters[created_after]``...) read their bound; the API does not document it.
+#: ``"offset"``: the instant as sent; ``"utc"``: its clock time as UTC; ``"account"``: its clock time in
+#: the account's zone (US Central), offset ignored. Tests switch it (``monkeypatch.setattr``).
+FILTER_READINGS = ("offset", "utc", "account")
+FILTER_READING = "offset"
+_OFFSET = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?)(?:Z|[ +-]\d\d:?\d\d)$")
+
+
+def filter_bound(value: str) -> datetime | None:
+    """A date filter's bound as an instant, read as :data:`FILTER_READING` says."""
+    if FILTER_READING == "offset":
+        return parse_time(value)
+    clock = parse_time(_OFFSET.sub(r"\1", str(value).strip()))  # offset-less text: Central
+    if clock is None or FILTER_READING == "account":
+        return clock
+    return clock.astimezone(CENTRAL).replace(tzinfo=timezone.utc)
 
 
 def eq(name: str) -> Predicate:
@@ -45,7 +63,7 @@ def _stamp_of(rec: Record, name: str, fallback: str | None) -> datetime | None:
 def since(name: str, fallback: str | None = None) -> Predicate:
     """The timestamp is at or after V (an unreadable V is ignored, as the API ignores it)."""
     def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
-        bound = parse_time(value)
+        bound = filter_bound(value)
         when = _stamp_of(rec, name, fallback)
         return bound is None or (when is not None and when >= bound)
     return predicate
@@ -54,7 +72,7 @@ def since(name: str, fallback: str | None = None) -> Predicate:
 def until(name: str, fallback: str | None = None) -> Predicate:
     """The timestamp is strictly before V."""
     def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
-        bound = parse_time(value)
+        bound = filter_bound(value)
         when = _stamp_of(rec, name, fallback)
         return bound is None or (when is not None and when < bound)
     return predicate

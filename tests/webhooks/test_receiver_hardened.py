@@ -1,0 +1,267 @@
+"""The receiver hardened: no delivery lost to a short database outage, a stable key per event,
+short tokens refused at start, the token in no log line wherever a sender puts it, odd charsets
+and slow bodies answered with a 4xx. Over real HTTP (uvicorn on 127.0.0.1) and Airflow's database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
+from airflow_provider_activecampaign.plugins import webhooks as plugin
+from airflow_provider_activecampaign.webhooks import receiver as receiver_app
+from airflow_provider_activecampaign.webhooks.recording import delivery_key, record_with_retry
+from tests.webhooks.helpers import DEAL_ADD, FORM, OTHER_TOKEN, TOKEN, _events, _post
+
+
+def deal(deal_id: str, date_time: str = "2024-05-02T10:15:00-05:00") -> list[tuple[str, str]]:
+    return [(k, deal_id if k == "deal[id]" else date_time if k == "date_time" else v) for k, v in DEAL_ADD]
+
+
+def extras(event_ids: list[int]) -> dict[int, dict]:
+    return {e.id: e.extra for e in _events("activecampaign_default_deal_add") if e.id in event_ids}
+
+
+# --------------------------------------------------------------------------- none lost
+
+
+def _sqlite_path() -> str:
+    url = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert url.startswith("sqlite:///")
+    return url.removeprefix("sqlite:///")
+
+
+def hold_exclusive_lock(seconds: float, locked: threading.Event) -> None:
+    """Another connection holds an exclusive transaction on Airflow's SQLite database."""
+    conn = sqlite3.connect(_sqlite_path(), timeout=30, isolation_level=None)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        time.sleep(seconds)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def test_deliveries_while_the_database_is_locked_are_all_recorded(client: httpx.Client, token: str,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    locked = threading.Event()
+    holder = threading.Thread(target=hold_exclusive_lock, args=(7.0, locked))  # longer than SQLite's 5 s wait
+    holder.start()
+    assert locked.wait(5)
+    with ThreadPoolExecutor(6) as pool:
+        replies = list(pool.map(lambda n: (time.sleep(n * 0.5), _post(client, deal(f"90{n}"), timeout=60))[1],
+                                range(6)))
+    holder.join()
+    assert [r.status_code for r in replies] == [200] * 6  # none 5xx
+    ids = [r.json()["event_id"] for r in replies]
+    recorded = extras(ids)
+    assert sorted(recorded) == sorted(ids)  # every 2xx has its asset event
+    assert sorted(e["payload"]["deal"]["id"] for e in recorded.values()) == [f"90{n}" for n in range(6)]
+    assert any("retrying in" in r.getMessage() for r in caplog.records)  # the lock outlasted one attempt
+
+
+def test_an_outage_longer_than_the_retry_budget_is_a_5xx(client: httpx.Client, token: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_RECORD_RETRY_SECONDS", "0.3")
+    calls = []
+
+    def down(*args: Any) -> int:
+        calls.append(1)
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(receiver_app, "record_asset_event", down)
+    assert _post(client).status_code == 500
+    assert len(calls) >= 2  # retried before giving up
+
+
+class TestRecordWithRetry:
+    def test_transient_failures_are_retried_with_growing_delays(self) -> None:
+        outcomes: list[Any] = [OperationalError("x", {}, Exception("locked"))] * 3 + [7]
+        slept: list[float] = []
+
+        def record() -> int:
+            outcome = outcomes.pop(0)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        assert record_with_retry(record, budget=60, what="t", sleep=slept.append) == 7
+        assert slept == [0.1, 0.2, 0.4]
+
+    def test_other_errors_are_not_retried(self) -> None:
+        calls = []
+
+        def record() -> int:
+            calls.append(1)
+            raise RuntimeError("bug")
+
+        with pytest.raises(RuntimeError):
+            record_with_retry(record, budget=60, what="t", sleep=lambda s: None)
+        assert calls == [1]
+
+
+# --------------------------------------------------------------------------- one key per event
+
+
+def test_a_delivery_that_arrives_twice_carries_the_same_key(client: httpx.Client, token: str) -> None:
+    first = _post(client, deal("4242"))
+    again = _post(client, list(reversed(deal("4242", date_time="2024-05-02T10:15:07-05:00"))))
+    other = _post(client, deal("4243"))
+    ids = [r.json()["event_id"] for r in (first, again, other)]
+    recorded = extras(ids)
+    keys = [recorded[i]["delivery_key"] for i in ids]
+    assert len(set(ids)) == 3 and keys[0] == keys[1] != keys[2]
+    assert keys[0] == delivery_key("default", recorded[ids[0]]["payload"])
+
+
+def test_the_events_example_handles_a_deal_delivered_twice_in_two_runs_once(
+        client: httpx.Client, token: str, example_bundle: Any, emulator: Any) -> None:
+    from airflow_provider_activecampaign.testing.webhooks import dag_test_consumes
+    from tests.examples.test_example_dags import load, xcom
+
+    first, again = (_post(client, deal("4242")).json()["event_id"] for _ in range(2))
+    dag = load("example_activecampaign_events").dag
+    summaries = []
+    for event_id in (first, again):
+        with dag_test_consumes([event_id]):
+            run = dag.test()
+        assert run.state == "success"
+        summaries.append(xcom(dag.dag_id, run.run_id, "summarise_new_deals"))
+    assert [[d["id"] for d in s] for s in summaries] == [["4242"], []]  # the second run skips it
+
+
+def test_the_key_depends_on_the_account_and_the_payload() -> None:
+    payload = {"type": "deal_add", "deal": {"id": "1"}, "date_time": "2024-01-01"}
+    assert delivery_key("a", payload) != delivery_key("b", payload)
+    assert delivery_key("a", payload) == delivery_key("a", {**payload, "date_time": "2024-01-02"})
+    assert delivery_key("a", payload) != delivery_key("a", {**payload, "deal": {"id": "2"}})
+
+
+# --------------------------------------------------------------------------- short tokens refused at start
+
+
+@pytest.mark.parametrize("tokens", ["tiny-tok", f"{TOKEN}, tiny-tok", f"{TOKEN},{OTHER_TOKEN}, 123456789012345"])
+def test_a_short_token_stops_the_app_and_the_plugin_from_starting(monkeypatch: pytest.MonkeyPatch,
+                                                                  tokens: str) -> None:
+    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN", tokens)
+    for start in (receiver_app.create_app, plugin._build_plugin_class):
+        with pytest.raises(ActiveCampaignConfigError) as raised:
+            start()
+        message = str(raised.value)
+        assert "[activecampaign] webhook_token" in message and "16 characters" in message
+        for secret in (t.strip() for t in tokens.split(",")):
+            assert secret not in message
+
+
+def test_valid_tokens_or_none_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN", f"{TOKEN}, {OTHER_TOKEN}")
+    assert receiver_app.create_app() is not None
+    monkeypatch.delenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN")
+    assert receiver_app.create_app() is not None  # not configured: 503 per delivery, as documented
+
+
+# --------------------------------------------------------------------------- the token in no log line
+
+_Q = quote(TOKEN, safe="")
+FUZZ = [
+    ("/webhooks/default", {"token": TOKEN}, None),
+    ("/webhooks/default", {"token": TOKEN + "x"}, None),
+    ("/webhooks/default", {"token": TOKEN.upper()}, None),
+    (f"/webhooks/{TOKEN}", {"token": TOKEN}, None),
+    (f"/webhooks/{TOKEN}", {}, None),
+    (f"/webhooks/{_Q}", {"token": "wrong-but-long-enough-token"}, None),
+    (f"/webhooks/{TOKEN[:20]}", {"t": TOKEN}, None),
+    ("/webhooks/default", {"t": TOKEN}, None),
+    ("/webhooks/default", {"account": TOKEN, "token": TOKEN}, None),
+    ("/webhooks/default", {TOKEN: "1"}, None),
+    ("/webhooks/default?%74oken=" + _Q, None, None),
+    ("/webhooks/default?token=" + _Q.lower(), None, None),
+    ("/webhooks/default?token=" + _Q + "%0A%0Dforged", None, None),
+    ("/webhooks/default%0Aforged?token=" + _Q, None, None),
+    ("/webhooks/" + quote(TOKEN + "\n\x1b[31m", safe=""), {"token": TOKEN}, None),
+    ("/webhooks/default", {}, ("user", TOKEN)),
+    ("/webhooks/default", {}, (TOKEN, "x")),
+    ("/webhooks/default", {"token": OTHER_TOKEN}, None),
+    ("/webhooks/" + OTHER_TOKEN, {"token": TOKEN}, None),
+    ("/health", {"token": TOKEN}, None),
+]
+
+
+@pytest.mark.parametrize("body", [None, f"type=deal_add&token={TOKEN}&contact[email]={TOKEN}".encode(),
+                                  b"type=\x00\x1b[2J&deal[id]=1", b"garbage"])
+def test_the_token_reaches_no_log_line_wherever_it_is_put(client: httpx.Client, token: str, body: bytes | None,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    statuses = set()
+    for path, params, auth in FUZZ:
+        content = body if body is not None else urlencode(DEAL_ADD).encode()
+        reply = client.post(path, params=params, content=content, auth=auth, headers={"Content-Type": FORM})
+        statuses.add(reply.status_code)
+        assert reply.status_code < 500
+    assert statuses & {200, 400} and statuses & {403, 404, 405}
+    forms = {TOKEN, OTHER_TOKEN, _Q, _Q.lower(), quote(OTHER_TOKEN, safe="")}
+    lines = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
+    assert any(r.name == "uvicorn.access" for r in lines)
+    for record in lines:
+        text = f"{record.getMessage()} {record.args!r} {record.exc_text or ''}"
+        assert not any(form.lower() in text.lower() for form in forms), (record.name, text)
+        assert "\nforged" not in text and "\x1b" not in text and "\x00" not in text
+
+
+# --------------------------------------------------------------------------- charsets and slow bodies
+
+
+@pytest.mark.parametrize("charset", ["rot13", "rot_13", "base64", "idna", "hex", "zlib", "bz2", "uu", "quopri",
+                                     "punycode", "unicode_escape", "raw_unicode_escape", "utf-7", "nonsense", ""])
+def test_charsets_no_form_is_written_in_get_a_4xx(client: httpx.Client, token: str, charset: str) -> None:
+    reply = _post(client, content_type=f"{FORM}; charset={charset}")
+    assert 400 <= reply.status_code < 500, reply.text
+    assert "Traceback" not in reply.text
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "ISO-8859-1", "windows-1252", '"utf-8"'])
+def test_ordinary_charsets_are_accepted(client: httpx.Client, token: str, charset: str) -> None:
+    assert _post(client, content_type=f"{FORM}; charset={charset}").status_code == 200
+
+
+def _raw_post(receiver_url: str, head_body: bytes, *, drip: bytes = b"", every: float = 0.0) -> tuple[bytes, float]:
+    host, port = receiver_url.removeprefix("http://").split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=15) as sock:
+        sock.sendall(head_body)
+        for byte in drip:
+            time.sleep(every)
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                break
+        reply = sock.recv(4096)
+    return reply, time.monotonic() - started
+
+
+@pytest.mark.parametrize("kind", ["abandoned", "slow drip"])
+def test_slow_or_abandoned_bodies_time_out_cleanly(receiver: Any, token: str, monkeypatch: pytest.MonkeyPatch,
+                                                   kind: str) -> None:
+    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_READ_TIMEOUT", "0.5")
+    body = urlencode(DEAL_ADD).encode()
+    head = (f"POST /activecampaign/webhooks/default?token={TOKEN} HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Type: {FORM}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    if kind == "abandoned":
+        reply, took = _raw_post(receiver.url, head + body[:10])
+    else:
+        reply, took = _raw_post(receiver.url, head, drip=body[:40], every=0.05)
+    assert reply.startswith(b"HTTP/1.1 408"), reply[:80]
+    assert took < 5
