@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import pendulum
-from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignApiError,
@@ -17,6 +16,7 @@ from airflow_provider_activecampaign.exceptions import (
     error_context,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
+from airflow_provider_activecampaign.triggers.base import ActiveCampaignBaseTrigger
 from airflow_provider_activecampaign.triggers.poller import polling
 from airflow_provider_activecampaign.watch import WatchSearch, parse_timestamp
 
@@ -42,7 +42,7 @@ def is_transient(error: Exception) -> bool:
     return False
 
 
-class ActiveCampaignWatchTrigger(BaseTrigger):
+class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
     """Polls one Watch search until at least ``min_records`` records fall in its window.
 
     Used by every Watch sensor (the search comes from
@@ -126,13 +126,6 @@ class ActiveCampaignWatchTrigger(BaseTrigger):
         with error_context(type(self).__name__):
             return WatchSearch.from_kwargs(resource=self.resource, since=self.since, until=self.until,
                                            watch=self.watch, filters=self.filters, parent_id=self.parent_id)
-
-    def hook(self) -> ActiveCampaignAsyncHook:
-        return ActiveCampaignAsyncHook(self.activecampaign_conn_id, retries=self.retries,
-                                       timeout=self.request_timeout, retry_backoff=self.retry_backoff)
-
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        yield TriggerEvent(await self.wait())
 
     async def wait(self) -> dict[str, Any]:
         """Poll until the search is satisfied, the deadline passes or something fails; the event's payload."""

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-from airflow.triggers.base import BaseTrigger, TriggerEvent
-
 from airflow_provider_activecampaign.bulk import info_call, read_status
-from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
+from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID
+from airflow_provider_activecampaign.triggers.base import ActiveCampaignBaseTrigger
 
 
-class ActiveCampaignBulkImportTrigger(BaseTrigger):
+class ActiveCampaignBulkImportTrigger(ActiveCampaignBaseTrigger):
     """Waits until ActiveCampaign finished every batch of ``batch_ids`` and ``not_before`` has passed.
 
     Batches are polled oldest first (they finish in about the order they were sent), one
@@ -59,13 +57,6 @@ class ActiveCampaignBulkImportTrigger(BaseTrigger):
                 "request_timeout": self.request_timeout,
             },
         )
-
-    def hook(self) -> ActiveCampaignAsyncHook:
-        return ActiveCampaignAsyncHook(self.activecampaign_conn_id, retries=self.retries,
-                                       timeout=self.request_timeout, retry_backoff=self.retry_backoff)
-
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        yield TriggerEvent(await self.wait())
 
     async def wait(self) -> dict[str, Any]:
         """Poll until every batch is finished (then wait for ``not_before``); the event's payload."""
