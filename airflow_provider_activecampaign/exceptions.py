@@ -63,11 +63,13 @@ class ActiveCampaignConnectionError(ActiveCampaignError):
     """The request could not be completed (connection refused, timeout, dropped, DNS, TLS)."""
 
     def __init__(self, method: str, path: str, reason: str, *, target: str | None = None,
-                 may_have_been_processed: bool = False) -> None:
+                 may_have_been_processed: bool = False, permanent: bool = False) -> None:
         self.method = method
         self.path = path
         self.target = target
         self.may_have_been_processed = may_have_been_processed
+        #: True when trying again cannot help (the host does not resolve, TLS fails)
+        self.permanent = permanent
         super().__init__(f"ActiveCampaign {method} {path} failed: {reason}{_on(target)}")
 
 

@@ -238,7 +238,8 @@ class RequestCore:
         if not call.idempotent and reached:
             reason += f" (not retried: {MAY_HAVE_BEEN_PROCESSED})"
         return ActiveCampaignConnectionError(call.method, call.path, reason, target=self.settings.target,
-                                             may_have_been_processed=not call.idempotent and reached)
+                                             may_have_been_processed=not call.idempotent and reached,
+                                             permanent=_permanent(error) is not None)
 
     def redact(self, text: str) -> str:
         return redact(text)

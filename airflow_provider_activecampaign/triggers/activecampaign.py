@@ -32,10 +32,12 @@ MAX_RETRY_WAIT = 600.0
 def is_transient(error: Exception) -> bool:
     """A poll failure that may go away: no reply or a broken one, 408, 429, 5xx (after the hook's own retries).
 
-    Anything else (401, 403, 404, 422 and other refusals, bad input, a broken connection
-    setting) ends the wait at once.
+    Anything else (401, 403, 404, 422 and other refusals, a host that does not resolve, a TLS
+    failure, bad input, a broken connection setting) ends the wait at once.
     """
-    if isinstance(error, (ActiveCampaignConnectionError, ActiveCampaignReplyError)):
+    if isinstance(error, ActiveCampaignConnectionError):
+        return not error.permanent  # DNS and TLS failures do not go away
+    if isinstance(error, ActiveCampaignReplyError):
         return True
     if isinstance(error, ActiveCampaignApiError):
         return error.status < 400 or error.status in (408, 429) or error.status >= 500

@@ -66,6 +66,17 @@ async def test_a_lasting_failure_ends_the_wait_at_once_in_the_apis_words(emulato
     assert polls(emulator, "deals") == requests
 
 
+async def test_tls_to_a_plain_http_server_ends_the_wait_at_once(emulator, monkeypatch):
+    conn = json.loads(emulator.connection_json())
+    conn["host"] = emulator.url.replace("http://", "https://")
+    monkeypatch.setenv("AIRFLOW_CONN_AC_TLS", json.dumps(conn))
+    deadline = datetime.now(timezone.utc) + timedelta(seconds=30)
+    started = time.monotonic()
+    event = await first_event(trigger("deal", activecampaign_conn_id="ac_tls", deadline=deadline.isoformat()))
+    assert event["status"] == "error" and "TLS" in event["message"]
+    assert time.monotonic() - started < 10  # not polled again until the deadline
+
+
 async def test_failures_back_off_and_the_deadline_ends_them_naming_the_last(emulator):
     emulator.inject_fault(status=503, count=1000, path="deals", body=json.dumps({"message": "Service Unavailable"}))
     deadline = datetime.now(timezone.utc) + timedelta(seconds=1.5)
@@ -93,6 +104,7 @@ async def test_a_good_poll_resets_the_back_off(emulator):
 
 @pytest.mark.parametrize(("error", "transient"), [
     (ActiveCampaignConnectionError("GET", "/api/3/deals", "ReadTimeout"), True),
+    (ActiveCampaignConnectionError("GET", "/api/3/deals", "the host name does not resolve", permanent=True), False),
     (ActiveCampaignReplyError("GET", "/api/3/deals", 200, "not JSON"), True),
     (ActiveCampaignApiError("GET", "/api/3/deals", 200, "reply has no 'deals' list"), True),
     (ActiveCampaignApiError("GET", "/api/3/deals", 408, "Request Timeout"), True),
