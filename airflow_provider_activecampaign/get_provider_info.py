@@ -80,6 +80,22 @@ CONFIG: dict[str, Any] = {
                 "example": "1048576",
                 "default": "262144",
             },
+            "webhook_read_timeout": {
+                "description": "Seconds within which a delivery's whole body must arrive (a slower one gets 408).",
+                "version_added": "0.2.0",
+                "type": "float",
+                "example": "30",
+                "default": "10",
+            },
+            "webhook_record_retry_seconds": {
+                "description": "How long a delivery keeps trying to record its asset event while the metadata "
+                "database is unavailable (locked, restarting) before it answers 500. ActiveCampaign never "
+                "retries a delivery, so a short outage must not lose one.",
+                "version_added": "0.2.0",
+                "type": "float",
+                "example": "60",
+                "default": "20",
+            },
         },
     }
 }

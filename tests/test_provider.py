@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+import airflow_provider_activecampaign
 from airflow_provider_activecampaign import __version__
 from airflow_provider_activecampaign.get_provider_info import get_provider_info
 
@@ -66,3 +67,16 @@ def test_provider_info_lists_every_operator_module():
     (entry,) = get_provider_info()["operators"]
     present = {f"{operators.__name__}.{m.name}" for m in pkgutil.iter_modules(operators.__path__)}
     assert sorted(entry["python-modules"]) == sorted(present)
+
+
+def test_every_activecampaign_option_the_package_reads_is_declared():
+    """``airflow config list`` shows what the package reads: each option read is in the provider's config."""
+    import re
+    from pathlib import Path
+
+    from airflow_provider_activecampaign.get_provider_info import CONFIG
+
+    source = "\n".join(p.read_text() for p in Path(airflow_provider_activecampaign.__file__).parent.rglob("*.py"))
+    read = set(re.findall(r'conf\.get\w*\("activecampaign", "(\w+)"', source))
+    read |= set(re.findall(r'_positive\("(\w+)"', source))
+    assert read and read <= set(CONFIG["activecampaign"]["options"])
