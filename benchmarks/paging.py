@@ -281,7 +281,7 @@ def main() -> int:
         for how, label in variants.items():
             grow = peaks[how, N_CONTACTS] - peaks[how, SMALL]
             print(f"  {label:<31} {mib(grow):>10}  ({grow / extra:,.0f} B/record)")
-        print("  (streaming keeps one page; what grows is the pager's set of seen ids, plus page garbage between GCs)")
+        print("  (streaming keeps one page and the pager only its overlap; what grows is page garbage between GCs)")
 
         # 3. the operator, writing JSON Lines
         out_dir = Path(tempfile.mkdtemp(prefix="ac-bench-out-"))
