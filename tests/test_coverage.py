@@ -114,6 +114,6 @@ def test_looks_up_rows_are_creates_of_resources_with_a_natural_key():
     """A row that says "looks up" serves a resource the catalogue says how to find."""
     keyed = {spec.path for spec in RESOURCES.values() if spec.natural_key is not None}
     for row in coverage_table():
-        if row["retry-safe"].startswith("looks up"):
+        if row["retry-safe"].startswith("looks up") and not row["hook method or endpoint"].startswith("legacy"):
             paths = set(re.findall(r"POST /([A-Za-z]+)", row["hook method or endpoint"]))
             assert paths & (keyed | {"deals", "fieldOption"}), f"{row['ID']}: nothing to look up by"

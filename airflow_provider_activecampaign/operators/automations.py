@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required
+from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required, resource
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -12,7 +12,8 @@ from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignListOperator,
     ContactCollectionListOperator,
 )
-from airflow_provider_activecampaign.operators.legacy import LegacyOperator
+from airflow_provider_activecampaign.operators.legacy import LegacyOperator, found_reply
+from airflow_provider_activecampaign.operators.retry_safe import find_created
 
 
 class ActiveCampaignListAutomationsOperator(ActiveCampaignListOperator):
@@ -96,3 +97,14 @@ class ActiveCampaignLegacyManageAutomationOperator(LegacyOperator):
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
         form = {"contact_email": values["contact_email"], "automation": values["automation_id"]}
         return f"automation_contact_{values['action']}", None, form
+
+    def looks_up(self, values: dict[str, Any]) -> bool:
+        return values["action"] == "add"  # a removal sent again removes nothing more
+
+    def find_done(self, values: dict[str, Any], since: Any) -> dict[str, Any] | None:
+        contact = find_created(self.hook, resource("contact"), {"email": values["contact_email"]}, None)
+        if contact is None:
+            return None
+        key = {"contact": contact["id"], "automation": values["automation_id"]}
+        entered = find_created(self.hook, resource("contactAutomation"), key, since)
+        return found_reply(entered and {"id": entered["id"], "contact": contact["id"]}, "Contact added to automation")

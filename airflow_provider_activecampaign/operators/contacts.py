@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import Filter, Resource, Rule, compact, enum, ident, text
+from airflow_provider_activecampaign.catalogue import Filter, Resource, Rule, compact, enum, ident, resource, text
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignInputError,
     ActiveCampaignNotFoundError,
@@ -21,10 +21,12 @@ from airflow_provider_activecampaign.operators.generic import (
 from airflow_provider_activecampaign.operators.legacy import (
     LegacyListOperator,
     LegacyOperator,
+    found_reply,
     legacy_field_values,
     legacy_tags,
 )
 from airflow_provider_activecampaign.operators.links import ActiveCampaignRecordLink
+from airflow_provider_activecampaign.operators.retry_safe import find_created
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -286,6 +288,13 @@ class ActiveCampaignLegacyCreateContactOperator(_LegacyContactOperator):
 
     action = "contact_add"
     needed = ("email", "list_id")
+
+    def looks_up(self, values: dict[str, Any]) -> bool:
+        return True
+
+    def find_done(self, values: dict[str, Any], since: Any) -> dict[str, Any] | None:
+        contact = find_created(self.hook, resource("contact"), {"email": values["email"]}, since)
+        return found_reply(contact and {"id": contact["id"]}, "Contact added")
 
 
 class ActiveCampaignLegacyUpdateContactOperator(_LegacyContactOperator):

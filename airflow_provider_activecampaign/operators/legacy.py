@@ -20,6 +20,7 @@ from airflow_provider_activecampaign.exceptions import (
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, checked_limit
+from airflow_provider_activecampaign.operators.retry_safe import create_once
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -68,15 +69,38 @@ class LegacyOperator(ActiveCampaignBaseOperator):
         raise NotImplementedError
 
     def perform(self, context: Context) -> Any:
-        action, params, data = self.call(self.checked())
-        reply = self.hook.legacy(action, params=legacy_values(params, "params"), data=legacy_values(data, "data"),
-                                 method="POST" if data is not None else "GET")
-        if self.changes:
-            reply_of = reply if isinstance(reply, Mapping) else {}
-            verb = _LEGACY_VERBS.get(action.rpartition("_")[2], "changed")
-            self.record_done(verb, self.changes, reply_of.get("subscriber_id") or reply_of.get("id"),
-                             detail=f"{action}: {reply_of.get('result_message') or 'done'}")
-        return reply
+        values = self.checked()
+        action, params, data = self.call(values)
+
+        def send() -> Any:
+            reply = self.hook.legacy(action, params=legacy_values(params, "params"),
+                                     data=legacy_values(data, "data"), method="POST" if data is not None else "GET")
+            if self.changes:
+                reply_of = reply if isinstance(reply, Mapping) else {}
+                verb = _LEGACY_VERBS.get(action.rpartition("_")[2], "changed")
+                self.record_done(verb, self.changes, reply_of.get("subscriber_id") or reply_of.get("id"),
+                                 detail=f"{action}: {reply_of.get('result_message') or 'done'}")
+            return reply
+
+        if not self.looks_up(values):
+            return send()
+        return create_once(send, lambda since: self.find_done(values, since), context=context, what=action)
+
+    def looks_up(self, values: dict[str, Any]) -> bool:
+        """True when a retried write looks for what an earlier attempt made (:meth:`find_done`) first."""
+        return False
+
+    def find_done(self, values: dict[str, Any], since: Any) -> dict[str, Any] | None:
+        """What an earlier attempt of this write made, as a legacy reply, or None when nothing is found."""
+        return None
+
+
+def found_reply(record: Mapping[str, Any] | None, what: str) -> dict[str, Any] | None:
+    """A record an earlier attempt made, in the shape of the legacy API's reply to the write."""
+    if record is None:
+        return None
+    return {"result_code": 1, "result_message": f"{what} (by an earlier attempt)", "id": record.get("id"),
+            "subscriber_id": record.get("contact") or record.get("id")}
 
 
 #: The log's verb for a legacy write, by the last word of its action (``contact_tag_add`` -> "added").

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_activecampaign.catalogue import ident, required, text
+from airflow_provider_activecampaign.catalogue import ident, required, resource, text
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
-from airflow_provider_activecampaign.operators.legacy import LegacyOperator
+from airflow_provider_activecampaign.operators.legacy import LegacyOperator, found_reply
+from airflow_provider_activecampaign.operators.retry_safe import find_created
 
 
 class ActiveCampaignCreateNoteOperator(ActiveCampaignCreateOperator):
@@ -53,3 +54,11 @@ class ActiveCampaignLegacyAddContactNoteOperator(LegacyOperator):
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
         return "contact_note_add", None, {"id": values["contact_id"], "listid": values["list_id"],
                                           "note": values["note"]}
+
+    def looks_up(self, values: dict[str, Any]) -> bool:
+        return True
+
+    def find_done(self, values: dict[str, Any], since: Any) -> dict[str, Any] | None:
+        key = {"note": values["note"], "relid": values["contact_id"], "reltype": "Subscriber"}
+        note = find_created(self.hook, resource("note"), key, since)
+        return found_reply(note and {"id": note["id"], "contact": values["contact_id"]}, "Note added")
