@@ -66,6 +66,6 @@ def redact(text: str, secrets: set[str] | None = None) -> str:
 
 def protect_key(api_key: str) -> None:
     """Register the key, in all its forms, with Airflow's secrets masker and our log filter."""
-    for form in secret_forms(api_key):
+    for form in secret_forms(api_key) - _FILTER.secrets:  # once per process: a triggerer makes many hooks
         mask_secret(form)
         _FILTER.secrets.add(form)
