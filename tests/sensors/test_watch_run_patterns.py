@@ -39,12 +39,14 @@ from airflow_provider_activecampaign.sensors import ActiveCampaignWatchDealsSens
 SEEN = {}
 FAIL = set()
 
-for dag_id, mode in [("watch_watermark", "watermark"), ("watch_interval", "interval"),
-                     ("watch_watermark_busy", "watermark")]:
+for dag_id, mode, deferrable in [("watch_watermark", "watermark", False), ("watch_interval", "interval", False),
+                                 ("watch_watermark_busy", "watermark", False),
+                                 ("watch_watermark_deferred", "watermark", True)]:
     with DAG(dag_id, schedule=CronTriggerTimetable("0 0 * * *", timezone="UTC"), catchup=False,
              start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), max_active_runs=1) as dag:
         deals = ActiveCampaignWatchDealsSensor(task_id="watch", window_mode=mode, settle=timedelta(hours=1),
-                                               deferrable=False, poke_interval=0.05, timeout=0.3, soft_fail=True)
+                                               deferrable=deferrable, poke_interval=0.05,
+                                               timeout=5 if deferrable else 0.3, soft_fail=True)
 
         @task
         def report(deals, dag_run=None):
@@ -181,3 +183,30 @@ def test_a_run_that_overlaps_a_live_claim_is_refused(dags, emulator):
     assert state(key)["claim"] == claim and len(seen) == 1  # untouched, nothing reported
     assert dag.test(logical_date=d(3)).state == "success"
     assert sorted(seen[-1]) == between(made, d(2) - HOUR, d(3) - HOUR)
+
+
+def test_watermark_through_the_trigger_delivers_and_commits_its_claim(dags, emulator):
+    """Deferred: the first check finds nothing, the trigger finds the deals, ``execute_complete`` delivers."""
+    dag, key = dags.watch_watermark_deferred, "activecampaign_watch__watch_watermark_deferred__watch"
+    seen = dags.SEEN.setdefault(dag.dag_id, [])
+    polls: list[object] = []
+
+    def deals_appear_after_the_first_check(emu, request) -> None:
+        if request.method == "GET" and request.path == "/api/3/deals":
+            polls.append(request)
+            if len(polls) == 2:  # the trigger's first poll: they are there now
+                for hours in (3, 9, 15):
+                    when = d(1) + hours * HOUR
+                    emu.insert("deals", title=f"deferred {hours}h", value=1, currency="usd", cdate=when, mdate=when)
+
+    emulator.on_request(deals_appear_after_the_first_check)
+    run = dag.test(logical_date=d(2))
+    emulator.on_request(None)
+
+    assert run.state == "success" and len(polls) >= 2
+    assert sorted(seen[-1]) == ["deferred 15h", "deferred 3h", "deferred 9h"]
+    claim = state(key)["claim"]
+    assert claim["delivered"] and claim["until"] == (d(2) - HOUR).isoformat()
+    dag.test(logical_date=d(3))  # the next run commits it
+    assert state(key)["watermark"] == (d(2) - HOUR).isoformat()
+
