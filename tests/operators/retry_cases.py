@@ -2,8 +2,9 @@
 
 A case builds its operator against the retry account (:func:`prepare`: contact 1, deal 1, dropdown
 field 1 on top of the emulator's seed), names the collection that must grow by ``grows`` records,
-the path of the create's POST (sent ``posts`` times), and the path the create looks the record up at (None: the operator
-is safe without looking: the API upserts, or it reads before writing anyway).
+the path of the create's POST (sent ``posts`` times; relative to ``/api/3`` unless absolute, as the
+legacy API's), and the path the create looks the record up at (None: the operator is safe without
+looking: the API upserts, or it reads before writing anyway).
 """
 
 from __future__ import annotations
@@ -108,6 +109,16 @@ CASES: dict[str, RetryCase] = {
     "create_webhook": RetryCase(
         lambda t: ops.ActiveCampaignCreateWebhookOperator(task_id=t, name="crm", url=HOOK_URL, events=["subscribe"]),
         "webhooks", "webhooks", "webhooks"),
+    "legacy_create_contact": RetryCase(
+        lambda t: ops.ActiveCampaignLegacyCreateContactOperator(task_id=t, email="new@example.com", list_id=1),
+        "contacts", "/admin/api.php", "contacts"),
+    "legacy_add_contact_note": RetryCase(
+        lambda t: ops.ActiveCampaignLegacyAddContactNoteOperator(task_id=t, contact_id=1, note="Called", list_id=1),
+        "notes", "/admin/api.php", "contacts/1/notes"),
+    "legacy_add_to_automation": RetryCase(
+        lambda t: ops.ActiveCampaignLegacyManageAutomationOperator(task_id=t, action="add", automation_id=1,
+                                                                   contact_email="ada@example.com"),
+        "contactAutomations", "/admin/api.php", "contacts/1/contactAutomations"),
     "ensure_webhook": RetryCase(
         lambda t: ops.ActiveCampaignEnsureWebhookOperator(task_id=t, name="crm", url=HOOK_URL, events=["subscribe"]),
         "webhooks", "webhooks", None),

@@ -53,7 +53,8 @@ def _tries(dag_id: str, run_id: str) -> int:
 
 
 def _posts(emulator, path: str) -> int:
-    return sum(1 for r in emulator.requests if r.method == "POST" and r.path == f"/api/3/{path}")
+    full = path if path.startswith("/") else f"/api/3/{path}"
+    return sum(1 for r in emulator.requests if r.method == "POST" and r.path == full)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
