@@ -187,34 +187,3 @@ def test_a_post_answered_502_or_504_after_the_server_processed_it_carries_the_hi
 
     assert raised.value.may_have_been_processed and "may have been processed" in str(raised.value)
     assert [t["tag"] for t in emulator.records("tags")] == ["customer", "vip"]  # it was processed, once
-
-
-LEGACY_CASES = {
-    "legacy create contact": (lambda: ops.ActiveCampaignLegacyCreateContactOperator(
-        task_id="t", email="new@example.com", list_id=1), "contacts", "contacts"),
-    "legacy contact note": (lambda: ops.ActiveCampaignLegacyAddContactNoteOperator(
-        task_id="t", contact_id=1, note="Called back", list_id=1), "notes", "contacts/1/notes"),
-    "legacy add to automation": (lambda: ops.ActiveCampaignLegacyManageAutomationOperator(
-        task_id="t", action="add", automation_id=1, contact_email="ada@example.com"),
-        "contactAutomations", "contacts/1/contactAutomations"),
-}
-
-
-@pytest.mark.parametrize("name", list(LEGACY_CASES))
-def test_a_retried_legacy_write_finds_what_the_first_attempt_made(name, emulator):
-    make, plural, lookup = LEGACY_CASES[name]
-    prepare(emulator)
-    before = len(emulator.records(plural))
-    started = pendulum.now("UTC")
-    emulator.inject_fault(method="POST", path="/admin/api.php", status=502, after_processing=True)
-    emulator.inject_fault(method="GET", path=lookup, status=400)  # the attempt's own look-up fails too
-    with pytest.raises(ActiveCampaignApiError, match="may have been processed"):
-        make().execute(context={})
-    assert len(emulator.records(plural)) == before + 1
-    emulator.clear_requests()
-
-    again = make().execute(context=_retry_context(started))  # Airflow's retry
-
-    assert len(emulator.records(plural)) == before + 1
-    assert [r.method for r in emulator.requests if r.path == "/admin/api.php"] == []
-    assert again["result_code"] == 1 and "earlier attempt" in again["result_message"]
