@@ -67,3 +67,12 @@ def crm_world(emulator) -> dict[str, str]:
             "contact_note": contact_note["id"], "task": task["id"], "calendar": calendar["id"],
             "pipeline": pipeline["id"], "other_stage": emulator.records("dealStages")[-1]["id"],
             "organization": organization["id"]}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize a shared table test (tests/operators/tables.py) with the tables of the chapter module
+    it is collected in."""
+    rows = getattr(metafunc.function, "table_rows", None)
+    if rows is not None:
+        argnames, argvalues, ids = rows(metafunc.module, metafunc.definition.originalname)
+        metafunc.parametrize(argnames, argvalues, ids=ids)
