@@ -21,11 +21,7 @@ from tests.operators.helpers import (
     missing,
 )
 
-
-@pytest.fixture
-def world(crm_world) -> dict[str, str]:
-    """The deals account (see conftest)."""
-    return crm_world
+WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
 
 
 HAPPY: dict[str, CallCase] = {

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreatePipelineOperator,
     ActiveCampaignCreateStageOperator,
@@ -25,11 +23,7 @@ from tests.operators.helpers import (
     missing,
 )
 
-
-@pytest.fixture
-def world(crm_world) -> dict[str, str]:
-    """The deals account (see conftest)."""
-    return crm_world
+WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
 
 
 HAPPY: dict[str, CallCase] = {

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreateTaskTypeOperator,
     ActiveCampaignDeleteTaskOperator,
@@ -27,11 +25,7 @@ from tests.operators.helpers import (
     run,
 )
 
-
-@pytest.fixture
-def world(crm_world) -> dict[str, str]:
-    """The deals account (see conftest)."""
-    return crm_world
+WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
 
 
 HAPPY: dict[str, CallCase] = {
