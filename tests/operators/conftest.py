@@ -10,9 +10,14 @@ from tests.operators.helpers import HOOK_URL
 
 
 @pytest.fixture
-def world(emulator) -> dict[str, str]:
+def world(request, emulator) -> dict[str, str]:
     """A small account on top of the emulator's seed (user 1 "admin", group 1 "Admins", list 1,
-    tag 1 "customer"): two contacts, a custom field, a second user and a second group."""
+    tag 1 "customer"): two contacts, a custom field, a second user and a second group.
+
+    A test module that sets ``WORLD = "crm_world"`` gets that fixture's account instead."""
+    other = getattr(request.module, "WORLD", None)
+    if other is not None:
+        return request.getfixturevalue(other)
     field = emulator.insert("fields", title="Favourite colour", type="text")
     ada = emulator.insert("contacts", email="ada@example.com", firstName="Ada", lastName="Lovelace")
     grace = emulator.insert("contacts", email="grace@example.com", firstName="Grace", lastName="Hopper")
@@ -67,3 +72,12 @@ def crm_world(emulator) -> dict[str, str]:
             "contact_note": contact_note["id"], "task": task["id"], "calendar": calendar["id"],
             "pipeline": pipeline["id"], "other_stage": emulator.records("dealStages")[-1]["id"],
             "organization": organization["id"]}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize a shared table test (tests/operators/tables.py) with the tables of the chapter module
+    it is collected in."""
+    rows = getattr(metafunc.function, "table_rows", None)
+    if rows is not None:
+        argnames, argvalues, ids = rows(metafunc.module, metafunc.definition.originalname)
+        metafunc.parametrize(argnames, argvalues, ids=ids)

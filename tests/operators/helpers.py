@@ -103,3 +103,13 @@ def refused(make: Callable[[], Any], emu: Any) -> Any:
         run(make())
     assert emu.requests == []
     return caught.value
+
+
+def no_permission(operators: list[type]) -> dict[str, Failure]:
+    """One ``API_ERRORS`` row an operator: called with no arguments by a key whose user lacks the
+    permission, it gets ActiveCampaign's 403."""
+    return {
+        f"{operator.__name__.removeprefix('ActiveCampaign')} no permission": Failure(
+            lambda w, operator=operator: operator(task_id="t"), 403, "You do not have permission", FORBIDDEN)
+        for operator in operators
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -12,7 +11,6 @@ import pytest
 
 from airflow_provider_activecampaign import operators as ops
 from airflow_provider_activecampaign.exceptions import (
-    ActiveCampaignApiError,
     ActiveCampaignInputError,
 )
 from airflow_provider_activecampaign.operators import (
@@ -26,19 +24,18 @@ from airflow_provider_activecampaign.operators import (
     ActiveCampaignUpdateContactOperator,
 )
 from tests.conftest import CANARY_KEY
+from tests.operators import tables
 from tests.operators.helpers import (
     CENTRAL,
-    FORBIDDEN,
     ApiErrorCase,
     CallCase,
     Case,
     Failure,
-    _classes,
     by,
     forbidden,
     insert_contacts,
     missing,
-    refused,
+    no_permission,
     run,
 )
 
@@ -151,34 +148,9 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-@pytest.mark.parametrize("case", HAPPY, ids=list(HAPPY))
-def test_happy_path(case, emulator, world):
-    make, check = HAPPY[case]
-    result = run(make(world))
-    assert check(emulator, world, result), result
-    assert emulator.requests and all(r.status < 400 for r in emulator.requests)
-
-
-@pytest.mark.parametrize("case", BAD, ids=list(BAD))
-def test_bad_input_is_refused_before_any_request(case, emulator):
-    make, field = BAD[case]
-    error = refused(make, emulator)  # when the DAG is parsed, or when the task runs: no request either way
-    assert error.field == field
-    assert re.match(r"ActiveCampaign\w+Operator\(task_id='t'\): ", str(error))
-    assert repr(field) in str(error)
-
-
-@pytest.mark.parametrize("case", API_ERRORS, ids=list(API_ERRORS))
-def test_api_error_carries_status_and_message(case, emulator, world):
-    make, fault, status, words = API_ERRORS[case]
-    if fault:
-        emulator.inject_fault(**fault)
-    with pytest.raises(ActiveCampaignApiError) as caught:
-        make(world).execute(context={})
-    assert caught.value.status == status
-    assert f"HTTP {status}" in str(caught.value)
-    assert words in str(caught.value)
-    assert CANARY_KEY not in str(caught.value) and CANARY_KEY not in repr(caught.value.args)
+test_happy_path = tables.call_happy_path
+test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
 
 
 LEGACY_HAPPY: dict[str, Case] = {
@@ -245,41 +217,12 @@ LEGACY_NO_PERMISSION: list[type] = [
 ]
 
 
-LEGACY_API_ERRORS.update({
-    f"{operator.__name__.removeprefix('ActiveCampaign')} no permission": Failure(
-        lambda w, operator=operator: operator(task_id="t"), 403, "You do not have permission", FORBIDDEN)
-    for operator in LEGACY_NO_PERMISSION
-})
+LEGACY_API_ERRORS.update(no_permission(LEGACY_NO_PERMISSION))
 
 
-@pytest.mark.parametrize("case", LEGACY_HAPPY.values(), ids=LEGACY_HAPPY.keys())
-def test_legacy_happy_path(w, case: Case) -> None:
-    result = run(case.make(w))
-    assert case.check(w, result), result
-    assert not w.emu.server_errors
-
-
-@pytest.mark.parametrize(("operator", "kwargs", "field"), LEGACY_BAD_INPUT,
-                         ids=[f"{op.__name__.removeprefix('ActiveCampaign')}-{f}" for op, _, f in LEGACY_BAD_INPUT])
-def test_legacy_bad_input_is_refused_before_any_request(w, operator: type, kwargs: dict[str, Any], field: str) -> None:
-    with pytest.raises(ActiveCampaignInputError) as caught:
-        run(operator(task_id="bad_input", **kwargs))
-    assert caught.value.field == field
-    assert f"{operator.__name__}(task_id='bad_input')" in str(caught.value)
-    assert caught.value.expected in str(caught.value)
-    assert w.emu.requests == []
-
-
-@pytest.mark.parametrize("case", LEGACY_API_ERRORS.values(), ids=LEGACY_API_ERRORS.keys())
-def test_legacy_api_error_reaches_the_exception(w, case: Failure) -> None:
-    w.emu.insert("eventTrackingEvents", name="Signed up")
-    if case.fault:
-        w.emu.inject_fault(**case.fault)
-    with pytest.raises(ActiveCampaignApiError) as caught:
-        run(case.make(w))
-    assert caught.value.status == case.status
-    assert case.words in str(caught.value)
-    assert f"HTTP {case.status}" in str(caught.value)
+test_legacy_happy_path = tables.happy_path
+test_legacy_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_legacy_api_error_reaches_the_exception = tables.api_error_reaches_the_exception
 
 
 LEGACY_OPERATORS = [
@@ -291,16 +234,7 @@ LEGACY_OPERATORS = [
 ]
 
 
-def test_legacy_every_operator_of_the_module_is_in_every_table() -> None:
-    section = {getattr(ops, name) for name in LEGACY_OPERATORS}
-    no_input = {ops.ActiveCampaignListWebhookEventsOperator}  # takes no arguments: nothing to get wrong
-    tables = {"HAPPY": _classes(LEGACY_HAPPY.values()),
-              "BAD_INPUT": {op for op, _, _ in LEGACY_BAD_INPUT} | no_input,
-              "API_ERRORS": _classes(LEGACY_API_ERRORS.values())}
-    for table, classes in tables.items():
-        assert section <= classes, (table, sorted(c.__name__ for c in section - classes))
-
-
+test_legacy_every_operator_of_the_module_is_in_every_table = tables.every_operator_of_the_module_is_in_every_table
 
 
 def test_list_contacts_pages_by_id_and_reads_every_record_once(emulator):

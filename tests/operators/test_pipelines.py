@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from airflow_provider_activecampaign.exceptions import (
-    ActiveCampaignApiError,
-)
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreatePipelineOperator,
     ActiveCampaignCreateStageOperator,
@@ -21,20 +15,15 @@ from airflow_provider_activecampaign.operators import (
     ActiveCampaignUpdatePipelineOperator,
     ActiveCampaignUpdateStageOperator,
 )
+from tests.operators import tables
 from tests.operators.helpers import (
     ApiErrorCase,
     CallCase,
     forbidden,
     missing,
-    refused,
-    run,
 )
 
-
-@pytest.fixture
-def world(crm_world) -> dict[str, str]:
-    """The deals account (see conftest)."""
-    return crm_world
+WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
 
 
 HAPPY: dict[str, CallCase] = {
@@ -107,30 +96,6 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-@pytest.mark.parametrize("case", HAPPY, ids=list(HAPPY))
-def test_happy_path(case, emulator, world):
-    make, check = HAPPY[case]
-    result = run(make(world))
-    assert check(emulator, world, result), result
-    assert all(r.status < 400 for r in emulator.requests)
-
-
-@pytest.mark.parametrize("case", BAD, ids=list(BAD))
-def test_bad_input_is_refused_before_any_request(case, emulator):
-    make, field = BAD[case]
-    error = refused(make, emulator)  # when the DAG is parsed, or when the task runs: no request either way
-    assert error.field == field
-    assert re.match(r"ActiveCampaign\w+Operator\(task_id='t'\): ", str(error))
-    assert repr(field) in str(error)
-
-
-@pytest.mark.parametrize("case", API_ERRORS, ids=list(API_ERRORS))
-def test_api_error_carries_status_and_message(case, emulator, world):
-    make, fault, status, words = API_ERRORS[case]
-    if fault:
-        emulator.inject_fault(**fault)
-    with pytest.raises(ActiveCampaignApiError) as caught:
-        make(world).execute(context={})
-    assert caught.value.status == status
-    assert f"HTTP {status}" in str(caught.value)
-    assert words in str(caught.value)
+test_happy_path = tables.call_happy_path
+test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message

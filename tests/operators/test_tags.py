@@ -8,13 +8,12 @@ import pytest
 
 from airflow_provider_activecampaign import operators as ops
 from airflow_provider_activecampaign.exceptions import (
-    ActiveCampaignApiError,
     ActiveCampaignInputError,
 )
+from tests.operators import tables
 from tests.operators.helpers import (
     Case,
     Failure,
-    _classes,
     by,
     methods,
     run,
@@ -78,34 +77,9 @@ API_ERRORS: dict[str, Failure] = {
 }
 
 
-@pytest.mark.parametrize("case", HAPPY.values(), ids=HAPPY.keys())
-def test_happy_path(w, case: Case) -> None:
-    result = run(case.make(w))
-    assert case.check(w, result), result
-    assert not w.emu.server_errors
-
-
-@pytest.mark.parametrize(("operator", "kwargs", "field"), BAD_INPUT,
-                         ids=[f"{op.__name__.removeprefix('ActiveCampaign')}-{f}" for op, _, f in BAD_INPUT])
-def test_bad_input_is_refused_before_any_request(w, operator: type, kwargs: dict[str, Any], field: str) -> None:
-    with pytest.raises(ActiveCampaignInputError) as caught:
-        run(operator(task_id="bad_input", **kwargs))
-    assert caught.value.field == field
-    assert f"{operator.__name__}(task_id='bad_input')" in str(caught.value)
-    assert caught.value.expected in str(caught.value)
-    assert w.emu.requests == []
-
-
-@pytest.mark.parametrize("case", API_ERRORS.values(), ids=API_ERRORS.keys())
-def test_api_error_reaches_the_exception(w, case: Failure) -> None:
-    w.emu.insert("eventTrackingEvents", name="Signed up")
-    if case.fault:
-        w.emu.inject_fault(**case.fault)
-    with pytest.raises(ActiveCampaignApiError) as caught:
-        run(case.make(w))
-    assert caught.value.status == case.status
-    assert case.words in str(caught.value)
-    assert f"HTTP {case.status}" in str(caught.value)
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_reaches_the_exception = tables.api_error_reaches_the_exception
 
 
 OPERATORS = [
@@ -115,13 +89,7 @@ OPERATORS = [
 ]
 
 
-def test_every_operator_of_the_module_is_in_every_table() -> None:
-    section = {getattr(ops, name) for name in OPERATORS}
-    no_input = {ops.ActiveCampaignListWebhookEventsOperator}  # takes no arguments: nothing to get wrong
-    tables = {"HAPPY": _classes(HAPPY.values()), "BAD_INPUT": {op for op, _, _ in BAD_INPUT} | no_input,
-              "API_ERRORS": _classes(API_ERRORS.values())}
-    for table, classes in tables.items():
-        assert section <= classes, (table, sorted(c.__name__ for c in section - classes))
+test_every_operator_of_the_module_is_in_every_table = tables.every_operator_of_the_module_is_in_every_table
 
 
 def test_templated_arguments_are_rendered_before_validation(w) -> None:

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
-
-from airflow_provider_activecampaign.exceptions import (
-    ActiveCampaignApiError,
-)
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreateTaskTypeOperator,
     ActiveCampaignDeleteTaskOperator,
@@ -21,21 +15,17 @@ from airflow_provider_activecampaign.operators import (
     ActiveCampaignUpdateTaskTypeOperator,
     ActiveCampaignUpsertTaskOperator,
 )
+from tests.operators import tables
 from tests.operators.helpers import (
     CENTRAL,
     ApiErrorCase,
     CallCase,
     forbidden,
     missing,
-    refused,
     run,
 )
 
-
-@pytest.fixture
-def world(crm_world) -> dict[str, str]:
-    """The deals account (see conftest)."""
-    return crm_world
+WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
 
 
 HAPPY: dict[str, CallCase] = {
@@ -106,33 +96,9 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-@pytest.mark.parametrize("case", HAPPY, ids=list(HAPPY))
-def test_happy_path(case, emulator, world):
-    make, check = HAPPY[case]
-    result = run(make(world))
-    assert check(emulator, world, result), result
-    assert all(r.status < 400 for r in emulator.requests)
-
-
-@pytest.mark.parametrize("case", BAD, ids=list(BAD))
-def test_bad_input_is_refused_before_any_request(case, emulator):
-    make, field = BAD[case]
-    error = refused(make, emulator)  # when the DAG is parsed, or when the task runs: no request either way
-    assert error.field == field
-    assert re.match(r"ActiveCampaign\w+Operator\(task_id='t'\): ", str(error))
-    assert repr(field) in str(error)
-
-
-@pytest.mark.parametrize("case", API_ERRORS, ids=list(API_ERRORS))
-def test_api_error_carries_status_and_message(case, emulator, world):
-    make, fault, status, words = API_ERRORS[case]
-    if fault:
-        emulator.inject_fault(**fault)
-    with pytest.raises(ActiveCampaignApiError) as caught:
-        make(world).execute(context={})
-    assert caught.value.status == status
-    assert f"HTTP {status}" in str(caught.value)
-    assert words in str(caught.value)
+test_happy_path = tables.call_happy_path
+test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
 
 
 def test_task_list_for_a_deal_leaves_out_contact_tasks(emulator, world):

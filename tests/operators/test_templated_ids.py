@@ -15,11 +15,7 @@ from tests.operators.helpers import (
     run,
 )
 
-
-@pytest.fixture
-def world(crm_world) -> dict[str, str]:
-    """The deals account (see conftest)."""
-    return crm_world
+WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
 
 
 @pytest.mark.parametrize("case", ["move", "deal note", "upsert task", "calendar feed"])
