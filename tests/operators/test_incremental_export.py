@@ -17,6 +17,7 @@ from airflow_provider_activecampaign import io as export_io
 from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignInputError
 from airflow_provider_activecampaign.operators import ActiveCampaignIncrementalExportOperator
 from airflow_provider_activecampaign.operators.export import ActiveCampaignExportBusyError
+from tests.bundles import load, own_bundle
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -153,24 +154,16 @@ with DAG("test_incremental_export", schedule="@daily", start_date=pendulum.datet
 def export_dags(airflow_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("export_dags")
     (folder / "export_test_dags.py").write_text(DAG_FILE)
-    bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                "kwargs": {"path": str(folder)}}]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-        yield folder
+    with own_bundle(folder):
+        yield folder  # loaded by the test, once it has set the output folder the file reads
 
 
 def test_in_airflow_across_logical_dates_a_skipped_day_manual_runs_and_a_rerun(export_dags, emulator, tmp_path,
                                                                               monkeypatch):
-    import importlib.util
-
     out = tmp_path / "exports"
     out.mkdir()
     monkeypatch.setenv("AC_EXPORT_TEST_FOLDER", str(out))
-    spec = importlib.util.spec_from_file_location("_export_test_dags", export_dags / "export_test_dags.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    dag = module.dag
+    dag = load(export_dags, "export_test_dags").dag
     day1 = datetime(2026, 3, 10, tzinfo=timezone.utc)
     versions: set[tuple[str, str]] = set()
 

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -21,6 +19,7 @@ import pytest
 import airflow_provider_activecampaign.operators as ops
 from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignConnectionError
 from airflow_provider_activecampaign.operators.retry_safe import is_retry, run_started, same_value
+from tests.bundles import load, own_bundle
 from tests.operators.retry_cases import CASES, DAG_FILE, prepare
 
 LOOKS_UP = sorted(name for name, case in CASES.items() if case.lookup)
@@ -31,14 +30,8 @@ def retry_dags(airflow_db, tmp_path_factory):
     """The retry DAGs as a bundle of their own (``dag.test()`` parses the bundle of the DAG it runs)."""
     folder = tmp_path_factory.mktemp("retry_dags")
     (folder / "retry_dags.py").write_text(DAG_FILE)
-    bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                "kwargs": {"path": str(folder)}}]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-        spec = importlib.util.spec_from_file_location("_retry_dags", folder / "retry_dags.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        yield module
+    with own_bundle(folder):
+        yield load(folder, "retry_dags")
 
 
 def _tries(dag_id: str, run_id: str) -> int:

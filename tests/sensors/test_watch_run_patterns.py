@@ -15,7 +15,7 @@ from datetime import timedelta
 import pendulum
 import pytest
 
-from tests.sensors.bundles import load, own_bundle
+from tests.bundles import load, own_bundle
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

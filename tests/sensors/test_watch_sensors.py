@@ -33,7 +33,7 @@ from airflow_provider_activecampaign.sensors import (
     ActiveCampaignWatchTasksSensor,
 )
 from airflow_provider_activecampaign.triggers import ActiveCampaignWatchTrigger
-from tests.sensors.bundles import load, own_bundle
+from tests.bundles import load, own_bundle
 
 LOGICAL = pendulum.datetime(2026, 3, 10, tz="UTC")
 SINCE, UNTIL = LOGICAL - timedelta(days=1), LOGICAL  # a first run's window on a point interval

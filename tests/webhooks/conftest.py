@@ -42,8 +42,8 @@ def client(receiver: WebhookReceiver) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="module")
 def example_bundle(airflow_db: Path) -> Iterator[Path]:
     """The example folder as the DAG bundle (``dag.test()`` on 3.1+ parses the DAG's bundle)."""
+    from tests.bundles import own_bundle
     from tests.examples.test_example_dags import EXAMPLES
-    from tests.sensors.bundles import own_bundle
 
     with own_bundle(EXAMPLES):
         yield EXAMPLES

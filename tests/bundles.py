@@ -24,7 +24,7 @@ def own_bundle(folder: Path) -> Iterator[Path]:
 
 def load(folder: Path, name: str) -> ModuleType:
     """Import ``folder/name.py`` (a DAG file) as a module of its own."""
-    spec = importlib.util.spec_from_file_location(f"_watch_{name}", folder / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_dags_{name}", folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
