@@ -313,6 +313,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         filters={"automation_id": Filter("filters[seriesid]", ident())},
         orders=("sdate", "ldate"),
         updated="mdate",
+        natural_key=NaturalKey(("name",)),  # a retried legacy campaign_create looks its draft up by name
     ),
     Resource(
         "message", "messages", "message", "messages",

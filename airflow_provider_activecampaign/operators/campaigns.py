@@ -7,15 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from airflow_provider_activecampaign.catalogue import Rule, compact, enum, ident, required, text
+from airflow_provider_activecampaign.catalogue import Rule, compact, enum, ident, required, resource, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignGetOperator, ActiveCampaignListOperator
 from airflow_provider_activecampaign.operators.legacy import (
     LegacyListOperator,
     LegacyOperator,
+    found_reply,
     id_list,
     legacy_datetime,
 )
+from airflow_provider_activecampaign.operators.retry_safe import find_created
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -87,6 +89,12 @@ class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
                             facebook=values["facebook"]))
         return "campaign_create", None, form
 
+    def looks_up(self, values: dict[str, Any]) -> bool:
+        return True
+
+    def find_done(self, values: dict[str, Any], since: Any) -> dict[str, Any] | None:
+        campaign = find_created(self.hook, resource("campaign"), {"name": values["name"]}, since)
+        return found_reply(campaign and {"id": campaign["id"]}, "Campaign saved")
 
 class ActiveCampaignLegacyListCampaignsOperator(LegacyListOperator):
     """List campaigns (legacy ``campaign_list``, every page), with name, type and date filters.

@@ -29,11 +29,14 @@ class RetryCase:
 
 
 def prepare(emulator: Any) -> None:
-    """The records the cases write to: contact 1, deal 1 (pipeline 1) and dropdown field 1."""
+    """The records the cases write to: contact 1, deal 1 (pipeline 1), dropdown field 1 and message 1."""
     emulator.insert("contacts", id="1", email="ada@example.com", firstName="Ada")
     emulator.insert("deals", id="1", title="Existing", contact="1", value="100", currency="usd", group="1",
                     stage="1")
     emulator.insert("fields", id="1", title="Colour", type="dropdown", perstag="COLOUR")
+    if emulator.record("messages", "1") is None:  # a campaign needs a message to send
+        emulator.insert("messages", id="1", name="newsletter", subject="News", fromname="Shop",
+                        fromemail="shop@example.com", reply2="shop@example.com")
 
 
 CASES: dict[str, RetryCase] = {
@@ -119,6 +122,10 @@ CASES: dict[str, RetryCase] = {
         lambda t: ops.ActiveCampaignLegacyManageAutomationOperator(task_id=t, action="add", automation_id=1,
                                                                    contact_email="ada@example.com"),
         "contactAutomations", "/admin/api.php", "contacts/1/contactAutomations"),
+    "legacy_create_campaign": RetryCase(
+        lambda t: ops.ActiveCampaignLegacyCreateCampaignOperator(task_id=t, name="November", list_ids=1,
+                                                                 message_id=1),
+        "campaigns", "/admin/api.php", "campaigns"),
     "ensure_webhook": RetryCase(
         lambda t: ops.ActiveCampaignEnsureWebhookOperator(task_id=t, name="crm", url=HOOK_URL, events=["subscribe"]),
         "webhooks", "webhooks", None),
