@@ -113,7 +113,7 @@ CASES: dict[str, RetryCase] = {
         lambda t: ops.ActiveCampaignCreateWebhookOperator(task_id=t, name="crm", url=HOOK_URL, events=["subscribe"]),
         "webhooks", "webhooks", "webhooks"),
     "legacy_create_contact": RetryCase(
-        lambda t: ops.ActiveCampaignLegacyCreateContactOperator(task_id=t, email="new@example.com", list_id=1),
+        lambda t: ops.ActiveCampaignLegacyCreateContactOperator(task_id=t, email="legacy@example.com", list_id=1),
         "contacts", "/admin/api.php", "contacts"),
     "legacy_add_contact_note": RetryCase(
         lambda t: ops.ActiveCampaignLegacyAddContactNoteOperator(task_id=t, contact_id=1, note="Called", list_id=1),

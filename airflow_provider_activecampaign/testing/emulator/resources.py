@@ -123,7 +123,7 @@ CONTACT_LIST_DEFAULTS = {
     "form": None, "seriesid": "0", "sdate": None, "unsubdate": None, "status": "1", "responder": "1",
     "sync": "0", "unsubreason": None, "campaign": None, "message": None, "first_name": "", "last_name": "",
     "ip4Sub": "0", "sourceid": "0", "autosyncLog": None, "ip4_last": "0", "ip4Unsub": "0",
-    "unsubscribeAutomation": None, "automation": None,
+    "unsubscribeAutomation": None, "automation": None, "udate": None,
 }
 
 RESOURCES: dict[str, Resource] = {r.plural: r for r in (
