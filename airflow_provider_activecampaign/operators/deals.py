@@ -41,6 +41,13 @@ class _DealBody:
 
     body: Any
 
+    @classmethod
+    def deal_body(cls, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The body from a constructor's arguments (its ``locals()``): the named deal parameters and
+        ``extra_fields``, with a status given by name turned into the API's number."""
+        named = {name: given[name] for name in DEAL_PARAMETERS if name in given}
+        return _deal_status(cls.named_body(named, given.get("extra_fields")))  # type: ignore[attr-defined]
+
     def perform(self, context: Context) -> Any:
         self.body = _deal_status(self.body)
         return super().perform(context)  # type: ignore[misc]
@@ -76,10 +83,7 @@ class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
                  description: str | None = None, percent: int | None = None, status: int | str | None = None,
                  custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = _deal_status(self.named_body(
-            {"title": title, "value": value, "currency": currency, "contact_id": contact_id, "account_id": account_id,
-             "pipeline_id": pipeline_id, "stage_id": stage_id, "owner_id": owner_id, "description": description,
-             "percent": percent, "status": status, "custom_fields": custom_fields}, extra_fields))
+        body = self.deal_body(locals())
         super().__init__(resource="deal", body=body, **kwargs)
 
 
@@ -102,10 +106,7 @@ class ActiveCampaignUpdateDealOperator(_DealBody, ActiveCampaignUpdateOperator):
                  description: str | None = None, percent: int | None = None, status: int | str | None = None,
                  custom_fields: Mapping[Any, Any] | list[dict[str, Any]] | None = None,
                  extra_fields: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        body = _deal_status(self.named_body(
-            {"title": title, "value": value, "currency": currency, "contact_id": contact_id, "account_id": account_id,
-             "pipeline_id": pipeline_id, "stage_id": stage_id, "owner_id": owner_id, "description": description,
-             "percent": percent, "status": status, "custom_fields": custom_fields}, extra_fields))
+        body = self.deal_body(locals())
         super().__init__(resource="deal", record_id=deal_id, body=body, **kwargs)
 
 
