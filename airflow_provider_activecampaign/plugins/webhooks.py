@@ -3,8 +3,9 @@
 Configuration (``airflow.cfg`` or environment):
 
 - ``[activecampaign] webhook_token`` (``AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN``): shared secret,
-  at least 16 characters (a shorter one stops the plugin from loading); several
-  comma-separated tokens are all accepted (rotation).
+  at least 16 characters; several comma-separated tokens are all accepted (rotation).
+  Without one, or with a shorter one, the plugin still mounts, logs one ERROR line, and
+  ``/activecampaign/health`` and every delivery answer 503 with the reason.
 - ``[activecampaign] webhook_max_bytes`` (default 262144): largest accepted body.
 - ``[activecampaign] webhook_read_timeout`` (default 10): seconds for a whole body to arrive.
 - ``[activecampaign] webhook_record_retry_seconds`` (default 20): how long recording retries a

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("airflow_provider_activecampaign.webhooks")
 
 MIN_TOKEN_LENGTH = 16
+TOKEN_OPTION = "[activecampaign] webhook_token (AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN)"
 #: Default seconds within which a delivery's body must have arrived (``webhook_read_timeout``).
 DEFAULT_READ_TIMEOUT = 10.0
 #: Default seconds a delivery keeps retrying when the metadata database fails (``webhook_record_retry_seconds``).
@@ -76,28 +77,29 @@ def _raw_tokens() -> list[str]:
     return [token.strip() for token in raw.split(",") if token.strip()]
 
 
-def check_configured_tokens() -> None:
-    """Refuse to start with a token shorter than :data:`MIN_TOKEN_LENGTH` (the message names the
-    option and which token, never the token itself)."""
-    from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
-
+def token_problem() -> str | None:
+    """Why the receiver cannot accept deliveries (no token, or one shorter than :data:`MIN_TOKEN_LENGTH`),
+    or None. Names the option and which token (its position), never a token itself."""
     tokens = _raw_tokens()
+    if not tokens:
+        return f"no token configured: set {TOKEN_OPTION}"
     short = [str(n) for n, token in enumerate(tokens, 1) if len(token) < MIN_TOKEN_LENGTH]
     if short:
-        raise ActiveCampaignConfigError(
-            f"[activecampaign] webhook_token (AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN): token {', '.join(short)} "
-            f"of {len(tokens)} is shorter than {MIN_TOKEN_LENGTH} characters; the webhook receiver does not start")
+        return (f"{TOKEN_OPTION}: token {', '.join(short)} of {len(tokens)} is shorter than "
+                f"{MIN_TOKEN_LENGTH} characters")
+    return None
+
+
+def report_configuration() -> None:
+    """One ERROR line when the receiver starts unable to accept deliveries (every one then gets 503)."""
+    problem = token_problem()
+    if problem:
+        log.error("ActiveCampaign webhook receiver refuses every delivery (503) until fixed: %s", problem)
 
 
 def configured_tokens() -> list[str]:
-    tokens = _raw_tokens()
-    if any(len(token) < MIN_TOKEN_LENGTH for token in tokens):
-        log.error(
-            "[activecampaign] webhook_token: every token must have at least %d characters; refusing deliveries",
-            MIN_TOKEN_LENGTH,
-        )
-        return []
-    return tokens
+    """The accepted tokens; none while :func:`token_problem` reports one."""
+    return [] if token_problem() else _raw_tokens()
 
 
 def _positive(option: str, default: float, kind: type = float) -> Any:
@@ -146,9 +148,10 @@ def _presented_token(request: Request) -> str | None:
 
 
 def check_token(request: Request) -> None:
-    tokens = configured_tokens()
-    if not tokens:
-        raise Rejected(503, "webhook receiver not configured: set [activecampaign] webhook_token")
+    problem = token_problem()
+    if problem:
+        raise Rejected(503, f"webhook receiver not configured: {problem}")
+    tokens = _raw_tokens()
     presented = _presented_token(request)
     if not presented:
         raise Rejected(401, "missing token")

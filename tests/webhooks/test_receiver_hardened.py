@@ -19,7 +19,6 @@ import httpx
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
 from airflow_provider_activecampaign.plugins import webhooks as plugin
 from airflow_provider_activecampaign.webhooks import receiver as receiver_app
 from airflow_provider_activecampaign.webhooks.recording import delivery_key, record_with_retry
@@ -150,27 +149,45 @@ def test_the_key_depends_on_the_account_and_the_payload() -> None:
     assert delivery_key("a", payload) != delivery_key("a", {**payload, "deal": {"id": "2"}})
 
 
-# --------------------------------------------------------------------------- short tokens refused at start
+# --------------------------------------------------------------------------- a bad token: mounted, and says so
 
 
-@pytest.mark.parametrize("tokens", ["tiny-tok", f"{TOKEN}, tiny-tok", f"{TOKEN},{OTHER_TOKEN}, 123456789012345"])
-def test_a_short_token_stops_the_app_and_the_plugin_from_starting(monkeypatch: pytest.MonkeyPatch,
-                                                                  tokens: str) -> None:
-    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN", tokens)
-    for start in (receiver_app.create_app, plugin._build_plugin_class):
-        with pytest.raises(ActiveCampaignConfigError) as raised:
-            start()
-        message = str(raised.value)
-        assert "[activecampaign] webhook_token" in message and "16 characters" in message
-        for secret in (t.strip() for t in tokens.split(",")):
-            assert secret not in message
+@pytest.mark.parametrize("tokens", [None, "", "tiny-tok", f"{TOKEN}, tiny-tok",
+                                    f"{TOKEN},{OTHER_TOKEN}, 123456789012345"])
+def test_a_bad_or_missing_token_mounts_the_receiver_which_answers_503_with_the_reason(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tokens: str | None) -> None:
+    from fastapi.testclient import TestClient
+
+    if tokens is None:
+        monkeypatch.delenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN", tokens)
+    caplog.set_level(logging.INFO)
+    plugin_class = plugin._build_plugin_class()  # mounts: no exception
+    [mounted] = plugin_class.fastapi_apps
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "webhook_token" in errors[0].getMessage(), [r.getMessage() for r in errors]
+    with TestClient(mounted["app"]) as http:
+        health = http.get("/health")
+        delivery = http.post("/webhooks/default", params={"token": "tiny-tok"}, content=urlencode(DEAL_ADD),
+                             headers={"Content-Type": FORM})
+    assert health.status_code == 503 and health.json()["status"] == "unavailable"
+    reason = health.json()["reason"]
+    assert "[activecampaign] webhook_token" in reason
+    assert ("16 characters" in reason) if tokens else ("no token configured" in reason)
+    assert delivery.status_code == 503 and reason in delivery.json()["detail"]
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1  # once, at start, not per request
+    for secret in (t.strip() for t in (tokens or "").split(",") if t.strip()):
+        assert secret not in reason and all(secret not in r.getMessage() for r in caplog.records)
 
 
-def test_valid_tokens_or_none_start(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_valid_tokens_start_healthy(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from fastapi.testclient import TestClient
+
     monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN", f"{TOKEN}, {OTHER_TOKEN}")
-    assert receiver_app.create_app() is not None
-    monkeypatch.delenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN")
-    assert receiver_app.create_app() is not None  # not configured: 503 per delivery, as documented
+    with TestClient(receiver_app.create_app()) as http:
+        assert http.get("/health").json() == {"status": "ok", "token_configured": True}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 # --------------------------------------------------------------------------- the token in no log line
