@@ -379,6 +379,13 @@ def test_the_events_example_is_scheduled_on_the_deal_add_asset() -> None:
     assert list(dag.task_dict) == ["summarise_new_deals"]
 
 
+def test_the_events_example_runs_one_at_a_time_so_two_runs_cannot_both_handle_a_key() -> None:
+    """Its task reads the seen-keys Variable, then writes it back: two runs at once could both miss a key."""
+    from tests.examples.test_example_dags import load
+
+    assert load("example_activecampaign_events").dag.max_active_runs == 1
+
+
 def test_the_events_setup_example_registers_a_deal_add_webhook_on_the_receiver() -> None:
     from airflow_provider_activecampaign.operators import ActiveCampaignEnsureWebhookOperator
     from tests.examples.test_example_dags import load

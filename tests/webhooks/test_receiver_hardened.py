@@ -115,14 +115,15 @@ class TestRecordWithRetry:
 # --------------------------------------------------------------------------- one key per event
 
 
-def test_a_delivery_that_arrives_twice_carries_the_same_key(client: httpx.Client, token: str) -> None:
+def test_a_redelivery_shares_the_key_and_a_second_event_does_not(client: httpx.Client, token: str) -> None:
     first = _post(client, deal("4242"))
-    again = _post(client, list(reversed(deal("4242", date_time="2024-05-02T10:15:07-05:00"))))
+    again = _post(client, list(reversed(deal("4242"))))  # the same event, its fields in another order
+    later = _post(client, deal("4242", date_time="2024-05-02T10:15:07-05:00"))  # happened again, 7 s later
     other = _post(client, deal("4243"))
-    ids = [r.json()["event_id"] for r in (first, again, other)]
+    ids = [r.json()["event_id"] for r in (first, again, later, other)]
     recorded = extras(ids)
     keys = [recorded[i]["delivery_key"] for i in ids]
-    assert len(set(ids)) == 3 and keys[0] == keys[1] != keys[2]
+    assert len(set(ids)) == 4 and keys[0] == keys[1] and len({keys[0], keys[2], keys[3]}) == 3
     assert keys[0] == delivery_key("default", recorded[ids[0]]["payload"])
 
 
@@ -142,11 +143,30 @@ def test_the_events_example_handles_a_deal_delivered_twice_in_two_runs_once(
     assert [[d["id"] for d in s] for s in summaries] == [["4242"], []]  # the second run skips it
 
 
-def test_the_key_depends_on_the_account_and_the_payload() -> None:
-    payload = {"type": "deal_add", "deal": {"id": "1"}, "date_time": "2024-01-01"}
-    assert delivery_key("a", payload) != delivery_key("b", payload)
-    assert delivery_key("a", payload) == delivery_key("a", {**payload, "date_time": "2024-01-02"})
-    assert delivery_key("a", payload) != delivery_key("a", {**payload, "deal": {"id": "2"}})
+OPEN = {"type": "open", "date_time": "2024-05-02T10:15:00-05:00", "initiated_from": "public", "list": "0",
+        "contact": {"id": "27", "email": "ada@example.com"}, "campaign": {"id": "5", "message": {"id": "9"}}}
+SUBSCRIBE = {"type": "subscribe", "date_time": "2024-05-02T10:15:00-05:00", "list": "3",
+             "contact": {"id": "27", "email": "ada@example.com"}}
+STAGE_A = {"type": "deal_update", "date_time": "2024-05-02T10:15:00-05:00", "deal": {"id": "42", "stageid": "1"},
+           "updated_fields": {"stageid": "stageid"}}
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (OPEN, {**OPEN, "date_time": "2024-05-02T11:40:12-05:00"}),  # the same campaign opened twice
+    (SUBSCRIBE, {**SUBSCRIBE, "date_time": "2024-05-09T08:00:00-05:00"}),  # unsubscribed, then subscribed again
+    (STAGE_A, {**STAGE_A, "date_time": "2024-05-02T10:17:30-05:00"}),  # deal moved A -> B -> A: both A events
+], ids=["open twice", "re-subscribe", "deal A-B-A"])
+def test_two_events_alike_but_for_their_time_get_two_keys(first: dict, second: dict) -> None:
+    assert delivery_key("a", first) != delivery_key("a", second)
+
+
+def test_the_key_joins_only_the_same_event_of_the_same_account() -> None:
+    same_instant = {**OPEN, "date_time": "2024-05-02T15:15:00+00:00"}  # the same time, written in UTC
+    reordered = dict(reversed(list(OPEN.items())))
+    assert delivery_key("a", OPEN) == delivery_key("a", reordered) == delivery_key("a", same_instant)
+    assert delivery_key("a", OPEN) != delivery_key("b", OPEN)
+    assert delivery_key("a", OPEN) != delivery_key("a", {**OPEN, "contact": {"id": "28", "email": "b@example.com"}})
+    assert delivery_key("a", {**OPEN, "date_time": "soon"}) != delivery_key("a", {**OPEN, "date_time": "later"})
 
 
 # --------------------------------------------------------------------------- a bad token: mounted, and says so
