@@ -27,6 +27,7 @@ from airflow_provider_activecampaign.webhooks.assets import activecampaign_asset
 from airflow_provider_activecampaign.webhooks.forms import Rejected, form_charset, parse_delivery, read_body
 from airflow_provider_activecampaign.webhooks.recording import delivery_key, record_with_retry
 from airflow_provider_activecampaign.webhooks.tokens import (
+    CleanPathForAccessLogs,
     check_token,
     install_access_log_filter,
     max_bytes,
@@ -77,6 +78,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    app.add_middleware(CleanPathForAccessLogs)  # Airflow's http.access line logs the path after we answer
     # Plain Starlette routes: no FastAPI parameter binding (nothing may be parsed before the
     # token check, and annotations stay unevaluated).
     app.add_route("/health", health, methods=["GET"])

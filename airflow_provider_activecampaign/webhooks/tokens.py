@@ -25,8 +25,9 @@ DEFAULT_READ_TIMEOUT = 10.0
 DEFAULT_RECORD_RETRY_SECONDS = 20.0
 _QUERY_RE = re.compile(r"\?[^\s\"']*")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: Loggers whose records the token filter cleans: uvicorn's (access lines carry the full URL) and ours.
-_FILTERED_LOGGERS = ("uvicorn.access", "uvicorn.error", "airflow_provider_activecampaign.webhooks")
+#: Loggers whose records the token filter cleans: uvicorn's (access lines carry the full URL), Airflow's
+#: access log when it goes through the standard library, and ours.
+_FILTERED_LOGGERS = ("uvicorn.access", "uvicorn.error", "http.access", "airflow_provider_activecampaign.webhooks")
 
 
 def token_forms(token: str) -> set[str]:
@@ -68,6 +69,29 @@ def install_access_log_filter() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _RedactTokenFilter) for f in logger.filters):
             logger.addFilter(_RedactTokenFilter())
+
+
+class CleanPathForAccessLogs:
+    """ASGI middleware: once the receiver has answered, blank tokens in the request's path and
+    escape its control characters (NUL, ESC, newlines), in place.
+
+    Airflow's ``http.access`` middleware (a structlog logger no logging filter reaches) reads
+    ``scope["path"]`` after the mounted app returns, from the same scope: it then logs the
+    cleaned path. Routing and the receiver itself see the path as sent.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope.get("type") == "http":
+                scope["path"] = safe_for_log(scope.get("path", ""), limit=2000)
+                raw = scope.get("raw_path")
+                if isinstance(raw, bytes):
+                    scope["raw_path"] = safe_for_log(raw.decode("latin-1"), limit=2000).encode("ascii", "replace")
 
 
 def _raw_tokens() -> list[str]:

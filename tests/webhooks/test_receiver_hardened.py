@@ -302,3 +302,46 @@ def test_slow_or_abandoned_bodies_time_out_cleanly(receiver: Any, token: str, mo
         reply, took = _raw_post(receiver.url, head, drip=body[:40], every=0.05)
     assert reply.startswith(b"HTTP/1.1 408"), reply[:80]
     assert took < 5
+
+
+# --------------------------------------------------------------------------- Airflow's own access line
+
+
+class _AccessLines:
+    """Stands in for Airflow's ``http.access`` structlog logger and keeps what it was asked to log."""
+
+    def __init__(self) -> None:
+        self.lines: list[dict[str, Any]] = []
+
+    def info(self, event: str, **fields: Any) -> None:
+        self.lines.append({"event": event, **fields})
+
+
+@pytest.fixture
+def airflow_api(airflow_db: Any, token: str) -> Any:
+    """Airflow's own API server app, in process, with the plugin mounted as the API server mounts it."""
+    from airflow.api_fastapi.app import create_app
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app()) as http:
+        yield http
+
+
+@pytest.mark.parametrize("path", [
+    f"/activecampaign/webhooks/{TOKEN}",
+    f"/activecampaign/webhooks/{_Q.lower()}",
+    "/activecampaign/webhooks/" + quote(f"default\x00\x1b[2J{TOKEN}\n", safe=""),
+    f"/activecampaign/health/{TOKEN}",
+], ids=["token as label", "encoded token", "NUL ESC newline", "unrouted"])
+def test_airflows_http_access_line_shows_no_token_and_no_control_characters(
+        airflow_api: Any, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    access_log = pytest.importorskip("airflow.api_fastapi.common.http_access_log",
+                                     reason="Airflow's http.access middleware came with Airflow 3.1")
+    recorder = _AccessLines()
+    monkeypatch.setattr(access_log, "logger", recorder)
+    reply = airflow_api.post(path, params={"token": TOKEN}, content=urlencode(DEAL_ADD), headers={"Content-Type": FORM})
+    assert 400 <= reply.status_code < 500
+    [line] = [line for line in recorder.lines if "activecampaign" in str(line.get("path"))]
+    text = repr(line)
+    assert all(form.lower() not in text.lower() for form in (TOKEN, _Q)), text
+    assert not any(char in line["path"] for char in "\x00\x1b\n"), text
