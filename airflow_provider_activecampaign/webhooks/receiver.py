@@ -9,7 +9,8 @@ A valid delivery of event ``TYPE`` is recorded as an asset event on
 ``activecampaign_asset(TYPE, account)``. Replies: 200 recorded; 400 garbage or unknown
 ``type``; 401 no token; 403 wrong token; 404 malformed account label, or no DAG has
 registered the asset yet (Airflow's own ``POST /api/v2/assets/events`` rule); 408 body not
-received within ``webhook_read_timeout``; 413 body too large; 415 not form-encoded or a
+received within ``webhook_read_timeout`` (headers: ``webhook_header_timeout``, see
+:mod:`~airflow_provider_activecampaign.webhooks.header_timeout`); 413 body too large; 415 not form-encoded or a
 charset no form is written in; 503 no token configured, or one shorter than 16 characters
 (``GET /health`` then answers 503 with the reason too, and the app logs one ERROR line when
 it is created); 500 recording failed after retrying for ``webhook_record_retry_seconds``.
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.webhooks.assets import activecampaign_asset, normalize_account, record_asset_event
 from airflow_provider_activecampaign.webhooks.forms import Rejected, form_charset, parse_delivery, read_body
+from airflow_provider_activecampaign.webhooks.header_timeout import install_header_timeout
 from airflow_provider_activecampaign.webhooks.recording import delivery_key, record_with_retry
 from airflow_provider_activecampaign.webhooks.tokens import (
     CleanPathForAccessLogs,
@@ -70,6 +72,7 @@ def create_app() -> FastAPI:
     from fastapi import FastAPI
 
     report_configuration()
+    install_header_timeout()
     install_access_log_filter()
     app = FastAPI(
         title="ActiveCampaign webhooks",

@@ -22,7 +22,7 @@ TOKEN_OPTION = "[activecampaign] webhook_token (AIRFLOW__ACTIVECAMPAIGN__WEBHOOK
 #: Default seconds within which a delivery's body must have arrived (``webhook_read_timeout``).
 DEFAULT_READ_TIMEOUT = 10.0
 #: Default seconds a delivery keeps retrying when the metadata database fails (``webhook_record_retry_seconds``).
-DEFAULT_RECORD_RETRY_SECONDS = 20.0
+DEFAULT_RECORD_RETRY_SECONDS = 5.0
 _QUERY_RE = re.compile(r"\?[^\s\"']*")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: Loggers whose records the token filter cleans: uvicorn's (access lines carry the full URL), Airflow's

@@ -55,7 +55,10 @@ def hold_exclusive_lock(seconds: float, locked: threading.Event) -> None:
 
 
 def test_deliveries_while_the_database_is_locked_are_all_recorded(client: httpx.Client, token: str,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
+                                                                  caplog: pytest.LogCaptureFixture,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 7 s lock with SQLite's own 5 s wait per attempt: a budget that covers it (the default 5 s does not).
+    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_RECORD_RETRY_SECONDS", "20")
     locked = threading.Event()
     holder = threading.Thread(target=hold_exclusive_lock, args=(7.0, locked))  # longer than SQLite's 5 s wait
     holder.start()
@@ -345,3 +348,69 @@ def test_airflows_http_access_line_shows_no_token_and_no_control_characters(
     text = repr(line)
     assert all(form.lower() not in text.lower() for form in (TOKEN, _Q)), text
     assert not any(char in line["path"] for char in "\x00\x1b\n"), text
+
+
+# --------------------------------------------------------------------------- replies within a sender's wait
+
+
+def test_the_default_retry_budget_answers_within_ten_seconds_even_with_slow_attempts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database that keeps failing, each attempt taking 1.5 s (a slow connect): the reply comes
+    within the default budget, which stays under the 10 s assumed for a sender's wait."""
+    from airflow_provider_activecampaign.webhooks.tokens import record_retry_seconds
+
+    monkeypatch.delenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_RECORD_RETRY_SECONDS", raising=False)
+    budget = record_retry_seconds()
+    now = [0.0]
+
+    def down() -> int:
+        now[0] += 1.5
+        raise OperationalError("INSERT", {}, Exception("could not connect"))
+
+    with pytest.raises(OperationalError):
+        record_with_retry(down, budget=budget, what="t", sleep=lambda s: now.__setitem__(0, now[0] + s),
+                          clock=lambda: now[0])
+    assert budget < 10 and now[0] <= budget
+
+
+def _drip_headers(receiver_url: str, seconds: float) -> bytes:
+    host, port = receiver_url.removeprefix("http://").split(":")
+    body = urlencode(DEAL_ADD).encode()
+    head = (f"POST /activecampaign/webhooks/default?token={TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM}\r\n"
+            f"Content-Length: {len(body)}\r\n").encode()
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head)
+        try:
+            while time.monotonic() - started < seconds:
+                sock.sendall(b"X-Drip: 1\r\n")
+                time.sleep(0.2)
+            sock.sendall(b"\r\n" + body)
+        except OSError:
+            pass  # closed by the server
+        return sock.recv(4096)
+
+
+def test_headers_dripped_past_the_header_timeout_get_408(receiver: Any, token: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_HEADER_TIMEOUT", "1")
+    receiver_app.create_app()  # the API server creates the app before it serves
+    reply = _drip_headers(receiver.url, 3)
+    assert reply.startswith(b"HTTP/1.1 408"), reply[:80]
+    assert _drip_headers(receiver.url, 0.3).startswith(b"HTTP/1.1 200")  # headers in time: recorded
+
+
+def test_a_sender_hanging_up_mid_body_logs_no_traceback(receiver: Any, token: str,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    host, port = receiver.url.removeprefix("http://").split(":")
+    body = urlencode(DEAL_ADD).encode()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall((f"POST /activecampaign/webhooks/default?token={TOKEN} HTTP/1.1\r\nHost: x\r\n"
+                      f"Content-Type: {FORM}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body[:20])
+        time.sleep(0.3)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not any("disconnected" in r.getMessage() for r in caplog.records):
+        time.sleep(0.1)
+    assert any("disconnected" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
