@@ -49,11 +49,14 @@ OPERATOR_MODULES = (
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
-    "hidden-fields": ["schema", "port", "login"],
+    # Port stays visible: on Airflow 3.3.2 the form's Test button works only for a connection saved with a
+    # port (the form sends 0 for an empty one, which Airflow refuses to test with the stored key).
+    "hidden-fields": ["schema", "login"],
     "relabeling": {"host": "API URL", "password": "API key"},
     "placeholders": {
         "host": "https://ACCOUNT.api-us1.com (Settings > Developer)",
         "password": "API key from Settings > Developer",
+        "port": "443",
     },
 }
 
