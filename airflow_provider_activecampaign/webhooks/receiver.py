@@ -9,8 +9,8 @@ A valid delivery of event ``TYPE`` is recorded as an asset event on
 ``activecampaign_asset(TYPE, account)``. Replies: 200 recorded; 400 garbage or unknown
 ``type``; 401 no token; 403 wrong token; 404 malformed account label, or no DAG has
 registered the asset yet (Airflow's own ``POST /api/v2/assets/events`` rule); 408 body not
-received within ``webhook_read_timeout`` (headers: ``webhook_header_timeout``, see
-:mod:`~airflow_provider_activecampaign.webhooks.header_timeout`); 413 body too large; 415 not form-encoded or a
+received within ``webhook_read_timeout`` (headers: ``webhook_header_timeout``, in
+``webhooks/header_timeout.py``); 413 body too large; 415 not form-encoded or a
 charset no form is written in; 503 no token configured, or one shorter than 16 characters
 (``GET /health`` then answers 503 with the reason too, and the app logs one ERROR line when
 it is created); 500 recording failed after retrying for ``webhook_record_retry_seconds``.
