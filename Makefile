@@ -7,7 +7,9 @@ FLOOR_VENV ?= .venv-floor
 AIRFLOW_FLOOR ?= 3.0.6
 # Airflow 3.0's in-process execution API client sends JSON without a Content-Type header, which
 # FastAPI 0.132+ rejects (strict_content_type); Airflow's own 3.0.6 constraints had FastAPI 0.116.
-FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2"
+# PyJWT 2.11+ refuses the empty issuer Airflow 3.0 puts in its tokens ("Issuer (iss) must be a
+# string"), so nobody can log in to the UI or the API; Airflow 3.0.6 itself needs PyJWT >= 2.10.
+FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2" "pyjwt<2.11"
 PYTEST_ARGS ?=
 
 .PHONY: test test-floor lint demo docs bench clean

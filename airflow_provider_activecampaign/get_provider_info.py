@@ -49,11 +49,14 @@ OPERATOR_MODULES = (
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
-    "hidden-fields": ["schema", "port", "login"],
+    # Port stays visible: on Airflow 3.3.2 the form's Test button works only for a connection saved with a
+    # port (the form sends 0 for an empty one, which Airflow refuses to test with the stored key).
+    "hidden-fields": ["schema", "login"],
     "relabeling": {"host": "API URL", "password": "API key"},
     "placeholders": {
         "host": "https://ACCOUNT.api-us1.com (Settings > Developer)",
         "password": "API key from Settings > Developer",
+        "port": "443",
     },
 }
 
@@ -90,11 +93,21 @@ CONFIG: dict[str, Any] = {
             "webhook_record_retry_seconds": {
                 "description": "How long a delivery keeps trying to record its asset event while the metadata "
                 "database is unavailable (locked, restarting) before it answers 500. ActiveCampaign never "
-                "retries a delivery, so a short outage must not lose one.",
+                "retries a delivery, so a short outage must not lose one; keep it well under the time a "
+                "sender waits for a reply (the default keeps replies under 10 s).",
                 "version_added": "0.2.0",
                 "type": "float",
-                "example": "60",
-                "default": "20",
+                "example": "8",
+                "default": "5",
+            },
+            "webhook_header_timeout": {
+                "description": "Seconds within which a request's headers must arrive at the API server, from "
+                "the connection's opening or the previous reply (a slower one gets 408 and the connection is "
+                "closed). Applies to every route of the API server's uvicorn. 0 turns it off.",
+                "version_added": "0.2.0",
+                "type": "float",
+                "example": "20",
+                "default": "10",
             },
         },
     }

@@ -13,8 +13,11 @@ The whole flow (details in docs/webhooks.md):
 
 Deliveries that arrive before the scheduler creates the run are batched into one run, and
 ActiveCampaign delivers at least once, so one event may arrive twice, even in two runs. Each
-asset event carries ``delivery_key`` (the same for both deliveries of one event): the task
-skips keys it has seen, in this run and in earlier ones (kept in an Airflow Variable).
+asset event carries ``delivery_key`` (the same for both deliveries of one event, different for
+two events): the task skips keys it has seen, in this run and in earlier ones (kept in an
+Airflow Variable). It reads the Variable, then writes it back, so the DAG runs one run at a
+time (``max_active_runs=1``): two runs at once could both handle one key. Runs the scheduler
+makes meanwhile wait in the queue; none is dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ with DAG(
     schedule=[DEAL_ADD],
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
+    max_active_runs=1,  # the seen-keys Variable is read, then written: one run at a time
     tags=["example", "activecampaign"],
 ) as dag:
 

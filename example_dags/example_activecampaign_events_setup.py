@@ -2,8 +2,8 @@
 
 Run it by hand (``schedule=None``) after ``example_activecampaign_events`` has been parsed, and
 again whenever the URL or the token changes: ``ActiveCampaignEnsureWebhookOperator`` finds the
-webhook by name (then by URL), creates it when missing, updates it when it differs, and never
-creates a second one.
+webhook by name, creates it when missing, updates it when it differs, and never creates a
+second one; it fails, changing nothing, if a webhook with another name sends to the same URL.
 
 The receiver URL is ``<base URL>/activecampaign/webhooks/default?token=<token>``, from two
 Airflow Variables (or ``AIRFLOW_VAR_...`` environment variables):

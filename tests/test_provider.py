@@ -56,7 +56,7 @@ def test_connection_type_and_form_are_known_to_airflow():
         assert Version(airflow_version) < Version("3.2") and importlib.util.find_spec("flask_appbuilder") is None
         behaviour = importlib.import_module(module).ActiveCampaignHook.get_ui_field_behaviour()
     assert behaviour["relabeling"] == {"host": "API URL", "password": "API key"}
-    assert {"schema", "port", "login"} <= set(behaviour["hidden_fields"])
+    assert {"schema", "login"} <= set(behaviour["hidden_fields"]) and "port" not in behaviour["hidden_fields"]
 
 
 def test_provider_info_lists_every_operator_module():

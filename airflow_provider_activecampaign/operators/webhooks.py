@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import EVENT_NAME_PATTERN, WEBHOOK_SOURCES, Resource, compact, text
+from airflow_provider_activecampaign.exceptions import ActiveCampaignError
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
@@ -106,24 +107,34 @@ class ActiveCampaignListWebhookEventsOperator(ActiveCampaignBaseOperator):
 class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
     """Make sure exactly one webhook named ``name`` sends ``events`` from ``sources`` to ``url``.
 
-    Looks it up by name (``GET /webhooks?filters[name]=``), then by URL; creates it
-    (``POST /webhooks``) when missing, updates it (``PUT /webhooks/{id}``) when its name, URL,
-    events, sources or list differ, and never creates a second one. Returns the webhook.
-    Parameters as :class:`ActiveCampaignCreateWebhookOperator`; ``name`` is letters, digits
-    and spaces.
+    The name is the webhook's identity: it is looked up by name (``GET /webhooks?filters[name]=``)
+    and created (``POST /webhooks``) when missing, updated (``PUT /webhooks/{id}``) when its URL,
+    events, sources or list differ, and never created twice. Another DAG's webhook is never
+    taken over: when a webhook with another name already sends to ``url``, the task fails
+    naming both and changes nothing (rename that webhook to ``name``, or give this one a URL of
+    its own, e.g. with an extra query parameter the receiver ignores: ``...&hook=deals``).
+    Returns the webhook. Parameters as :class:`ActiveCampaignCreateWebhookOperator`; ``name`` is
+    letters, digits and spaces.
     """
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
         body = spec.check_body(self.body, partial=False, label=self.label)
         text(required=True, pattern=EVENT_NAME_PATTERN).check(body["name"], "name")
-        found = self._find(spec, body)
+        found = self._find(spec, "name", body["name"])
+        others = [hook for hook in self._find_all(spec, "url", body["url"]) if str(hook.get("name")) != body["name"]]
+        if others:
+            names = ", ".join(f"{hook.get('name')!r} (id {hook.get('id')})" for hook in others)
+            raise ActiveCampaignError(
+                f"{type(self).__name__}(task_id={self.task_id!r}): webhook {body['name']!r} would send to the same "
+                f"URL as webhook {names}; refusing to create or change either. Rename that webhook to "
+                f"{body['name']!r} if it is this task's, or give this one a URL of its own")
         if found is None:
             record = self.write(spec, "POST", spec.path, body)
             self.record_done("created", spec.name, id_of(record), detail=repr(body["name"]))
             return record
         differs = [
-            key for key in ("name", "url", "listid")
+            key for key in ("url", "listid")
             if key in body and str(found.get(key)) != str(body[key])
         ] + [key for key in ("events", "sources") if {str(v) for v in found.get(key) or ()} != set(body[key])]
         if not differs:
@@ -134,14 +145,14 @@ class ActiveCampaignEnsureWebhookOperator(ActiveCampaignCreateWebhookOperator):
         self.record_done("updated", spec.name, found.get("id"), detail=f"{body['name']!r}: {', '.join(differs)}")
         return record
 
-    def _find(self, spec: Resource, body: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The webhook with this name (preferring one with this URL), else one with this URL."""
-        for key in ("name", "url"):
-            params = spec.list_params({key: body[key]}, None)
-            matches = [webhook for webhook in self.hook.paginate(spec.path, spec.plural, params=params)
-                       if str(webhook.get(key)) == body[key]]
-            if matches:
-                if len(matches) > 1:
-                    self.log.warning("%d webhooks have the %s %r; keeping the first", len(matches), key, body[key])
-                return next((webhook for webhook in matches if webhook.get("url") == body["url"]), matches[0])
-        return None
+    def _find_all(self, spec: Resource, key: str, value: str) -> list[dict[str, Any]]:
+        params = spec.list_params({key: value}, None)
+        hooks = self.hook.paginate(spec.path, spec.plural, params=params)
+        return [hook for hook in hooks if str(hook.get(key)) == value]
+
+    def _find(self, spec: Resource, key: str, value: str) -> dict[str, Any] | None:
+        """The webhook whose ``key`` is ``value`` (the first, with a warning, if several)."""
+        matches = self._find_all(spec, key, value)
+        if len(matches) > 1:
+            self.log.warning("%d webhooks have the %s %r; keeping the first", len(matches), key, value)
+        return matches[0] if matches else None

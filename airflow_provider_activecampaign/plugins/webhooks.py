@@ -3,12 +3,15 @@
 Configuration (``airflow.cfg`` or environment):
 
 - ``[activecampaign] webhook_token`` (``AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN``): shared secret,
-  at least 16 characters (a shorter one stops the plugin from loading); several
-  comma-separated tokens are all accepted (rotation).
+  at least 16 characters; several comma-separated tokens are all accepted (rotation).
+  Without one, or with a shorter one, the plugin still mounts, logs one ERROR line, and
+  ``/activecampaign/health`` and every delivery answer 503 with the reason.
 - ``[activecampaign] webhook_max_bytes`` (default 262144): largest accepted body.
 - ``[activecampaign] webhook_read_timeout`` (default 10): seconds for a whole body to arrive.
-- ``[activecampaign] webhook_record_retry_seconds`` (default 20): how long recording retries a
+- ``[activecampaign] webhook_record_retry_seconds`` (default 5): how long recording retries a
   failing metadata database before answering 500.
+- ``[activecampaign] webhook_header_timeout`` (default 10; 0 for none): seconds for a request's
+  headers to arrive, for every route of the API server's uvicorn (slower: 408, connection closed).
 
 The plugin class is built on first access, so DAG files that only import
 :func:`activecampaign_asset` (kept here for DAGs written against 0.1) do not import FastAPI.

@@ -147,10 +147,14 @@ def form_charset(request: Request) -> str:
 
 async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     """The body, at most ``limit`` bytes, all within ``timeout`` seconds (408 for a slow or abandoned one)."""
+    from starlette.requests import ClientDisconnect
+
     try:
         return await asyncio.wait_for(_read_body(request, limit), timeout)
     except asyncio.TimeoutError:
         raise Rejected(408, f"body not received within {timeout:g} s") from None
+    except ClientDisconnect:  # the sender hung up mid-body: nothing to record, nobody to answer
+        raise Rejected(400, "client disconnected before the whole body arrived") from None
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -9,10 +9,12 @@ A valid delivery of event ``TYPE`` is recorded as an asset event on
 ``activecampaign_asset(TYPE, account)``. Replies: 200 recorded; 400 garbage or unknown
 ``type``; 401 no token; 403 wrong token; 404 malformed account label, or no DAG has
 registered the asset yet (Airflow's own ``POST /api/v2/assets/events`` rule); 408 body not
-received within ``webhook_read_timeout``; 413 body too large; 415 not form-encoded or a
-charset no form is written in; 503 no token configured; 500 recording failed after retrying
-for ``webhook_record_retry_seconds``. Never 410, which would make ActiveCampaign deactivate
-the webhook. A token shorter than 16 characters stops the app from being created.
+received within ``webhook_read_timeout`` (headers: ``webhook_header_timeout``, in
+``webhooks/header_timeout.py``); 413 body too large; 415 not form-encoded or a
+charset no form is written in; 503 no token configured, or one shorter than 16 characters
+(``GET /health`` then answers 503 with the reason too, and the app logs one ERROR line when
+it is created); 500 recording failed after retrying for ``webhook_record_retry_seconds``.
+Never 410, which would make ActiveCampaign deactivate the webhook.
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.webhooks.assets import activecampaign_asset, normalize_account, record_asset_event
 from airflow_provider_activecampaign.webhooks.forms import Rejected, form_charset, parse_delivery, read_body
+from airflow_provider_activecampaign.webhooks.header_timeout import install_header_timeout
 from airflow_provider_activecampaign.webhooks.recording import delivery_key, record_with_retry
 from airflow_provider_activecampaign.webhooks.tokens import (
-    check_configured_tokens,
+    CleanPathForAccessLogs,
     check_token,
-    configured_tokens,
     install_access_log_filter,
     max_bytes,
     read_timeout,
     record_retry_seconds,
+    report_configuration,
     safe_for_log,
+    token_problem,
 )
 
 if TYPE_CHECKING:
@@ -62,11 +66,13 @@ def event_extra(account: str, payload: dict[str, Any], body: bytes) -> dict[str,
 def create_app() -> FastAPI:
     """The receiver app (mounted by the plugin under ``/activecampaign``).
 
-    :raises ActiveCampaignConfigError: a configured token is shorter than 16 characters.
+    Always created, so its routes always answer: without a usable token it logs one ERROR
+    line, and ``/health`` and every delivery answer 503 with the reason.
     """
     from fastapi import FastAPI
 
-    check_configured_tokens()
+    report_configuration()
+    install_header_timeout()
     install_access_log_filter()
     app = FastAPI(
         title="ActiveCampaign webhooks",
@@ -75,6 +81,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    app.add_middleware(CleanPathForAccessLogs)  # Airflow's http.access line logs the path after we answer
     # Plain Starlette routes: no FastAPI parameter binding (nothing may be parsed before the
     # token check, and annotations stay unevaluated).
     app.add_route("/health", health, methods=["GET"])
@@ -85,7 +92,10 @@ def create_app() -> FastAPI:
 async def health(request: Request) -> JSONResponse:
     from fastapi.responses import JSONResponse
 
-    return JSONResponse({"status": "ok", "token_configured": bool(configured_tokens())})
+    problem = token_problem()
+    if problem:
+        return JSONResponse({"status": "unavailable", "token_configured": False, "reason": problem}, status_code=503)
+    return JSONResponse({"status": "ok", "token_configured": True})
 
 
 async def receive(request: Request) -> JSONResponse:

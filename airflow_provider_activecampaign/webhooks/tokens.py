@@ -18,14 +18,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("airflow_provider_activecampaign.webhooks")
 
 MIN_TOKEN_LENGTH = 16
+TOKEN_OPTION = "[activecampaign] webhook_token (AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN)"
 #: Default seconds within which a delivery's body must have arrived (``webhook_read_timeout``).
 DEFAULT_READ_TIMEOUT = 10.0
 #: Default seconds a delivery keeps retrying when the metadata database fails (``webhook_record_retry_seconds``).
-DEFAULT_RECORD_RETRY_SECONDS = 20.0
+DEFAULT_RECORD_RETRY_SECONDS = 5.0
 _QUERY_RE = re.compile(r"\?[^\s\"']*")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: Loggers whose records the token filter cleans: uvicorn's (access lines carry the full URL) and ours.
-_FILTERED_LOGGERS = ("uvicorn.access", "uvicorn.error", "airflow_provider_activecampaign.webhooks")
+#: Loggers whose records the token filter cleans: uvicorn's (access lines carry the full URL), Airflow's
+#: access log when it goes through the standard library, and ours.
+_FILTERED_LOGGERS = ("uvicorn.access", "uvicorn.error", "http.access", "airflow_provider_activecampaign.webhooks")
 
 
 def token_forms(token: str) -> set[str]:
@@ -69,6 +71,29 @@ def install_access_log_filter() -> None:
             logger.addFilter(_RedactTokenFilter())
 
 
+class CleanPathForAccessLogs:
+    """ASGI middleware: once the receiver has answered, blank tokens in the request's path and
+    escape its control characters (NUL, ESC, newlines), in place.
+
+    Airflow's ``http.access`` middleware (a structlog logger no logging filter reaches) reads
+    ``scope["path"]`` after the mounted app returns, from the same scope: it then logs the
+    cleaned path. Routing and the receiver itself see the path as sent.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope.get("type") == "http":
+                scope["path"] = safe_for_log(scope.get("path", ""), limit=2000)
+                raw = scope.get("raw_path")
+                if isinstance(raw, bytes):
+                    scope["raw_path"] = safe_for_log(raw.decode("latin-1"), limit=2000).encode("ascii", "replace")
+
+
 def _raw_tokens() -> list[str]:
     from airflow.configuration import conf
 
@@ -76,28 +101,29 @@ def _raw_tokens() -> list[str]:
     return [token.strip() for token in raw.split(",") if token.strip()]
 
 
-def check_configured_tokens() -> None:
-    """Refuse to start with a token shorter than :data:`MIN_TOKEN_LENGTH` (the message names the
-    option and which token, never the token itself)."""
-    from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError
-
+def token_problem() -> str | None:
+    """Why the receiver cannot accept deliveries (no token, or one shorter than :data:`MIN_TOKEN_LENGTH`),
+    or None. Names the option and which token (its position), never a token itself."""
     tokens = _raw_tokens()
+    if not tokens:
+        return f"no token configured: set {TOKEN_OPTION}"
     short = [str(n) for n, token in enumerate(tokens, 1) if len(token) < MIN_TOKEN_LENGTH]
     if short:
-        raise ActiveCampaignConfigError(
-            f"[activecampaign] webhook_token (AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN): token {', '.join(short)} "
-            f"of {len(tokens)} is shorter than {MIN_TOKEN_LENGTH} characters; the webhook receiver does not start")
+        return (f"{TOKEN_OPTION}: token {', '.join(short)} of {len(tokens)} is shorter than "
+                f"{MIN_TOKEN_LENGTH} characters")
+    return None
+
+
+def report_configuration() -> None:
+    """One ERROR line when the receiver starts unable to accept deliveries (every one then gets 503)."""
+    problem = token_problem()
+    if problem:
+        log.error("ActiveCampaign webhook receiver refuses every delivery (503) until fixed: %s", problem)
 
 
 def configured_tokens() -> list[str]:
-    tokens = _raw_tokens()
-    if any(len(token) < MIN_TOKEN_LENGTH for token in tokens):
-        log.error(
-            "[activecampaign] webhook_token: every token must have at least %d characters; refusing deliveries",
-            MIN_TOKEN_LENGTH,
-        )
-        return []
-    return tokens
+    """The accepted tokens; none while :func:`token_problem` reports one."""
+    return [] if token_problem() else _raw_tokens()
 
 
 def _positive(option: str, default: float, kind: type = float) -> Any:
@@ -146,9 +172,10 @@ def _presented_token(request: Request) -> str | None:
 
 
 def check_token(request: Request) -> None:
-    tokens = configured_tokens()
-    if not tokens:
-        raise Rejected(503, "webhook receiver not configured: set [activecampaign] webhook_token")
+    problem = token_problem()
+    if problem:
+        raise Rejected(503, f"webhook receiver not configured: {problem}")
+    tokens = _raw_tokens()
     presented = _presented_token(request)
     if not presented:
         raise Rejected(401, "missing token")

@@ -28,7 +28,8 @@ def test_the_form_has_the_extra_fields_on_this_airflow_version():
     assert sorted(widgets) == sorted(f"extra__activecampaign__{name}" for name in CONNECTION_FIELDS)
     behaviour = manager.field_behaviours["activecampaign"]
     assert behaviour["relabeling"] == {"host": "API URL", "password": "API key"}
-    assert {"schema", "port", "login"} <= set(behaviour["hidden_fields"])
+    assert {"schema", "login"} <= set(behaviour["hidden_fields"])
+    assert "port" not in behaviour["hidden_fields"]  # the Test button needs a stored port (Airflow 3.3.2)
     if not READS_CONN_FIELDS:  # the fields came from the hook's widgets
         assert {info.hook_class_name for info in widgets.values()} == {"ActiveCampaignHook"}
 
@@ -44,7 +45,9 @@ def test_the_ui_shows_each_extra_field_with_its_label_and_default():
         name: field["label"] for name, field in CONNECTION_FIELDS.items()}
     assert {name: str(field["value"]) for name, field in extra.items()} == {
         name: str(field["schema"].get("default")) for name, field in CONNECTION_FIELDS.items()}
-    assert meta.standard_fields.host.title == "API URL" and meta.standard_fields.port.hidden
+    assert meta.standard_fields.host.title == "API URL"
+    port = meta.standard_fields.port
+    assert not port.hidden and port.placeholder == "443"  # typed in the form, saved, then Test works
 
 
 def test_the_widgets_are_typed_so_the_connection_reads_them():
@@ -114,16 +117,29 @@ def stored(conn_id: str, emulator, port: int | None) -> None:
 
 
 @pytest.mark.skipif(not READS_CONN_FIELDS, reason="the Test button's stored-connection check came with Airflow 3.2")
-@pytest.mark.parametrize(("port", "sent_port", "password"), [
-    (443, 443, "***"),  # workaround 1: a stored port, which the form sends back
-    (None, 0, CANARY_KEY),  # workaround 2: the key typed again before pressing Test
-], ids=["stored_port_443", "key_typed_again"])
-def test_the_documented_test_button_workarounds_connect(api, emulator, port, sent_port, password):
-    """The form posts the stored connection with the masked key; Airflow 3.3.2 posts port 0 for an empty
-    port, and then refuses to test the stored connection unless the key is typed again."""
-    stored("ac_form_test", emulator, port)
-    body = {"connection_id": "ac_form_test", "conn_type": "activecampaign", "host": emulator.url, "port": sent_port,
-            "password": password, "extra": json.dumps({"allow_http": True})}
-    reply = api.post("/api/v2/connections/test", json=body)
+def test_the_documented_test_button_path_works_from_the_form(api, emulator):
+    """The documented path, with what the UI sends: the user types 443 in the form's Port field and
+    saves (the dialog's Save: ``POST /api/v2/connections``); the Test button then posts the stored
+    connection with the masked key and the stored port, and Airflow tests the stored connection."""
+    from airflow.models import Connection
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        session.query(Connection).filter(Connection.conn_id == "ac_form_test").delete()
+    form = {"connection_id": "ac_form_test", "conn_type": "activecampaign", "host": emulator.url, "port": 443,
+            "extra": json.dumps({"allow_http": True})}
+    saved = api.post("/api/v2/connections", json={**form, "password": CANARY_KEY})
+    assert saved.status_code == 201, saved.text
+    reply = api.post("/api/v2/connections/test", json={**form, "password": "***"})
     assert reply.status_code == 200, reply.text
     assert reply.json() == {"status": True, "message": "Connected to ActiveCampaign as admin"}
+
+
+@pytest.mark.skipif(not READS_CONN_FIELDS, reason="the Test button's stored-connection check came with Airflow 3.2")
+def test_without_a_stored_port_the_test_button_is_refused_by_airflow(api, emulator):
+    """Why the docs ask for a port: the form sends port 0 for an empty one, which Airflow 3.3.2 refuses."""
+    stored("ac_form_test", emulator, None)
+    body = {"connection_id": "ac_form_test", "conn_type": "activecampaign", "host": emulator.url, "port": 0,
+            "password": "***", "extra": json.dumps({"allow_http": True})}
+    reply = api.post("/api/v2/connections/test", json=body)
+    assert reply.status_code == 400 and "differs from the stored connection" in reply.text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from airflow_provider_activecampaign import operators as ops
 from tests.operators import tables
 from tests.operators.helpers import (
@@ -45,17 +47,13 @@ HAPPY: dict[str, Case] = {
     "W-06 ensure leaves an up-to-date webhook alone": Case(
         lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals", url=HOOK_URL,
                                                           events=["deal_add"], sources=["api"]),
-        lambda w, r: r["id"] == w.webhook and [q.method for q in w.emu.requests] == ["GET"]),
+        lambda w, r: r["id"] == w.webhook and [q.method for q in w.emu.requests] == ["GET", "GET"]),
     "W-06 ensure updates a changed webhook, never a second one": Case(
         lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals", url=HOOK_URL + "/v2",
                                                           events=["deal_update", "deal_add"]),
         lambda w, r: (lambda hooks: len(hooks) == 1 and hooks[0]["url"] == HOOK_URL + "/v2"
                       and sorted(hooks[0]["events"]) == ["deal_add", "deal_update"]
                       and len(hooks[0]["sources"]) == 4)(w.emu.records("webhooks"))),
-    "W-06 ensure finds a renamed webhook by its URL": Case(
-        lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals renamed", url=HOOK_URL,
-                                                          events=["deal_add"], sources=["api"]),
-        lambda w, r: [h["name"] for h in w.emu.records("webhooks")] == ["Deals renamed"]),
 }
 
 
@@ -126,3 +124,25 @@ def test_ensure_webhook_is_idempotent(w) -> None:
     assert first["id"] == second["id"]
     assert len(by(w.emu, "webhooks", name="Airflow contacts")) == 1
     assert [q.method for q in w.emu.requests].count("POST") == 1
+
+
+def test_ensure_webhook_never_takes_over_another_webhook_with_the_same_url(w) -> None:
+    """Another DAG's set-up task, another name, the same receiver URL: an error naming both, nothing changed."""
+    from airflow_provider_activecampaign.exceptions import ActiveCampaignError
+
+    before = [dict(h) for h in w.emu.records("webhooks")]
+    op = ops.ActiveCampaignEnsureWebhookOperator(task_id="other_setup", name="Other DAG", url=HOOK_URL,
+                                                 events=["subscribe"])
+    with pytest.raises(ActiveCampaignError) as raised:
+        run(op)
+    message = str(raised.value)
+    assert "'Other DAG'" in message and "'Deals'" in message and "other_setup" in message
+    assert [dict(h) for h in w.emu.records("webhooks")] == before
+    assert {q.method for q in w.emu.requests} == {"GET"}
+
+
+def test_ensure_webhook_matches_by_name_and_moves_its_own_webhook_to_a_new_url(w) -> None:
+    op = ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals", url=HOOK_URL + "/moved",
+                                                 events=["deal_add"], sources=["api"])
+    assert run(op)["id"] == w.webhook
+    assert [h["url"] for h in w.emu.records("webhooks")] == [HOOK_URL + "/moved"]

@@ -155,7 +155,8 @@ def test_without_a_configured_token_every_delivery_is_refused_with_503(
 
     assert _post(client, token=TOKEN).status_code == 503
     assert _post(client, token=None).status_code == 503
-    assert client.get("/health").json()["token_configured"] is False
+    health = client.get("/health")
+    assert health.status_code == 503 and health.json()["token_configured"] is False
     assert _all_event_count() == before
 
 
@@ -284,19 +285,30 @@ def test_plugin_mounts_the_receiver_app_under_activecampaign() -> None:
     assert any(base.__name__ == "AirflowPlugin" for base in plugin.__mro__)
 
 
-def test_the_api_server_mounts_the_plugin_from_its_entry_point(tmp_path: Path) -> None:
-    """A fresh Airflow home (no plugins folder): only the ``airflow.plugins`` entry point can load it."""
+@pytest.mark.parametrize(("token", "status", "reply"), [
+    (TOKEN, 200, '{"status":"ok","token_configured":true}'),
+    ("too-short", 503, '{"status":"unavailable","token_configured":false,"reason":"[activecampaign] webhook_token '
+                       '(AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN): token 1 of 1 is shorter than 16 characters"}'),
+], ids=["valid", "short"])
+def test_the_api_server_mounts_the_plugin_from_its_entry_point(tmp_path: Path, token: str, status: int,
+                                                               reply: str) -> None:
+    """A fresh Airflow home (no plugins folder): only the ``airflow.plugins`` entry point can load it.
+    With a short token it still mounts, and health answers 503 with the reason (not the UI's HTML)."""
     code = (
         "from airflow.api_fastapi.app import create_app; from fastapi.testclient import TestClient; "
-        "reply = TestClient(create_app()).get('/activecampaign/health'); print(reply.status_code, reply.text)"
+        "http = TestClient(create_app()); reply = http.get('/activecampaign/health'); "
+        "post = http.post('/activecampaign/webhooks/default', content=b'type=deal_add', "
+        "headers={'Content-Type': 'application/x-www-form-urlencoded'}); "
+        "print(post.status_code); print(reply.status_code, reply.text)"
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
     env.update(AIRFLOW_HOME=str(tmp_path), AIRFLOW__CORE__LOAD_EXAMPLES="False",
-               AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN=TOKEN)
+               AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN=token)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines()[-1] == '200 {"status":"ok","token_configured":true}', done.stdout[-2000:]
+    assert done.stdout.splitlines()[-1] == f"{status} {reply}", done.stdout[-2000:]
+    assert done.stdout.splitlines()[-2] == ("401" if status == 200 else "503")  # no token sent / none usable
 
 
 # ------------------------------------------------------------------------------------------
@@ -365,6 +377,13 @@ def test_the_events_example_is_scheduled_on_the_deal_add_asset() -> None:
     assert dag.dag_id == "example_activecampaign_events"
     assert list(dag.timetable.asset_condition.objects) == [activecampaign_asset("deal_add")]
     assert list(dag.task_dict) == ["summarise_new_deals"]
+
+
+def test_the_events_example_runs_one_at_a_time_so_two_runs_cannot_both_handle_a_key() -> None:
+    """Its task reads the seen-keys Variable, then writes it back: two runs at once could both miss a key."""
+    from tests.examples.test_example_dags import load
+
+    assert load("example_activecampaign_events").dag.max_active_runs == 1
 
 
 def test_the_events_setup_example_registers_a_deal_add_webhook_on_the_receiver() -> None:
