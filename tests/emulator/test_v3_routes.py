@@ -224,7 +224,6 @@ def test_fields_event_tracking_users_and_webhook_events(api: httpx.Client) -> No
     ("GET", "/contacts/1/nonexistent"),
     ("POST", "/contacts/1/contactTags"),
     ("GET", "/eventTracking/extra"),
-    ("GET", "/"),
 ])
 def test_an_unknown_route_gets_the_apis_404(activecampaign_emulator: ActiveCampaignEmulator, api: httpx.Client,
                                              method: str, path: str) -> None:

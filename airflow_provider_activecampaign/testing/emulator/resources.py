@@ -9,63 +9,17 @@ validation and derived fields live in ``shapers``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.filters import (
     CONTACT_PARAMS,
     DEAL_FILTERS,
     TASK_FILTERS,
-    Predicate,
     eq,
     like,
     windows,
 )
-from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY
-
-ALL_OPS = frozenset({"list", "create", "get", "update", "delete"})
-READ_OPS = frozenset({"list", "get"})
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One v3 collection: ``/api/3/{plural}`` and ``/api/3/{plural}/{id}``."""
-
-    plural: str
-    singular: str
-    entity: str | None  # in "No Result found for {entity} with id {id}"; None: {"errors": [...Not Found]}
-    created: str | None = "cdate"
-    updated: str | None = "udate"
-    required: tuple[str, ...] = ()
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-    links: tuple[str, ...] = ()
-    total_as_str: bool = True  # meta.total "6" or 6, as the spec's examples show
-    ops: frozenset[str] = ALL_OPS
-    create_status: int = 201
-    params: Mapping[str, Predicate] = field(default_factory=dict)  # plain query parameters
-    filters: Mapping[str, Predicate] = field(default_factory=dict)  # filters[X]; others compare equal
-    native: tuple[str, ...] = ()  # fields kept as given (not stored as strings)
-    unique: tuple[str, str] | None = None  # (field, 422 title) for duplicates
-    upsert_on: tuple[str, ...] = ()  # POST updates the record with equal values of these fields
-    key: str = "id"  # item path segment; eventTrackingEvents are addressed by name
-    delete_body: Any = field(default_factory=dict)
-    delete_404: str | None = None  # a resource-specific 404 message for DELETE
-    #: query parameters read elsewhere than by a filter predicate (another predicate, the list reply)
-    modifiers: tuple[str, ...] = ()
-    #: documented filters the emulator accepts and does not apply (the list is not narrowed)
-    unapplied: tuple[str, ...] = ()
-
-    def understands(self, param: str) -> bool:
-        """Whether a list query parameter means something here (unknown ones are ignored, as by the API)."""
-        match = FILTER_KEY.fullmatch(param)
-        if param in self.modifiers or param in self.unapplied:
-            return True
-        if match is None:
-            return param in self.params
-        return match.group(1) in self.filters
-
-
-
+from airflow_provider_activecampaign.testing.emulator.kinds import ALL_OPS, READ_OPS, TIMESTAMPS, Resource
+from airflow_provider_activecampaign.testing.emulator.resources_more import MORE
 
 CONTACT_LINKS = (
     "bounceLogs", "contactAutomations", "contactData", "contactGoals", "contactLists", "contactLogs",
@@ -148,11 +102,13 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              upsert_on=("contact", "list"),
              links=("automation", "list", "contact", "form", "autosyncLog", "campaign", "unsubscribeAutomation",
                     "message")),
-    Resource("contactTags", "contactTag", "SubscriberTag", updated=None, links=("contact", "tag"),
+    Resource("contactTags", "contactTag", "SubscriberTag", updated=None, links=("contact", "tag"), mirrors=TIMESTAMPS,
              upsert_on=("contact", "tag")),
-    Resource("tags", "tag", "Tag", updated=None, required=("tag",), defaults={"tagType": "contact", "description": ""},
+    Resource("tags", "tag", "Tag", updated=None, mirrors=TIMESTAMPS, required=("tag",),
+             defaults={"tagType": "contact", "description": ""},
              links=("contactGoalTags",), params={"search": like("tag")}, filters={"search": like("tag")}),
     Resource("lists", "list", "_List", required=("name", "sender_url", "sender_reminder"), defaults=LIST_DEFAULTS,
+             mirrors=TIMESTAMPS,
              create_status=200, links=("contactGoalLists", "user", "addressLists"),
              filters={"name": like("name")}),
     Resource("automations", "automation", "Series", "cdate", "mdate", ops=READ_OPS,
@@ -200,6 +156,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              defaults={"userid": "1", "user": "1", "is_draft": "0"},
              links=("activities", "mentions", "notes", "owner", "user")),
     Resource("campaigns", "campaign", "Campaign", "cdate", "mdate", ops=READ_OPS, defaults=CAMPAIGN_DEFAULTS,
+             mirrors=(("created_timestamp", "cdate"), ("updated_timestamp", "mdate")),
              filters={"seriesid": eq("seriesid")},
              links=("user", "automation", "campaignMessage", "campaignMessages", "links", "aggregateRevenues",
                     "segment", "campaignLists")),
@@ -229,6 +186,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
     Resource("eventTrackingEvents", "eventTrackingEvent", "EventTrackingEvent", None, None, required=("name",),
              ops=frozenset({"list", "create", "delete"}), total_as_str=False, key="name",
              unique=("name", "An event with this name already exists")),
+    *MORE,
 )}
 
 #: ``GET /{parent}/{id}/{name}``: (child resource, its field holding the parent id, fixed fields).
@@ -247,14 +205,27 @@ SUBLISTS: dict[tuple[str, str], tuple[str, str, Mapping[str, str]]] = {
     ("fields", "options"): ("fieldOptions", "field", {}),
     ("fields", "relations"): ("fieldRels", "field", {}),
     ("automations", "contactAutomations"): ("contactAutomations", "automation", {}),
+    **{("contacts", name): (name, "contact", {}) for name in (
+        "bounceLogs", "contactGoals", "contactLogs", "geoIps", "trackingLogs", "scoreValues", "contactDeals",
+        "accountContacts")},
+    ("campaigns", "links"): ("links", "campaign", {}),
+    ("ecomOrders", "orderProducts"): ("ecomOrderProducts", "orderid", {}),
 }
+
+#: ``GET contacts/{id}/{name}`` answered with one record (or null), not a list.
+CONTACT_ONES = ("organization", "contactData", "plusAppend")
 
 #: What a delete takes with it: resource -> (child resource, its field holding the parent id).
 CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts": (("contactLists", "contact"), ("contactTags", "contact"), ("fieldValues", "contact"),
-                 ("contactAutomations", "contact")),
+                 ("contactAutomations", "contact"), ("accountContacts", "contact"), ("contactDeals", "contact")),
+    "accounts": (("accountContacts", "account"), ("accountCustomFieldData", "accountId")),
+    "accountCustomFieldMeta": (("accountCustomFieldData", "customFieldId"),),
+    "connections": (("ecomCustomers", "connectionid"), ("ecomOrders", "connectionid")),
+    "ecomOrders": (("ecomOrderProducts", "orderid"),),
+    "customObjects/schemas": (("customObjects/records", "schemaId"),),
     "dealGroups": (("dealStages", "group"), ("deals", "group")),
-    "deals": (("dealCustomFieldData", "dealId"),),
+    "deals": (("dealCustomFieldData", "dealId"), ("contactDeals", "deal")),
     "dealCustomFieldMeta": (("dealCustomFieldData", "customFieldId"),),
     "tags": (("contactTags", "tag"),),
     "fields": (("fieldValues", "field"), ("fieldOptions", "field")),
@@ -265,6 +236,8 @@ NOTE_PARENTS = {"deals": "Deal", "accounts": "CustomerAccount", "contacts": "Sub
 NOTE_OWNERS = {reltype: plural for plural, reltype in NOTE_PARENTS.items()}
 RELTYPES = {"activity": "Activity", "deal": "Deal", "dealtask": "DealTask", "subscriber": "Subscriber",
             "contact": "Subscriber", "customeraccount": "CustomerAccount", "account": "CustomerAccount"}
+
+__all__ = ["ALL_OPS", "READ_OPS", "RESOURCES", "Resource"]
 
 ORDER_ALIASES = {"first_name": "firstName", "last_name": "lastName", "next-action": "nextdate"}
 

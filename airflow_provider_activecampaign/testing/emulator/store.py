@@ -17,6 +17,7 @@ from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.resources import CASCADES, NOTE_OWNERS, RESOURCES, Resource
 from airflow_provider_activecampaign.testing.emulator.shapers import SHAPERS
+from airflow_provider_activecampaign.testing.emulator.shapers_more import MORE_SHAPERS
 from airflow_provider_activecampaign.testing.emulator.values import (
     ApiError,
     Record,
@@ -24,6 +25,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     as_text,
     format_time,
     invalid,
+    legacy_time,
     not_found,
     problem,
     scalar,
@@ -146,6 +148,9 @@ class Store:
         if res.key != "id":
             return {k: v for k, v in out.items() if k != "id"}
         rid = rec["id"]
+        for name, stamp in res.mirrors:  # the record's own udate, or its cdate while it has none
+            out[name] = legacy_time(rec.get(stamp) or rec.get(res.created or ""))
+            out.setdefault("created_by" if name.startswith("created") else "updated_by", None)
         if res.plural == "contacts":
             out["created_utc_timestamp"] = utc_text(rec.get("cdate"))
             out["updated_utc_timestamp"] = utc_text(rec.get("udate"))
@@ -210,7 +215,7 @@ class Store:
         data.pop("id", None)
         if strict and existing is None:
             self.check_required(res, data)
-        shaper = SHAPERS.get(res.plural)
+        shaper = SHAPERS.get(res.plural) or MORE_SHAPERS.get(res.plural)
         after = shaper(self, data, existing, source) if shaper else None
         if strict and res.unique:
             self.check_unique(res, data, existing)

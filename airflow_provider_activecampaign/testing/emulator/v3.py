@@ -21,9 +21,7 @@ from airflow_provider_activecampaign.testing.emulator.resources import (
 )
 from airflow_provider_activecampaign.testing.emulator.store import Store
 from airflow_provider_activecampaign.testing.emulator.values import (
-    DEFAULT_LIMIT,
     FILTER_KEY,
-    MAX_LIMIT,
     ORDER_KEY,
     ApiError,
     Call,
@@ -34,6 +32,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     as_text,
     first,
     not_found,
+    page_bounds,
     problem,
     scalar,
     sort_key,
@@ -61,9 +60,7 @@ def list_records(store: Store, call: Call) -> Reply:
 
 def listing(store: Store, res: Resource, call: Call, base: list[Record] | None = None) -> Reply:
     """A list reply: filtered, ordered, one page, with the resource's meta and side-loads."""
-    limit = as_int(first(call.query, "limit"), DEFAULT_LIMIT)
-    limit = DEFAULT_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
-    offset = max(0, as_int(first(call.query, "offset"), 0))
+    limit, offset = page_bounds(call.query)
     span = _id_span(store, res, call) if base is None else None
     if span is None:
         candidates = store.ordered(res.plural) if base is None else base
@@ -83,7 +80,7 @@ def listing(store: Store, res: Resource, call: Call, base: list[Record] | None =
         meta["currencies"] = _currencies(items if span is None else store.tables["deals"].rows(*span))
     if res.plural == "contacts":
         meta["page_input"] = {"limit": limit, "offset": offset, "status": as_int(first(call.query, "status"), -1)}
-    return Reply(200, {**store.sideloads(res, page, "list"), res.plural: rendered, "meta": meta})
+    return Reply(200, {**store.sideloads(res, page, "list"), res.many: rendered, "meta": meta})
 
 
 def _id_span(store: Store, res: Resource, call: Call) -> tuple[int, int] | None:
@@ -189,6 +186,8 @@ def delete_record(store: Store, call: Call) -> Reply:
             raise ApiError(404, {"message": res.delete_404.format(id=call.segments[1])})
         raise not_found(res.entity, call.segments[1])
     store.delete(res, rec, "api")
+    if res.delete_body is None:  # documented as an empty application/json reply
+        return Reply(200, raw=b"")
     return Reply(200, copy.deepcopy(res.delete_body))
 
 
