@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.filters import Predicate
-from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY
+from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY, OPERATOR_KEY
 
 ALL_OPS = frozenset({"list", "create", "get", "update", "delete"})
 READ_OPS = frozenset({"list", "get"})
@@ -44,6 +44,8 @@ class Resource:
     envelope: str = ""
     #: fields the API shows beside a stamp, in its ``YYYY-MM-DD HH:MM:SS`` form: (shown name, stamp)
     mirrors: tuple[tuple[str, str], ...] = ()
+    #: ``filters[NAME][OPERATOR]``: NAME -> the field compared (operators: see ``filters.OPERATORS``)
+    operators: Mapping[str, str] = field(default_factory=dict)
     #: served at ``/api/3/{plural}`` (False: only as a sub-collection, e.g. a campaign's links)
     top: bool = True
 
@@ -57,6 +59,9 @@ class Resource:
         match = FILTER_KEY.fullmatch(param)
         if param in self.modifiers or param in self.unapplied:
             return True
+        with_operator = OPERATOR_KEY.fullmatch(param)
+        if with_operator is not None:
+            return with_operator.group(1) in self.operators
         if match is None:
             return param in self.params
         return match.group(1) in self.filters

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from airflow_provider_activecampaign.testing.emulator.filters import eq, since
 from airflow_provider_activecampaign.testing.emulator.kinds import READ_OPS, Resource
+from airflow_provider_activecampaign.testing.emulator.values import as_text
 
 NONE = frozenset[str]()
 STAMPED = ("createdTimestamp", "updatedTimestamp")
@@ -89,8 +90,7 @@ MORE: tuple[Resource, ...] = (
              defaults=BRANDING_DEFAULTS, total_as_str=True),
     Resource("contactDeals", "contactDeal", "SubscriberDeal", "cdate", None, required=("contact", "deal"),
              create_status=200, links=("deal", "contact"), mirrors=(("created_timestamp", "cdate"),
-                                                                    ("updated_timestamp", "cdate")),
-             filters={"contact": eq("contact"), "deal": eq("deal")}),
+                                                                    ("updated_timestamp", "cdate"))),
     Resource("listGroups", "listGroup", "ListGroup", None, None, ops=frozenset({"create"}),
              required=("list", "group"), links=("list", "group")),
     Resource("connections", "connection", "Connection", "cdate", "udate",
@@ -123,17 +123,19 @@ MORE: tuple[Resource, ...] = (
              defaults=_fields(link="", name="", ref="", tracked="1"), links=("campaign", "message")),
     Resource("activities", "activity", None, "tstamp", None, ops=frozenset({"list"}),
              defaults=_fields("reference_type", "reference_id", "subscriberid", "userid", "contact", "user"),
-             params={"contact": eq("contact"), "after": since("tstamp"), "emails": eq("reference_type")}),
+             params={"contact": eq("contact"), "after": since("tstamp")}, modifiers=("include", "emails")),
     Resource("dealActivities", "dealActivity", None, "cdate", None, ops=frozenset({"list"}),
              defaults=_fields("d_id", "d_stageid", "userid", "dataId", "dataType", "dataAction", "dataOldval",
                               "deal", "user", "stage", "sortdate"),
-             params={"deal": eq("d_id"), "exclude": lambda store, rec, value, query: rec["id"] != value},
+             params={"deal": eq("d_id"), "exclude": lambda store, rec, value, query: as_text(rec.get("dataType"))
+                     not in ("email", "connection_email", "LinkData")},
              filters={"data_type": eq("dataType"), "data_id": eq("dataId")}),
     Resource("emailActivities", "emailActivity", None, "tstamp", None, ops=frozenset({"list"}),
              defaults=_fields("subscriberid", "dealId", "fromAddress", "toAddress", "subject", "message"),
              filters={"subscriberid": eq("subscriberid"), "dealId": eq("dealId")}),
     Resource("customObjects/schemas", "schema", None, *STAMPED, required=("slug", "labels"), create_status=201,
              native=("labels", "fields", "relationships", "icons"), envelope="schemas", delete_body=None,
+             modifiers=("orders", "filters", "showFields"),
              defaults=_fields(description="", visibility="private", fields=[], relationships=[],
                               icons={"default": ""})),
     Resource("customObjects/records", "record", None, *STAMPED, ops=NONE, top=False,
@@ -144,12 +146,3 @@ MORE: tuple[Resource, ...] = (
     Resource("plusAppend", "plusAppend", None, None, None, ops=NONE, top=False),
     *_logs(),
 )
-
-#: filters the document lists and the emulator answers without narrowing, because what they select
-#: does not exist in it: (path, query parameter) -> why. The API answers such a filter with the
-#: records that match, and in the emulator none do: an empty list, never every record.
-NOTHING_MATCHES: dict[tuple[str, str], str] = {
-    ("contacts", "segmentid"): "segments are not modelled: no contact is in a segment",
-    ("contacts", "waitid"): "automations do not run: no contact waits at a wait step",
-    ("contacts", "in_group_lists"): "list groups are kept but list membership by group is not derived",
-}

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator.filters import deal_contact
+from airflow_provider_activecampaign.testing.emulator.filters import compared, deal_contact
 from airflow_provider_activecampaign.testing.emulator.names import EVENTS_IN_API_ORDER
 from airflow_provider_activecampaign.testing.emulator.resources import (
     NOTE_PARENTS,
@@ -22,6 +22,7 @@ from airflow_provider_activecampaign.testing.emulator.resources import (
 from airflow_provider_activecampaign.testing.emulator.store import Store
 from airflow_provider_activecampaign.testing.emulator.values import (
     FILTER_KEY,
+    OPERATOR_KEY,
     ORDER_KEY,
     ApiError,
     Call,
@@ -93,7 +94,7 @@ def _id_span(store: Store, res: Resource, call: Call) -> tuple[int, int] | None:
             continue
         if key in ("id_greater", "id_less") and key in res.params:
             bounds[key] = as_int(value, 0 if key == "id_greater" else 1 << 62)
-        elif FILTER_KEY.fullmatch(key) or ORDER_KEY.fullmatch(key) or key in res.params:
+        elif key.startswith(("filters[", "orders[")) or key in res.params:
             return None
     return store.tables[res.plural].span(bounds.get("id_greater"), bounds.get("id_less"))
 
@@ -113,8 +114,11 @@ def _matches(store: Store, res: Resource, rec: Record, query: Query) -> bool:
         value = ",".join(values) if key.endswith("[]") else values[-1]
         if value == "":
             continue
-        match = FILTER_KEY.fullmatch(key)
-        if match:
+        match, with_operator = FILTER_KEY.fullmatch(key), OPERATOR_KEY.fullmatch(key)
+        if with_operator:
+            name = res.operators.get(with_operator.group(1))
+            predicate = compared(name, with_operator.group(2)) if name else None
+        elif match:
             name = match.group(1)
             predicate = res.filters.get(name)  # unknown filters are ignored, as the API ignores them
         else:

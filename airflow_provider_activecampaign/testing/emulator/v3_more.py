@@ -3,6 +3,7 @@ automation entry counts, and custom object records (kept per schema, checked aga
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES
@@ -10,6 +11,7 @@ from airflow_provider_activecampaign.testing.emulator.store import Store
 from airflow_provider_activecampaign.testing.emulator.values import (
     ApiError,
     Call,
+    Query,
     Record,
     Reply,
     as_text,
@@ -21,6 +23,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
 EMPTY_JSON = b""
 
 RECORDS = "customObjects/records"
+RELATION_KEY = re.compile(r"filters\[relationships\.([^\]]+)\]\[eq\]")
 
 
 def empty(status: int = 200) -> Reply:
@@ -81,10 +84,20 @@ def _record(store: Store, schema: Record, record_id: str, by: str = "id") -> Rec
 def list_object_records(store: Store, call: Call) -> Reply:
     schema = _schema(store, call.segments[2])
     limit, offset = page_bounds(call.query)
-    records = store.children(RECORDS, "schemaId", schema["id"])
+    records = [rec for rec in store.children(RECORDS, "schemaId", schema["id"]) if _related(rec, call.query)]
     page = records[offset:offset + limit]
     meta = {"total": len(records), "count": len(page), "limit": limit, "offset": offset}
     return Reply(200, {"records": store.render_all(RECORDS, page), "meta": meta})
+
+
+def _related(rec: Record, query: Query) -> bool:
+    """``filters[relationships.NAME][eq]=ID``: the record is related to that record (other filters: ignored)."""
+    for key, values in query.items():
+        match = RELATION_KEY.fullmatch(key)
+        if match and values[-1] and values[-1] not in map(as_text, (rec.get("relationships") or {}).get(
+                match.group(1)) or []):
+            return False
+    return True
 
 
 def save_object_record(store: Store, call: Call) -> Reply:

@@ -18,6 +18,8 @@ MAX_LIMIT = 100
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 FILTER_KEY = re.compile(r"filters\[([^\]]+)\]")
 ORDER_KEY = re.compile(r"orders\[([^\]]+)\]")
+#: ``filters[name][contains]=...``: a filter with a comparison operator
+OPERATOR_KEY = re.compile(r"filters\[([^\]]+)\]\[(\w+)\]")
 BRACKET_KEY = re.compile(r"(\w+)\[([^\]]*)\]")
 
 Record = dict[str, Any]
