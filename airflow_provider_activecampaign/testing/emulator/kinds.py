@@ -46,6 +46,10 @@ class Resource:
     mirrors: tuple[tuple[str, str], ...] = ()
     #: ``filters[NAME][OPERATOR]``: NAME -> the field compared (operators: see ``filters.OPERATORS``)
     operators: Mapping[str, str] = field(default_factory=dict)
+    #: fields that repeat a stamp as it is: (shown name, stamp), e.g. an order's ``tstamp``
+    copies: tuple[tuple[str, str], ...] = ()
+    #: the list reply's meta also gives ``count``, ``limit`` and ``offset`` (custom objects)
+    paged_meta: bool = False
     #: served at ``/api/3/{plural}`` (False: only as a sub-collection, e.g. a campaign's links)
     top: bool = True
 

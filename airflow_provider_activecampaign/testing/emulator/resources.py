@@ -31,13 +31,14 @@ CONTACT_DEFAULTS = {
     "bounced_hard": "0", "bounced_soft": "0", "bounced_date": None, "ip": "0", "ua": None, "hash": "",
     "socialdata_lastcheck": None, "email_local": "", "email_domain": "", "sentcnt": "0", "rating_tstamp": None,
     "gravatar": "0", "deleted": "0", "anonymized": "0", "adate": None, "edate": None, "deleted_at": None,
-    "organization": None,
+    "organization": None, "email_empty": False,
 }
 DEAL_DEFAULTS = {
     "owner": "1", "contact": None, "organization": None, "account": None, "customerAccount": None,
     "group": None, "stage": None, "title": "", "description": "", "percent": None, "nextdate": None,
     "nexttaskid": None, "value": "0", "currency": "usd", "winProbability": None, "winProbabilityMdate": None,
     "status": "0", "activitycount": "0", "nextdealid": None, "edate": None, "hash": "", "isDisabled": False,
+    "nextTask": None,
 }
 STAGE_DEFAULTS = {
     "cardRegion1": "title", "cardRegion2": "next-action", "cardRegion3": "show-avatar",
@@ -61,7 +62,7 @@ MESSAGE_DEFAULTS = {
     "userid": "1", "ed_instanceid": "0", "ed_version": "1", "name": "", "fromname": "", "fromemail": "",
     "reply2": "", "priority": "3", "charset": "utf-8", "encoding": "quoted-printable", "format": "mime",
     "subject": "", "preheader_text": "", "text": "", "html": "", "htmlfetch": "now", "textfetch": "now",
-    "hidden": "0", "preview_mime": "", "preview_data": None, "user": "1",
+    "hidden": "0", "preview_mime": "", "preview_data": None, "user": "1", "has_predictive_content": "0",
 }
 LIST_DEFAULTS = {
     "stringid": "", "userid": "1", "name": "", "p_use_tracking": "1", "p_use_analytics_read": "0",
@@ -77,7 +78,7 @@ CONTACT_LIST_DEFAULTS = {
     "form": None, "seriesid": "0", "sdate": None, "unsubdate": None, "status": "1", "responder": "1",
     "sync": "0", "unsubreason": None, "campaign": None, "message": None, "first_name": "", "last_name": "",
     "ip4Sub": "0", "sourceid": "0", "autosyncLog": None, "ip4_last": "0", "ip4Unsub": "0",
-    "unsubscribeAutomation": None, "automation": None, "udate": None,
+    "unsubscribeAutomation": None, "automation": None, "udate": None, "created_by": None, "updated_by": None,
 }
 
 RESOURCES: dict[str, Resource] = {r.plural: r for r in (
@@ -121,7 +122,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              required=("contact", "automation"), ops=ALL_OPS - {"update"}, native=("completed", "completeValue"),
              defaults={"seriesid": "0", "startid": "0", "status": "1", "batchid": None, "remdate": None,
                        "timespan": None, "lastblock": "0", "lastlogid": "0", "completedElements": "0",
-                       "totalElements": "0", "completed": 0, "completeValue": 0},
+                       "totalElements": "0", "completed": 0, "completeValue": 0, "in_als": "0"},
              links=("automation", "contact", "contactGoals")),
     Resource("deals", "deal", "Deal", "cdate", "mdate", required=("title", "value", "currency"),
              defaults=DEAL_DEFAULTS, total_as_str=False, filters=DEAL_FILTERS, delete_body=None,
@@ -136,7 +137,8 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
                        "knownFieldId": None, "hideFieldFlag": "0"},
              delete_body={"message": "DealCustomFieldMeta deleted."}, links=("dealCustomFieldData",)),
     Resource("dealCustomFieldData", "dealCustomFieldDatum", None, "createdTimestamp",
-             "updatedTimestamp", required=("dealId", "customFieldId", "fieldValue"), native=("fieldValue",),
+             "updatedTimestamp", create_status=200, required=("dealId", "customFieldId", "fieldValue"),
+             native=("fieldValue",),
              upsert_on=("dealId", "customFieldId"), delete_body={"message": "DealCustomFieldData deleted."},
              filters={"dealId": eq("dealId")},
              links=("deal", "dealCustomFieldMetum")),
@@ -150,7 +152,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              native=("status",), filters=TASK_FILTERS, unapplied=("filters[duedate_range]",),
              defaults={"title": None, "note": "", "status": 0, "edate": None, "automation": None,
                        "doneAutomation": None, "user": "1", "assignee": None, "outcomeId": None,
-                       "outcomeInfo": None, "reltype": "Deal"},
+                       "outcomeInfo": None, "reltype": "Deal", "donedate": None, "duration": None},
              links=("activities", "automation", "dealTasktype", "doneAutomation", "notes", "owner",
                     "taskNotifications", "user", "assignee")),
     Resource("dealTasktypes", "dealTasktype", "DealTasktype", required=("title",), create_status=200,

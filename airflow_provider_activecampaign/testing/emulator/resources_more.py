@@ -11,7 +11,7 @@ emulator sends no e-mail and tracks no site) answer empty lists; tests fill them
 
 from __future__ import annotations
 
-from airflow_provider_activecampaign.testing.emulator.filters import eq, since
+from airflow_provider_activecampaign.testing.emulator.filters import eq, like, since
 from airflow_provider_activecampaign.testing.emulator.kinds import READ_OPS, Resource
 from airflow_provider_activecampaign.testing.emulator.values import as_text
 
@@ -42,6 +42,12 @@ BRANDING_DEFAULTS = _fields(
     "favicon", groupid="1", siteName="ActiveCampaign Email Marketing", siteLogo="", siteLogoSmall="",
     headerTextValue="", headerHtmlValue="", footerTextValue="", footerHtmlValue="", copyright="1", version="1",
     license="1", help="1", adminTemplateHtm="", adminTemplateCss="", publicTemplateHtm="", publicTemplateCss="")
+
+CONTACT_DATA = _fields(
+    "geoTstamp", "ga_first_visit", geoIp4="0", geoCountry2="", geo_country="", geoState="", geoCity="", geoZip="",
+    geoArea="0", geoLat="0.000000", geoLon="0.000000", geoTz="", geoTzOffset="0.00", ga_campaign_source="",
+    ga_campaign_name="", ga_campaign_medium="", ga_campaign_term="", ga_campaign_content="",
+    ga_campaign_customsegment="", ga_times_visited="0", fb_id="0", fb_name="", tw_id="0")
 
 #: the ``contacts/{id}/...`` collections nothing fills: (path, singular, fields the API shows)
 CONTACT_LOGS = {
@@ -78,7 +84,7 @@ MORE: tuple[Resource, ...] = (
              required=("accountId", "customFieldId", "fieldValue"), native=("fieldValue",), create_status=200,
              upsert_on=("accountId", "customFieldId"), delete_body={"message": "AccountCustomFieldData deleted."},
              filters={"customerAccountId": eq("accountId")}, links=("account", "accountCustomFieldMetum")),
-    Resource("addresses", "address", "Address", None, None, required=("companyName", "address1", "country"),
+    Resource("addresses", "address", "Address", None, None,
              create_status=200, defaults=_fields(address2="", city="", state="", district="", zip="",
                                                  allgroup="0", isDefault="0"),
              links=("addressGroup", "addressList", "forms")),
@@ -91,11 +97,13 @@ MORE: tuple[Resource, ...] = (
     Resource("contactDeals", "contactDeal", "SubscriberDeal", "cdate", None, required=("contact", "deal"),
              create_status=200, links=("deal", "contact"), mirrors=(("created_timestamp", "cdate"),
                                                                     ("updated_timestamp", "cdate"))),
-    Resource("listGroups", "listGroup", "ListGroup", None, None, ops=frozenset({"create"}),
-             required=("list", "group"), links=("list", "group")),
+    Resource("listGroups", "listGroup", "ListGroup", None, None, ops=frozenset({"create"}), create_status=201,
+             links=("list", "group")),
     Resource("connections", "connection", "Connection", "cdate", "udate",
              required=("service", "externalid", "name", "logoUrl", "linkUrl"), create_status=200,
-             defaults=_fields(isInternal="0", status="1", syncStatus="0", lastSync=None, listId="0"),
+             defaults=_fields("credentialExpiration", "sync_request_time", "sync_start_time", isInternal="0",
+                              status="1", syncStatus="0", lastSync=None, listId="0", connectionType="ecommerce",
+                              serviceName=""),
              links=("customers", "orders"), filters={"service": eq("service"), "externalid": eq("externalid")}),
     Resource("ecomCustomers", "ecomCustomer", "EcomCustomer", "tstamp", "tstamp",
              required=("connectionid", "externalid", "email"),
@@ -103,7 +111,7 @@ MORE: tuple[Resource, ...] = (
                               avgProductCategory="", acceptsMarketing="0"),
              links=("connection", "orders"),
              filters={"email": eq("email"), "externalid": eq("externalid"), "connectionid": eq("connectionid")}),
-    Resource("ecomOrders", "ecomOrder", "EcomOrder", "createdDate", "updatedDate",
+    Resource("ecomOrders", "ecomOrder", "EcomOrder", "createdDate", "updatedDate", copies=(("tstamp", "updatedDate"),),
              required=("externalid", "source", "email", "totalPrice", "currency", "connectionid", "customerid",
                        "externalCreatedDate"),
              native=("orderProducts", "orderDiscounts"), defaults=ORDER_DEFAULTS, links=("connection", "customer",
@@ -112,8 +120,9 @@ MORE: tuple[Resource, ...] = (
                       "externalcheckoutid": eq("externalcheckoutid"), "email": eq("email"), "state": eq("state"),
                       "customerid": eq("customerid"), "external_created_date": since("externalCreatedDate")}),
     Resource("ecomOrderProducts", "ecomOrderProduct", "EcomOrderProduct", "createdDate", "updatedDate",
+             copies=(("tstamp", "updatedDate"),),
              ops=READ_OPS, defaults=ORDER_PRODUCT_DEFAULTS, links=("ecomOrder",)),
-    Resource("forms", "form", "Form", "cdate", "udate", defaults=FORM_DEFAULTS,
+    Resource("forms", "form", "Form", "cdate", "udate", defaults=FORM_DEFAULTS, create_status=200,
              native=("actiondata", "submitdata", "style", "options", "cfields", "recent"), links=("address",)),
     Resource("savedResponses", "savedResponse", "SavedResponse", "cdate", "mdate",
              required=("title", "subject", "body"), defaults=_fields(ldate=None, last_sent_user_id=None)),
@@ -135,14 +144,49 @@ MORE: tuple[Resource, ...] = (
              filters={"subscriberid": eq("subscriberid"), "dealId": eq("dealId")}),
     Resource("customObjects/schemas", "schema", None, *STAMPED, required=("slug", "labels"), create_status=201,
              native=("labels", "fields", "relationships", "icons"), envelope="schemas", delete_body=None,
+             paged_meta=True,
              modifiers=("orders", "filters", "showFields"),
              defaults=_fields(description="", visibility="private", fields=[], relationships=[],
                               icons={"default": ""})),
     Resource("customObjects/records", "record", None, *STAMPED, ops=NONE, top=False,
              native=("fields", "relationships"), envelope="records",
              defaults=_fields(externalId=None, fields=[], relationships={})),
+    Resource("personalizations", "personalization", "Personalization", "created_timestamp", "updated_timestamp",
+             required=("name", "tag", "content"), create_status=200,
+             defaults=_fields(format="html", isLocked="0", listIds=[], listNames=[], listsCount="0", listids="",
+                              userid="1", created_by=None, updated_by=None), native=("listIds", "listNames"),
+             params={"filter[name]": like("name"), "filter[tag]": like("tag"), "filter[content]": like("content"),
+                     "filter[format]": eq("format"), "filter[listName]": like("listNames")}),
+    Resource("dealRoles", "dealRole", None, "created_timestamp", "updated_timestamp",
+             ops=frozenset({"list", "create", "delete"}), required=("title",), create_status=200,
+             params={"search": like("title")}),
+    Resource("taskOutcomes", "taskOutcome", "TaskOutcome", "created_utc_timestamp", "updated_utc_timestamp",
+             required=("title", "sentiment"), create_status=200,
+             defaults=_fields(disabled="0", created_by="1", updated_by="1", dealTasktype_ids=[]),
+             native=("dealTasktype_ids",), filters={"sentiment": eq("sentiment")}),
+    Resource("tasktypeOutcomeRels", "tasktypeOutcomeRel", "TasktypeOutcomeRel", "created_utc_timestamp",
+             "updated_utc_timestamp", required=("outcome_id", "tasktype_id"), create_status=200,
+             defaults=_fields(display_order="0", created_by="1", updated_by="1", createdBy="1"),
+             links=("outcome", "tasktype")),
+    Resource("templates", "template", "Template", "mdate", "mdate", ops=frozenset({"get"}),
+             defaults=_fields(categoryid="0", content="", ed_instanceid="0", ed_version="1", hidden="0",
+                              importnum="0", modified="0", name="", preview_content="", subject="", used="0",
+                              userid="1", waitpreview="0")),
+    Resource("groupLimits", "groupLimit", None, None, None, ops=frozenset({"list"}),
+             defaults=_fields(abuseRatio="4", forceSenderInfo="0", group="1", groupid="1", limitAttachment="-1",
+                              limitCampaign="0", limitCampaignType="month", limitContact="0", limitList="0",
+                              limitMail="0", limitMailType="month", limitUser="0")),
+    Resource("configs", "config", "ConfigResult", "cdate", "udate", ops=frozenset({"update"}),
+             defaults=_fields(item="", keyname="", owner="1", section="", userid="1", val="")),
+    Resource("lists/exclusions", "exclusion", None, None, None, ops=frozenset({"list"}), envelope="exclusions",
+             native=("lists", "hidden"), defaults=_fields(matchType="exact", channel="email", hidden=False, lists=[]),
+             filters={"matchPhrase": like("matchPhrase"), "lists": lambda store, rec, value, query: value in
+                      [as_text(i) for i in rec.get("lists") or []]}),
     Resource("automationEntryCounts", "automationEntryCount", None, None, None, ops=NONE, top=False),
-    Resource("contactData", "contactDatum", None, "tstamp", None, ops=NONE, top=False),
-    Resource("plusAppend", "plusAppend", None, None, None, ops=NONE, top=False),
+    Resource("contactData", "contactDatum", None, "tstamp", None, ops=NONE, top=False, defaults=CONTACT_DATA,
+             mirrors=(("created_timestamp", "tstamp"), ("updated_timestamp", "tstamp"))),
+    Resource("plusAppend", "plusAppend", None, None, None, ops=NONE, top=False, defaults=_fields(
+        "last_updated_rapleaf", "last_updated_fliptop", "last_updated_fullcontact", imageUrl="",
+        membershipsFacebook="", membershipsTwitter="", membershipsLinkedin="")),
     *_logs(),
 )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES
-from airflow_provider_activecampaign.testing.emulator.values import ApiError, Record, as_text, invalid
+from airflow_provider_activecampaign.testing.emulator.values import ApiError, Record, as_text, invalid, problem
 
 if TYPE_CHECKING:
     from airflow_provider_activecampaign.testing.emulator.store import Store
@@ -34,6 +34,19 @@ def _renamed(data: Record, names: dict[str, str]) -> None:
             data.setdefault(stored, data.pop(given))
 
 
+def _required(data: Record, singular: str, names: tuple[str, ...]) -> None:
+    """Required fields, checked after the request's spellings are read (``company_name``...)."""
+    missing = [name for name in names if data.get(name) in (None, "", [])]
+    if missing:
+        raise ApiError(422, {"errors": [problem(name, f"The {singular} {name} was not provided.", "field_missing")
+                                        for name in missing]})
+
+
+def shape_deal_field_data(store: Store, data: Record, old: Record | None, source: str) -> None:
+    if "customFieldId" in data:
+        data["dealCustomFieldMetumId"] = data["customFieldId"]
+
+
 def shape_account_contacts(store: Store, data: Record, old: Record | None, source: str) -> None:
     _require(store, data, old, source, {"contact": "contacts", "account": "accounts"})
     if source == "api" and old is None and any(
@@ -50,6 +63,8 @@ def shape_account_field_data(store: Store, data: Record, old: Record | None, sou
 
 def shape_addresses(store: Store, data: Record, old: Record | None, source: str) -> After | None:
     _renamed(data, {"company_name": "companyName", "address_1": "address1", "address_2": "address2"})
+    if source == "api" and old is None:
+        _required(data, "address", ("companyName", "address1", "country"))
     group, lst = data.pop("groupid", None), data.pop("listid", None)
 
     def after(rec: Record) -> None:
@@ -70,6 +85,8 @@ def shape_contact_deals(store: Store, data: Record, old: Record | None, source: 
 
 def shape_list_groups(store: Store, data: Record, old: Record | None, source: str) -> None:
     _renamed(data, {"listid": "list", "groupid": "group"})
+    if source == "api":
+        _required(data, "listGroup", ("list", "group"))
     if source == "api" and (store.get("lists", data.get("list")) is None
                             or store.get("groups", data.get("group")) is None):
         raise ApiError(403, {"message": "Forbidden"})
@@ -116,6 +133,7 @@ def shape_schemas(store: Store, data: Record, old: Record | None, source: str) -
 MORE_SHAPERS: dict[str, Callable[..., After | None]] = {
     "accountContacts": shape_account_contacts,
     "accountCustomFieldData": shape_account_field_data,
+    "dealCustomFieldData": shape_deal_field_data,
     "addresses": shape_addresses,
     "contactDeals": shape_contact_deals,
     "listGroups": shape_list_groups,

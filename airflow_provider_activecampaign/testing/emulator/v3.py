@@ -77,6 +77,8 @@ def listing(store: Store, res: Resource, call: Call, base: list[Record] | None =
             out["dealCount"] = str(len(store.children("deals", "account", out["id"])))
             out["contactCount"] = "0"
     meta: Record = {"total": total}
+    if res.paged_meta:
+        meta.update(count=len(rendered), limit=limit, offset=offset)
     if res.plural == "deals":
         meta["currencies"] = _currencies(items if span is None else store.tables["deals"].rows(*span))
     if res.plural == "contacts":
@@ -159,6 +161,8 @@ def create_record(store: Store, call: Call) -> Reply:
 
 def _written(store: Store, res: Resource, rec: Record, status: int, data: Mapping[str, Any]) -> Reply:
     out = store.render(res, rec)
+    if res.plural == "contacts" and isinstance(data.get("fieldValues"), list):
+        out["fieldValues"] = [value["id"] for value in store.children("fieldValues", "contact", rec["id"])]
     if res.plural == "deals" and isinstance(data.get("fields"), list):
         out["fields"] = [{**item, "dealId": rec["id"]} for item in data["fields"] if isinstance(item, dict)]
     return Reply(status, {**store.sideloads(res, [rec], "write"), res.singular: out})

@@ -15,6 +15,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     Record,
     Reply,
     as_text,
+    not_found,
     page_bounds,
 )
 
@@ -33,6 +34,90 @@ def empty(status: int = 200) -> Reply:
 def root(store: Store, call: Call) -> Reply:
     """``GET /api/3/``: the documented way to check a key (``curl -H "Api-Token: ..." .../api/3/``)."""
     return Reply(200, {})
+
+
+def bulk_delete_accounts(store: Store, call: Call) -> Reply:
+    """``DELETE accounts/bulk_delete?ids[]=1&ids[]=2``: all of them or, when one does not exist, none."""
+    ids = [i for key in ("ids[]", "ids", "[]ids") for value in call.query.get(key, []) for i in value.split(",") if i]
+    accounts = RESOURCES["accounts"]
+    found = [store.get("accounts", i) for i in ids]
+    if not ids or None in found:
+        raise ApiError(400, {"meta": {"success": False}, "errors": [{"title": "Every id must name an account."}]})
+    for rec in found:
+        store.delete(accounts, rec, "api")  # type: ignore[arg-type]
+    return Reply(200, {"meta": {"success": True}})
+
+
+def site_tracking(store: Store, call: Call) -> Reply:
+    """``GET|PUT siteTracking``: whether site tracking is on (off in a new account)."""
+    if call.method == "PUT":
+        body = call.body.get("siteTracking") if isinstance(call.body, dict) else None
+        if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
+            raise ApiError(400, {"errors": [{"status": 400, "title": "Bad Request",
+                                             "detail": "siteTracking.enabled must be true or false."}]})
+        store.site_tracking = body["enabled"]
+    return Reply(200, {"siteTracking": {"enabled": store.site_tracking}})
+
+
+def site_tracking_code(store: Store, call: Call) -> Reply:
+    """``GET siteTracking/code``: the page snippet, as text."""
+    account = store.base.rsplit(":", 1)[-1]
+    snippet = ('<script type="text/javascript">\n'
+               f'    vgo("setAccount", "{account}");\n    vgo("setTrackByDefault", true);\n    vgo("process");\n'
+               '</script>')
+    return Reply(200, raw=snippet.encode(), content_type="text/plain")
+
+
+def bulk_delete_personalizations(store: Store, call: Call) -> Reply:
+    """``DELETE personalizations/bulkdelete?ids=1,2``: all of them, or none when one does not exist."""
+    res = RESOURCES["personalizations"]
+    ids = [i.strip() for value in call.query.get("ids", []) for i in value.split(",") if i.strip()]
+    found = [store.find(res, i) for i in ids]
+    if not ids or None in found:
+        raise not_found(res.entity, ",".join(i for i, rec in zip(ids, found, strict=True) if rec is None) or "(none)")
+    for rec in found:
+        store.delete(res, rec, "api")  # type: ignore[arg-type]
+    return Reply(200, raw=b"Delete successful", content_type="text/plain")
+
+
+def lock_personalization(store: Store, call: Call) -> Reply:
+    """``PATCH personalizations/{id}/lock|unlock``: a locked variable cannot be edited in the app."""
+    res = RESOURCES["personalizations"]
+    rec = store.find(res, call.segments[1])
+    if rec is None:
+        raise not_found(res.entity, call.segments[1])
+    store.save(res, {"isLocked": "1" if call.segments[2] == "lock" else "0"}, rec, "api")
+    return Reply(200, {"success": True, "message": "Personalization updated successfully"})
+
+
+def delete_schema_field(store: Store, call: Call) -> Reply:
+    """``DELETE customObjects/schemas/{id}/fields/{fieldId}``: the field leaves the schema and its records."""
+    schema = _schema(store, call.segments[1])
+    field_id = call.segments[3]
+    fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)]
+    if not any(f.get("id") == field_id for f in fields):
+        raise ApiError(404, {"message": "Not Found"})
+    schemas = RESOURCES["customObjects/schemas"]
+    store.save(schemas, {"fields": [f for f in fields if f.get("id") != field_id]}, schema, "api")
+    for rec in store.children(RECORDS, "schemaId", schema["id"]):
+        rec["fields"] = [f for f in rec.get("fields") or [] if f.get("id") != field_id]
+    return Reply(202, {"schema": store.render(schemas, schema)})
+
+
+def move_tasks(store: Store, call: Call) -> Reply:
+    """``PUT dealTasktypes/{id}/dealTasks``: the type's tasks get another type (``dealTask.dealTasktype``)."""
+    kinds = RESOURCES["dealTasktypes"]
+    source = store.find(kinds, call.segments[1])
+    body = call.body.get("dealTask") if isinstance(call.body, dict) else None
+    target_id = as_text((body or {}).get("dealTasktype"))
+    if source is None:
+        raise not_found(kinds.entity, call.segments[1])
+    if store.find(kinds, target_id) is None:
+        raise not_found(kinds.entity, target_id)
+    moved = [store.save(RESOURCES["dealTasks"], {"dealTasktype": target_id}, task, "api")
+             for task in store.children("dealTasks", "dealTasktype", source["id"])]
+    deals = [d for d in (store.get("deals", t.get("relid")) for t in moved if t.get("reltype") == "Deal") if d]
+    return Reply(200, {"dealTasks": store.render_all("dealTasks", moved), "deals": store.render_all("deals", deals)})
 
 
 def _contact(store: Store, call: Call) -> Record:
