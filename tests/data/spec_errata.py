@@ -97,6 +97,9 @@ FIELD_DECISIONS: dict[str, str] = {
     "GET /api/3/": "the API's own documentation checks a key with `curl -H 'Api-Token: ...' .../api/3/`, and "
                    "the Singer tap checks it before every run: it answers 200 (here with {}) to a good key and "
                    "403 to a bad one",
+    "deletes of deals, pipelines, custom object schemas and records": "the document gives application/json "
+        "with an empty example; an empty body is not JSON (a third-party client crashed on it, with or without "
+        "the Content-Type), and every other delete is documented as {}: the emulator answers {} as JSON",
     "limit and offset": "the document: limit is the number of results per page (default 20, at most 100); "
                         "the emulator refuses limit < 1, offset < 0 and non-numbers with 400 (strictest reading: "
                         "it never pages otherwise than asked) and reads a limit above 100 as 100",

@@ -143,7 +143,7 @@ MORE: tuple[Resource, ...] = (
              defaults=_fields("subscriberid", "dealId", "fromAddress", "toAddress", "subject", "message"),
              filters={"subscriberid": eq("subscriberid"), "dealId": eq("dealId")}),
     Resource("customObjects/schemas", "schema", None, *STAMPED, required=("slug", "labels"), create_status=201,
-             native=("labels", "fields", "relationships", "icons"), envelope="schemas", delete_body=None,
+             native=("labels", "fields", "relationships", "icons"), envelope="schemas",
              paged_meta=True,
              modifiers=("orders", "filters", "showFields"),
              defaults=_fields(description="", visibility="private", fields=[], relationships=[],

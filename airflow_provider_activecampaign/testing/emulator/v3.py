@@ -194,8 +194,6 @@ def delete_record(store: Store, call: Call) -> Reply:
             raise ApiError(404, {"message": res.delete_404.format(id=call.segments[1])})
         raise not_found(res.entity, call.segments[1])
     store.delete(res, rec, "api")
-    if res.delete_body is None:  # documented as an empty application/json reply
-        return Reply(200, raw=b"")
     return Reply(200, copy.deepcopy(res.delete_body))
 
 

@@ -19,16 +19,8 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     page_bounds,
 )
 
-#: An empty reply that still says it is JSON, as the document gives for deletes of deals, pipelines,
-#: custom object schemas and records.
-EMPTY_JSON = b""
-
 RECORDS = "customObjects/records"
 RELATION_KEY = re.compile(r"filters\[relationships\.([^\]]+)\]\[eq\]")
-
-
-def empty(status: int = 200) -> Reply:
-    return Reply(status, raw=EMPTY_JSON)
 
 
 def root(store: Store, call: Call) -> Reply:
@@ -231,5 +223,5 @@ def delete_object_record(store: Store, call: Call) -> Reply:
     by_external = len(call.segments) == 5
     rec = _record(store, schema, call.segments[-1], "externalId" if by_external else "id")
     store.delete(RESOURCES[RECORDS], rec, "api")
-    return empty(202)
+    return Reply(202, {})  # as every delete: an empty JSON object (docs/testing.md)
 
