@@ -100,7 +100,7 @@ MORE: tuple[Resource, ...] = (
     Resource("listGroups", "listGroup", "ListGroup", None, None, ops=frozenset({"create"}), create_status=201,
              links=("list", "group")),
     Resource("connections", "connection", "Connection", "cdate", "udate",
-             required=("service", "externalid", "name", "logoUrl", "linkUrl"), create_status=200,
+             required=("service", "externalid", "name"), create_status=200,
              defaults=_fields("credentialExpiration", "sync_request_time", "sync_start_time", isInternal="0",
                               status="1", syncStatus="0", lastSync=None, listId="0", connectionType="ecommerce",
                               serviceName=""),
