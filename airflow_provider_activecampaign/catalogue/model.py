@@ -108,7 +108,7 @@ class Resource:
     filters: Mapping[str, Filter] = field(default_factory=dict)
     orders: tuple[str, ...] = ()
     keyset: bool = False
-    created: str = "cdate"
+    created: str | None = "cdate"
     updated: str | None = "udate"
     server_window: bool = False
     #: groups of fields of which a create body needs at least one (e.g. a deal's contact or account)
@@ -123,8 +123,8 @@ class Resource:
     parent: str | None = None
     #: the rule for the parent's id in the path
     parent_rule: Rule = ID
-    #: where the API says more about this resource (shown in errors and docs)
-    doc: str = ""
+    #: a nested resource the API answers as one record at the collection's path (a contact's plusAppend)
+    single: bool = False
 
     def require(self, operation: str) -> None:
         if operation not in self.operations:
@@ -195,7 +195,9 @@ class Resource:
 
     def item_path(self, record_id: Any, name: str = "record_id", *, parent_id: Any = None,
                   parent_name: str = "parent_id") -> str:
-        """One record's path: ``{collection}/{id}``."""
+        """One record's path: ``{collection}/{id}`` (a ``single`` record's: the collection's)."""
+        if self.single:
+            return self.collection_path(parent_id if parent_id is not None else record_id, parent_name)
         collection = self.collection_path(parent_id, parent_name)
         return fill_path(collection + "/{id}", {"id": (record_id, self.id_rule, name)})
 

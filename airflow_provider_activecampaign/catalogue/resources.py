@@ -21,6 +21,7 @@ from airflow_provider_activecampaign.catalogue.model import (  # noqa: F401 - th
     GET,
     LIST,
     ORDER_DIRECTIONS,
+    TEXT_ID,
     UPDATE,
     Action,
     Clash,
@@ -39,6 +40,16 @@ from airflow_provider_activecampaign.catalogue.webhook_events import (
 )
 
 _DATE = Rule("date")
+#: A user group's permissions (``pgContactAdd``...) and settings, each true or false.
+GROUP_PERMISSIONS = {name: Rule("bool") for name in """pgMessageAdd unsubscribelink optinconfirm pgListAdd pgListEdit
+    pgListDelete pgListHeaders pgListEmailaccount pgListBounce pgMessageEdit pgMessageDelete pgMessageSend
+    pgContactAdd pgContactEdit pgContactDelete pgContactMerge pgContactImport pgContactApprove pgContactExport
+    pgContactSync pgContactFilters pgContactActions pgContactFields pg_user_add pg_user_edit pg_user_delete
+    pgGroupAdd pgGroupEdit pgGroupDelete pgTemplateAdd pgTemplateEdit pgTemplateDelete pgPersonalizationAdd
+    pgPersonalizationEdit pgPersonalizationDelete pgAutomationManage pgFormEdit pgReportsCampaign pgReportsList
+    pgReportsUser pgStartupReports pgReportsTrend pgStartupGettingstarted pgDeal pgDealDelete pgDealReassign
+    pgDealGroupAdd pgDealGroupEdit pgDealGroupDelete pgSavedResponsesManage pgTagManage reqApproval
+    reqApproval1st socialdata""".split()} | {"reqApprovalNotify": text()}
 _WINDOW_FILTERS = {
     name: Filter(f"filters[{name}]", _DATE)
     for name in ("created_before", "created_after", "updated_before", "updated_after")
@@ -80,8 +91,19 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         server_window=True,
         natural_key=NaturalKey(("email",), {"email": "email"}),
     ),
-    Resource("user", "users", "user", "users", frozenset({GET, LIST}), updated=None),
-    Resource("group", "groups", "group", "groups", frozenset({GET, LIST}), updated=None),
+    Resource(
+        "user", "users", "user", "users",
+        fields={"username": required(text()), "email": required(Rule("email")), "firstName": text(),
+                "lastName": text(), "group": ident(required=True), "password": text()},
+        created=None, updated=None,
+        natural_key=NaturalKey(("username",)),
+    ),
+    Resource(
+        "group", "groups", "group", "groups",
+        fields={"title": required(text()), "descript": text(), **GROUP_PERMISSIONS},
+        created="sdate", updated=None,
+        natural_key=NaturalKey(("title",)),
+    ),
     Resource(
         "list", "lists", "list", "lists", frozenset({CREATE, GET, DELETE, LIST}),
         fields={
@@ -163,9 +185,9 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
     ),
     Resource(
         "eventTrackingEvent", "eventTrackingEvents", "eventTrackingEvent", "eventTrackingEvents",
-        frozenset({CREATE, LIST}),
+        frozenset({CREATE, LIST, DELETE}),
         fields={"name": required(text(pattern=EVENT_NAME_PATTERN))},
-        updated=None, key="name",
+        updated=None, key="name", id_rule=TEXT_ID,
         natural_key=NaturalKey(("name",)),
     ),
     Resource(
@@ -322,7 +344,7 @@ def resource(name: str) -> Resource:
 
 def _nested() -> tuple[SubCollection, ...]:
     """Every sub-collection: the tables' own, and each nested resource's collection under its parent."""
-    own = tuple(SubCollection(r.parent, r.name, r.path, r.operations, parent_rule=r.parent_rule)
+    own = tuple(SubCollection(r.parent, r.name, r.path, r.operations, single=r.single, parent_rule=r.parent_rule)
                 for r in RESOURCES.values() if r.parent is not None)
     return (*tables.SUBCOLLECTIONS, *own)
 
