@@ -214,7 +214,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "currency": Rule("currency", required=True),
             "group": ident(), "stage": ident(), "owner": ident(),
             "percent": Rule("int", minimum=0, maximum=100),
-            "status": enum(0, 1, 2),  # 0 open, 1 won, 2 lost
+            "status": enum(0, 1, 2, aliases=DEAL_STATUSES),  # 0 open, 1 won, 2 lost
             "fields": Rule("fields", choices=("customFieldId", "fieldValue")),  # custom fields
         },
         filters={
@@ -224,7 +224,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "pipeline": Filter("filters[group]", ident()),
             "stage": Filter("filters[stage]", ident()),
             "owner": Filter("filters[owner]", ident()),
-            "status": Filter("filters[status]", enum(0, 1, 2)),
+            "status": Filter("filters[status]", enum(0, 1, 2, aliases=DEAL_STATUSES)),
             "organization": Filter("filters[organization]", ident()),
             "tag": Filter("filters[tag]"),
             "task_type": Filter("filters[tasktype]"),

@@ -51,10 +51,13 @@ class Rule:
     required: bool = False
     minimum: float | None = None
     maximum: float | None = None
+    #: enum values also taken by name (``("won", 1)``: "won" is sent as 1), any case
+    aliases: tuple[tuple[str, Any], ...] = ()
 
     def expected(self) -> str:
         if self.kind == "enum":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            named = f" (or {', '.join(repr(name) for name, _ in self.aliases)})" if self.aliases else ""
+            return "one of " + ", ".join(repr(c) for c in self.choices) + named
         if self.kind == "list" and (self.choices or self.required):
             items = ": " + ", ".join(repr(c) for c in self.choices) if self.choices else ""
             return ("a non-empty list" if self.required else "a list") + (" of" + items if items else "")
@@ -173,7 +176,7 @@ def _currency(rule: Rule, value: Any) -> Converted:
 
 
 def _enum(rule: Rule, value: Any) -> Converted:
-    normal = {str(c).lower(): c for c in rule.choices}
+    normal = {str(c).lower(): c for c in rule.choices} | {name.lower(): c for name, c in rule.aliases}
     key = str(value).strip().lower() if not isinstance(value, bool) else repr(value)
     return key in normal, normal.get(key, value)
 
@@ -277,8 +280,8 @@ def text(**kw: Any) -> Rule:
     return Rule("str", **kw)
 
 
-def enum(*choices: Any, required: bool = False) -> Rule:
-    return Rule("enum", choices=choices, required=required)
+def enum(*choices: Any, required: bool = False, aliases: Mapping[str, Any] | None = None) -> Rule:
+    return Rule("enum", choices=choices, required=required, aliases=tuple((aliases or {}).items()))
 
 
 def required(rule: Rule) -> Rule:

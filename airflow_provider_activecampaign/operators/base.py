@@ -147,9 +147,10 @@ class ResourceOperator(ActiveCampaignBaseOperator):
             body[key] = Clash(by_field[key]) if key in by_field else value
         return body
 
-    def checked_body(self, spec: Resource, *, partial: bool) -> dict[str, Any]:
-        """``self.body`` (rendered) checked and converted; custom fields given by tag keyed by id."""
-        body = spec.check_body(self.body, partial=partial, label=self.label)
+    def checked_body(self, spec: Resource, *, partial: bool, body: Any = None) -> dict[str, Any]:
+        """``body`` (default ``self.body``, rendered) checked and converted into a new dict (the operator's
+        own attributes never change); custom fields given by tag keyed by id."""
+        body = spec.check_body(self.body if body is None else body, partial=partial, label=self.label)
         if partial and not body:
             self.nothing_to_change()
         return resolve_tags(self.hook, spec, body, self.label)
