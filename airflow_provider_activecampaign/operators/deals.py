@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import compact, ident, resource, text
+from airflow_provider_activecampaign.catalogue import action, compact, ident, resource, sub_collection, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
@@ -171,8 +171,8 @@ class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
         target = ident(required=True).check(self.target_stage_id, "target_stage_id")
         if target == source:
             raise ActiveCampaignInputError("target_stage_id", "a stage other than stage_id", target)
-        path = f"{resource('dealStage').path}/{source}/deals"
-        reply = self.hook.request("PUT", path, json={"deal": {"stage": target}})
+        move = action("dealStage.moveDeals")
+        reply = self.hook.request(move.method, move.fill({"id": source}), json=move.check_body({"stage": target}))
         deals = reply.get("deals", []) if isinstance(reply, dict) else []
         self.log.info("Moved %d deals from stage %s to stage %s", len(deals), source, target)
         return {"stage": source, "target_stage": target, "moved": len(deals), "deals": deals}
@@ -227,7 +227,7 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         self.check_arguments(deal_id=(ident(required=True), deal_id), note=(text(required=True), note))
 
     def note_path(self) -> str:
-        return f"{resource('deal').path}/{ident(required=True).check(self.deal_id, 'deal_id')}/notes"
+        return sub_collection("deal", "note").collection_path(self.deal_id, "deal_id")
 
     def perform(self, context: Context) -> Any:
         path = self.note_path()
