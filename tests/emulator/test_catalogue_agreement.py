@@ -11,10 +11,13 @@ import pytest
 
 from airflow_provider_activecampaign.catalogue import RESOURCES as CATALOGUE
 from airflow_provider_activecampaign.catalogue import WEBHOOK_EVENTS, WEBHOOK_SOURCES
+from airflow_provider_activecampaign.catalogue.tables import RESOURCES as TABLES
 from airflow_provider_activecampaign.testing.emulator import names
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES
 
-DESCRIBED = sorted(CATALOGUE.values(), key=lambda r: r.name)
+#: The first resources (catalogue/resources.py); those of the chapters' tables (catalogue/tables/) are
+#: checked once the emulator serves them from the catalogue itself (issue #18, the emulator side).
+DESCRIBED = sorted((r for r in CATALOGUE.values() if r.name not in {t.name for t in TABLES}), key=lambda r: r.name)
 
 
 @pytest.mark.parametrize("described", DESCRIBED, ids=lambda r: r.name)
