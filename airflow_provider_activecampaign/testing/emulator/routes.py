@@ -70,6 +70,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", ("customObjects", "records", "*", "*"), v3_more.get_object_record),
     Route("DELETE", ("customObjects", "records", "*", "*"), v3_more.delete_object_record),
     Route("GET", ("records", "*", "external", "*"), v3_more.get_object_record),
+    Route("GET", ("customObjects", "records", "*", "external", "*"), v3_more.get_object_record),
     Route("DELETE", ("customObjects", "records", "*", "external", "*"), v3_more.delete_object_record),
     Route("POST", ("contact", "sync"), v3.contact_sync),
     Route("PUT", ("dealStages", "*", "deals"), v3.move_deals),

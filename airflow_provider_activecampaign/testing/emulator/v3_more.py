@@ -212,8 +212,8 @@ def _unprocessable(name: str, title: str) -> ApiError:
 
 
 def get_object_record(store: Store, call: Call) -> Reply:
-    by_external = call.segments[0] == "records"
-    schema = _schema(store, call.segments[1] if by_external else call.segments[2])
+    by_external = "external" in call.segments
+    schema = _schema(store, call.segments[call.segments.index("records") + 1])
     rec = _record(store, schema, call.segments[-1], "externalId" if by_external else "id")
     return Reply(200, {"record": store.render(RESOURCES[RECORDS], rec)})
 
