@@ -47,12 +47,19 @@ def shape_deal_field_data(store: Store, data: Record, old: Record | None, source
         data["dealCustomFieldMetumId"] = data["customFieldId"]
 
 
+def _linked_once(store: Store, data: Record, old: Record | None, source: str, link: tuple[str, str, str],
+                 title: str) -> None:
+    """A link (collection, its contact's other end) is made once: a second create of it is refused."""
+    plural, other, owner = link
+    if source == "api" and old is None and any(as_text(rec.get(other)) == as_text(data.get(other))
+                                               for rec in store.children(plural, owner, data.get(owner))):
+        raise invalid(owner, title, "duplicate")
+
+
 def shape_account_contacts(store: Store, data: Record, old: Record | None, source: str) -> None:
     _require(store, data, old, source, {"contact": "contacts", "account": "accounts"})
-    if source == "api" and old is None and any(
-            as_text(rec.get("account")) == as_text(data.get("account"))
-            for rec in store.children("accountContacts", "contact", data.get("contact"))):
-        raise invalid("contact", "The contact is already associated with this account.", "duplicate")
+    _linked_once(store, data, old, source, ("accountContacts", "account", "contact"),
+                 "The contact is already associated with this account.")
 
 
 def shape_account_field_data(store: Store, data: Record, old: Record | None, source: str) -> None:
@@ -77,10 +84,8 @@ def shape_addresses(store: Store, data: Record, old: Record | None, source: str)
 
 def shape_contact_deals(store: Store, data: Record, old: Record | None, source: str) -> None:
     _require(store, data, old, source, {"contact": "contacts", "deal": "deals"})
-    if source == "api" and old is None and any(
-            as_text(rec.get("deal")) == as_text(data.get("deal"))
-            for rec in store.children("contactDeals", "contact", data.get("contact"))):
-        raise invalid("contact", "The contact is already a contact of this deal.", "duplicate")
+    _linked_once(store, data, old, source, ("contactDeals", "deal", "contact"),
+                 "The contact is already a contact of this deal.")
 
 
 def shape_list_groups(store: Store, data: Record, old: Record | None, source: str) -> None:
