@@ -80,6 +80,8 @@ FIDELITY: dict[str, str] = {
     r"(POST|PUT) /tasktypeOutcomeRels(/\{id\})?: (body \(top\): required|reply taskOutcome missing)":
         "the document copies POST /taskOutcomes here: a taskOutcome envelope in the request schema and reply; "
         "a task type's outcome relation is sent and answered as tasktypeOutcomeRel, like its GET",
+    r"(POST|PATCH) /(deal|account)CustomFieldData/bulk(Create|Update): body \(top\): type":
+        "the request schema describes one object; the document's own example (and the API) send a list of them",
     # what the emulator knowingly does not model (docs/testing.md lists them too)
     r"PUT /dealGroups/\{id\}: reply (dealGroup\.)?dealGroup(Groups|Users) missing":
         "pipeline permissions (dealGroupGroups/dealGroupUsers) are not modelled, as for POST /dealGroups",

@@ -123,3 +123,21 @@ def test_account_contacts_need_both_ends_and_are_unique(demo_api: httpx.Client, 
         assert demo_api.get("/contacts/2/accountContacts").json()["accountContacts"][0]["account"] == "1"
     finally:
         demo.delete("accountContacts", made.json()["accountContact"]["id"])
+
+
+def test_bulk_writes_of_field_values_and_deal_owners(activecampaign_emulator: ActiveCampaignEmulator, api) -> None:
+    meta = activecampaign_emulator.insert("dealCustomFieldMeta", fieldLabel="Source", fieldType="text")
+    contact = activecampaign_emulator.insert("contacts", email="bulk@example.com")
+    made = activecampaign_emulator.insert("deals", title="Bulk", contact=contact["id"], stage="1", group="1")
+    rows = [{"dealId": made["id"], "customFieldId": meta["id"], "fieldValue": "Web"}]
+    created = api.post("/dealCustomFieldData/bulkCreate", json=rows)
+    assert created.json() == {"message": "the bulk insert was successful"}
+    (value,) = activecampaign_emulator.records("dealCustomFieldData")
+    changed = api.patch("/dealCustomFieldData/bulkUpdate", json=[{"id": value["id"], "fieldValue": "Ads"}])
+    assert changed.status_code == 200
+    assert activecampaign_emulator.record("dealCustomFieldData", value["id"])["fieldValue"] == "Ads"
+    assert api.patch("/dealCustomFieldData/bulkUpdate", json=[{"id": "99", "fieldValue": "x"}]).status_code == 404
+    reply = api.patch("/deals/bulkUpdate", json={"deals": [{"id": made["id"], "ownerId": 1},
+                                                           {"id": 99, "ownerId": 1}]}).json()
+    assert reply == {"success": [], "nochange": [made["id"]], "failed": ["99"]}
+    assert api.post("/dealCustomFieldData/bulkCreate", json={"not": "a list"}).status_code == 422

@@ -4,17 +4,11 @@ docs/testing.md repeats the list for users; a test keeps it honest (an entry the
 serves fails).
 """
 
-_BULK = "bulk variants of writes the emulator serves one record at a time; not modelled yet"
 _TYPO = "the document's typo for /taskOutcomes/{id}, where the emulator serves this method"
 _EDITOR = "the campaign and message editor's internals (templates in the editor, its configuration): no state"
 _GROUPS = "custom contact groups (group definitions and members) are a separate service, not modelled"
 
 UNSERVED: dict[str, str] = {
-    "POST /accountCustomFieldData/bulkCreate": _BULK,
-    "PATCH /accountCustomFieldData/bulkUpdate": _BULK,
-    "POST /dealCustomFieldData/bulkCreate": _BULK,
-    "PATCH /dealCustomFieldData/bulkUpdate": _BULK,
-    "PATCH /deals/bulkUpdate": _BULK,
     "PUT /campaigns/{id}/edit": "campaign editing and sending are not modelled: campaigns are read-only records "
                                 "(the legacy campaign_create makes them)",
     "POST /campaign": "campaign creation through v3 is not modelled (the legacy campaign_create is)",

@@ -225,3 +225,56 @@ def delete_object_record(store: Store, call: Call) -> Reply:
     store.delete(RESOURCES[RECORDS], rec, "api")
     return Reply(202, {})  # as every delete: an empty JSON object (docs/testing.md)
 
+
+
+# --------------------------------------------------------------------------- bulk writes
+
+
+def _items(call: Call, envelope: str | None = None) -> list[Record]:
+    body = call.body.get(envelope) if envelope and isinstance(call.body, dict) else call.body
+    if not isinstance(body, list) or not body or not all(isinstance(item, dict) for item in body):
+        where = f"a {envelope} list" if envelope else "a list"
+        raise ApiError(422, {"errors": [{"status": 422, "title": f"The request body must be {where} of objects."}]})
+    return body
+
+
+def bulk_create_field_data(store: Store, call: Call) -> Reply:
+    """``POST deal|accountCustomFieldData/bulkCreate``: a list of values, each created or updated."""
+    res = RESOURCES[call.segments[0]]
+    items = _items(call)
+    for item in items:
+        store.check_required(res, item)
+    for item in items:
+        store.upsert(res, item, res.upsert_on, "api")
+    return Reply(200, {"message": "the bulk insert was successful"})
+
+
+def bulk_update_field_data(store: Store, call: Call) -> Reply:
+    """``PATCH deal|accountCustomFieldData/bulkUpdate``: ``[{id, fieldValue}, ...]``, all ids must exist."""
+    res = RESOURCES[call.segments[0]]
+    items = _items(call)
+    found = [(store.find(res, as_text(item.get("id"))), item) for item in items]
+    for rec, item in found:
+        if rec is None:
+            raise not_found(res.entity or res.singular, item.get("id"))
+    for rec, item in found:
+        store.save(res, {k: v for k, v in item.items() if k != "id"}, rec, "api")
+    ids = ", ".join(as_text(item.get("id")) for item in items)
+    name = "DealCustomFieldDatas" if res.plural.startswith("deal") else "AccountCustomFieldDatas"
+    return Reply(200, {"message": f"{name} with ID(s): {ids} successfully bulk updated."})
+
+
+def bulk_update_deals(store: Store, call: Call) -> Reply:
+    """``PATCH deals/bulkUpdate``: ``{"deals": [{id, ownerId}]}``; each id succeeds, is unchanged or fails."""
+    deals, users = RESOURCES["deals"], RESOURCES["users"]
+    out: dict[str, list[str]] = {"success": [], "nochange": [], "failed": []}
+    for item in _items(call, "deals"):
+        deal, owner = store.find(deals, as_text(item.get("id"))), as_text(item.get("ownerId"))
+        if deal is None or store.find(users, owner) is None:
+            out["failed"].append(as_text(item.get("id")))
+        elif as_text(deal.get("owner")) == owner:
+            out["nochange"].append(deal["id"])
+        else:
+            store.save(deals, {"owner": owner}, deal, "api")
+            out["success"].append(deal["id"])
+    return Reply(200, out)
