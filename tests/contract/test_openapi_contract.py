@@ -26,6 +26,7 @@ import pytest
 
 import airflow_provider_activecampaign.operators as ops
 from airflow_provider_activecampaign.catalogue import CREATE, GET, LIST, RESOURCES, UPDATE
+from airflow_provider_activecampaign.catalogue.tables import RESOURCES as TABLES
 from tests.data.spec_errata import KNOWN as ERRATA
 from tests.operators.retry_cases import CASES, prepare
 
@@ -104,7 +105,8 @@ def _representative_run(emulator) -> None:
     prepare(emulator)
     for name, case in sorted(CASES.items()):
         case.make(f"create_{name}").execute(context={})
-    for spec in RESOURCES.values():
+    tables = {t.name for t in TABLES}  # the chapters' tables: once the emulator serves them (issue #18)
+    for spec in (s for s in RESOURCES.values() if s.name not in tables):
         if LIST in spec.operations:
             ops.ActiveCampaignListOperator(task_id=f"list_{spec.name}", resource=spec.name, limit=5).execute({})
         records = emulator.records(spec.plural)
