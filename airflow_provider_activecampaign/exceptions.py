@@ -14,35 +14,29 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException
 
+from airflow_provider_activecampaign.catalogue.errors import CatalogueInputError, raise_as
+
 
 class ActiveCampaignError(AirflowException):
     """Base class of every error of this provider."""
 
 
-class ActiveCampaignInputError(ActiveCampaignError, ValueError):
+class ActiveCampaignInputError(ActiveCampaignError, CatalogueInputError):
     """Bad input, found before any request was sent.
 
-    ``where`` names the caller (an operator's class and task id). Code that checks values
-    leaves it out; :func:`error_context` attaches it once, where the caller is known.
+    The Airflow family's form of the catalogue's own
+    :class:`~airflow_provider_activecampaign.catalogue.errors.CatalogueInputError` (which the
+    catalogue raises when Airflow is not loaded, e.g. in the emulator). ``where`` names the
+    caller (an operator's class and task id). Code that checks values leaves it out;
+    :func:`error_context` attaches it once, where the caller is known.
     """
 
     def __init__(self, field: str, expected: str, got: Any = None, *, where: str | None = None) -> None:
-        self.field = field
-        self.expected = expected
-        self.got = got
-        self.where = where
-        super().__init__(self._message())
+        CatalogueInputError.__init__(self, field, expected, got, where=where)
 
-    def _message(self) -> str:
-        shown = "" if self.got is None else f", got {self.got!r}"
-        text = f"field {self.field!r} must be {self.expected}{shown}"
-        return text if self.where is None else f"{self.where}: {text}"
 
-    def locate(self, where: str) -> None:
-        """Name the caller, unless an inner context named it already."""
-        if self.where is None:
-            self.where = where
-            self.args = (self._message(),)
+# From now on the catalogue raises the Airflow family's input error.
+raise_as(ActiveCampaignInputError)
 
 
 @contextmanager
@@ -53,6 +47,10 @@ def error_context(where: str) -> Iterator[None]:
     except ActiveCampaignInputError as error:
         error.locate(where)
         raise
+    except CatalogueInputError as error:  # raised before this module was imported
+        wrapped = ActiveCampaignInputError(error.field, error.expected, error.got, where=error.where)
+        wrapped.locate(where)
+        raise wrapped from error
 
 
 class ActiveCampaignConfigError(ActiveCampaignError):

@@ -45,7 +45,7 @@ CONNECTION_FIELDS: dict[str, Any] = {
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
     "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
-    "links", "retry_safe", "export", "custom_fields", "bulk_import",
+    "links", "retry_safe", "export", "custom_fields", "bulk_import", "actions", "custom_objects", "ecommerce",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

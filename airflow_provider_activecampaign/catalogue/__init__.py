@@ -1,10 +1,16 @@
-"""The catalogue: value types (check and convert), the resources of the v3 API, webhook event names.
+"""The catalogue: value types (check and convert), the resources of the v3 API, their
+sub-collections and actions, webhook event names.
 
 One declarative table drives validation, conversion, the generic operators, the Watch
-sensors and the emulator.
+sensors and the emulator. It imports nothing but the standard library (the emulator uses it
+without Airflow); the values it refuses raise :class:`CatalogueInputError`, which the
+provider's Airflow error family extends (``ActiveCampaignInputError``).
 """
 
+from airflow_provider_activecampaign.catalogue.errors import CatalogueInputError
+from airflow_provider_activecampaign.catalogue.model import fill_path
 from airflow_provider_activecampaign.catalogue.resources import (
+    ACTIONS,
     CREATE,
     CRUD,
     DEAL_STATUSES,
@@ -13,11 +19,16 @@ from airflow_provider_activecampaign.catalogue.resources import (
     LIST,
     ORDER_DIRECTIONS,
     RESOURCES,
+    SUBCOLLECTIONS,
     UPDATE,
+    Action,
     Filter,
     NaturalKey,
     Resource,
+    SubCollection,
+    action,
     resource,
+    sub_collection,
 )
 from airflow_provider_activecampaign.catalogue.types import Rule, compact, enum, ident, required, text
 from airflow_provider_activecampaign.catalogue.webhook_events import (
@@ -27,6 +38,7 @@ from airflow_provider_activecampaign.catalogue.webhook_events import (
 )
 
 __all__ = [
+    "ACTIONS",
     "CREATE",
     "CRUD",
     "DEAL_STATUSES",
@@ -36,17 +48,24 @@ __all__ = [
     "LIST",
     "ORDER_DIRECTIONS",
     "RESOURCES",
+    "SUBCOLLECTIONS",
     "UPDATE",
     "WEBHOOK_EVENTS",
     "WEBHOOK_SOURCES",
+    "Action",
+    "CatalogueInputError",
     "Filter",
     "NaturalKey",
     "Resource",
     "Rule",
+    "SubCollection",
+    "action",
     "compact",
     "enum",
+    "fill_path",
     "ident",
     "required",
     "resource",
+    "sub_collection",
     "text",
 ]

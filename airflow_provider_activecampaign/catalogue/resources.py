@@ -8,204 +8,48 @@ operators, the Watch sensors and the emulator are driven by this table.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
-import pendulum
-
+from airflow_provider_activecampaign.catalogue import tables
+from airflow_provider_activecampaign.catalogue.errors import input_error
+from airflow_provider_activecampaign.catalogue.model import (  # noqa: F401 - the model's names, importable from here too
+    CREATE,
+    CRUD,
+    DEAL_STATUSES,
+    DELETE,
+    GET,
+    LIST,
+    ORDER_DIRECTIONS,
+    TEXT_ID,
+    UPDATE,
+    Action,
+    Clash,
+    Filter,
+    Label,
+    NaturalKey,
+    Resource,
+    SubCollection,
+    is_literal,
+)
 from airflow_provider_activecampaign.catalogue.types import INT32_MAX, Rule, enum, ident, required, text
 from airflow_provider_activecampaign.catalogue.webhook_events import (
     EVENT_NAME_PATTERN,
     WEBHOOK_EVENTS,
     WEBHOOK_SOURCES,
 )
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-
-ORDER_DIRECTIONS = ("ASC", "DESC")
-CREATE, GET, UPDATE, DELETE, LIST = "create", "get", "update", "delete", "list"
-CRUD = frozenset({CREATE, GET, UPDATE, DELETE, LIST})
-#: Deal statuses may be given by name as well as by the API's number.
-DEAL_STATUSES = {"open": 0, "won": 1, "lost": 2}
-#: How a body field is named to the user (the generic operators: ``body.FIELD``).
-Label = Callable[[str], str]
-
-
-@dataclass(frozen=True)
-class Clash:
-    """Stands in a body for an ``extra_fields`` entry that a named parameter sets (always refused)."""
-
-    parameter: str
-
-
-def _body_label(name: str) -> str:
-    return f"body.{name}"
-
-
-def is_literal(value: Any) -> bool:
-    """Whether a value is final when the DAG is parsed: plain data with no Jinja ``{{`` in it
-    (an XCom reference or any other object is rendered or resolved later)."""
-    if value is None or isinstance(value, (bool, int, float, date)):
-        return True
-    if isinstance(value, str):
-        return "{{" not in value and "{%" not in value
-    if isinstance(value, (list, tuple)):
-        return all(is_literal(v) for v in value)
-    if type(value) is dict:
-        return all(is_literal(k) and is_literal(v) for k, v in value.items())
-    return False
-
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A list filter: the query parameter the API takes, and the rule for its value."""
-
-    param: str
-    rule: Rule = field(default_factory=Rule)
-
-
-@dataclass(frozen=True)
-class NaturalKey:
-    """How to find a record that an earlier attempt of a create may already have made.
-
-    ``fields``: the body fields that identify the record (those the body gives are compared).
-    ``filters``: body field -> catalogue filter that narrows the list call.
-    ``under``: a sub-collection to list instead, e.g. ``"contacts/{contact}/contactTags"``
-    (placeholders are body fields); ``segments`` turns a body value into a path segment
-    (e.g. a note's ``reltype`` ``Deal`` -> ``deals``); without one, the top collection is listed.
-    """
-
-    fields: tuple[str, ...]
-    filters: Mapping[str, str] = field(default_factory=dict)
-    under: str | None = None
-    segments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    def collection(self, body: Mapping[str, Any]) -> str | None:
-        """The sub-collection to list for ``body``, or None (list the resource's own path)."""
-        if self.under is None:
-            return None
-        values: dict[str, str] = {}
-        for name in re.findall(r"{(\w+)}", self.under):
-            value = body.get(name)
-            value = self.segments.get(name, {}).get(str(value), None if name in self.segments else value)
-            if value in (None, ""):
-                return None
-            values[name] = str(value)
-        return self.under.format(**values)
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One ActiveCampaign resource as the v3 API serves it."""
-
-    name: str
-    path: str
-    singular: str
-    plural: str
-    operations: frozenset[str] = CRUD
-    fields: Mapping[str, Rule] = field(default_factory=dict)
-    filters: Mapping[str, Filter] = field(default_factory=dict)
-    orders: tuple[str, ...] = ()
-    keyset: bool = False
-    created: str = "cdate"
-    updated: str | None = "udate"
-    server_window: bool = False
-    #: groups of fields of which a create body needs at least one (e.g. a deal's contact or account)
-    one_of: tuple[tuple[str, ...], ...] = ()
-    #: how a retried create finds the record an earlier attempt made (None: it cannot)
-    natural_key: NaturalKey | None = None
-    #: the field that identifies a record (event-tracking events are known by name)
-    key: str = "id"
-
-    def require(self, operation: str) -> None:
-        if operation not in self.operations:
-            raise ActiveCampaignInputError("resource", f"a resource that supports {operation!r}", self.name)
-
-    def check_body(self, body: Mapping[str, Any], *, partial: bool, label: Label | None = None,
-                   literal: bool = False) -> dict[str, Any]:
-        """Check a create (``partial=False``) or update body against the field rules; return it converted.
-
-        ``label`` names a field as the user wrote it (default ``body.FIELD``). With ``literal``
-        (when a DAG is parsed) values still to be rendered are skipped, as are rules that
-        need them. Unknown field names are refused.
-        """
-        label = label or _body_label
-        if not isinstance(body, Mapping):
-            raise ActiveCampaignInputError("body", "a mapping of field names to values", body)
-        for name, value in body.items():
-            if isinstance(value, Clash):
-                raise ActiveCampaignInputError(f"extra_fields.{name}", f"left out (the parameter {value.parameter} "
-                                               "sets it)")
-            if name not in self.fields:
-                raise ActiveCampaignInputError(label(name), f"a {self.name} field ({', '.join(self.fields)})")
-        checked = {k: v for k, v in body.items() if v is not None}
-        for name, rule in self.fields.items():
-            if literal and name in checked and not is_literal(checked[name]):
-                continue
-            if name in checked or (rule.required and not partial):
-                checked[name] = rule.check(checked.get(name), label(name))
-        for group in () if partial else self.one_of:
-            if all(checked.get(name) is None for name in group):
-                raise ActiveCampaignInputError(" or ".join(label(name) for name in group),
-                                               "given (at least one of them)")
-        return {k: v for k, v in checked.items() if v is not None}
-
-    def list_params(self, filters: Mapping[str, Any] | None, orders: Mapping[str, str] | None, *,
-                    named: bool = False) -> dict[str, Any]:
-        """Query parameters for a list call; unknown filter names and orderings are refused.
-
-        (The API itself silently ignores unknown filters and returns everything.) Errors name
-        ``filters.NAME`` and ``orders.NAME``, or with ``named`` the operator's own parameters
-        (``NAME``, ``order_by``, ``order``).
-        """
-        params: dict[str, Any] = {}
-        for name, value in (filters or {}).items():
-            spec = self.filters.get(name)
-            where = name if named else f"filters.{name}"
-            if spec is None:
-                valid = ", ".join(sorted(self.filters)) or "none"
-                raise ActiveCampaignInputError(where, f"a known filter ({valid})")
-            if value is None:
-                continue
-            value = spec.rule.check(value, where)
-            params[spec.param] = _date_param(value) if spec.rule.kind == "date" else value
-        for name, direction in (orders or {}).items():
-            if name not in self.orders:
-                valid = ", ".join(self.orders) or "none"
-                raise ActiveCampaignInputError("order_by" if named else f"orders.{name}",
-                                               f"an orderable field ({valid})", None if not named else name)
-            direction = str(direction).strip().upper()
-            if direction not in ORDER_DIRECTIONS:
-                raise ActiveCampaignInputError("order" if named else f"orders.{name}", "ASC or DESC", direction)
-            params[f"orders[{name}]"] = direction
-        return params
-
-    def item_path(self, record_id: Any, name: str = "record_id") -> str:
-        return f"{self.path}/{ident(required=True).check(record_id, name)}"
-
-    def wrap(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        return {self.singular: dict(body)}
-
-    def unwrap(self, reply: Any) -> Any:
-        """The record of a single-record reply (side-loaded arrays are dropped)."""
-        if isinstance(reply, Mapping) and self.singular in reply:
-            return reply[self.singular]
-        return reply
-
-
-def _date_param(value: Any) -> str:
-    """Dates go out as ISO 8601 with an explicit offset (the API documents no format)."""
-    when = value if hasattr(value, "isoformat") else pendulum.parse(str(value))
-    if getattr(when, "tzinfo", None) is None:
-        when = pendulum.instance(when, tz="UTC") if hasattr(when, "hour") else pendulum.parse(str(value), tz="UTC")
-    return when.isoformat()
-
 
 _DATE = Rule("date")
+#: A user group's permissions (``pgContactAdd``...) and settings, each true or false.
+GROUP_PERMISSIONS = {name: Rule("bool") for name in """pgMessageAdd unsubscribelink optinconfirm pgListAdd pgListEdit
+    pgListDelete pgListHeaders pgListEmailaccount pgListBounce pgMessageEdit pgMessageDelete pgMessageSend
+    pgContactAdd pgContactEdit pgContactDelete pgContactMerge pgContactImport pgContactApprove pgContactExport
+    pgContactSync pgContactFilters pgContactActions pgContactFields pg_user_add pg_user_edit pg_user_delete
+    pgGroupAdd pgGroupEdit pgGroupDelete pgTemplateAdd pgTemplateEdit pgTemplateDelete pgPersonalizationAdd
+    pgPersonalizationEdit pgPersonalizationDelete pgAutomationManage pgFormEdit pgReportsCampaign pgReportsList
+    pgReportsUser pgStartupReports pgReportsTrend pgStartupGettingstarted pgDeal pgDealDelete pgDealReassign
+    pgDealGroupAdd pgDealGroupEdit pgDealGroupDelete pgSavedResponsesManage pgTagManage reqApproval
+    reqApproval1st socialdata""".split()} | {"reqApprovalNotify": text()}
 _WINDOW_FILTERS = {
     name: Filter(f"filters[{name}]", _DATE)
     for name in ("created_before", "created_after", "updated_before", "updated_after")
@@ -214,7 +58,11 @@ _WINDOW_FILTERS = {
 
 
 def _catalogue(*resources: Resource) -> Mapping[str, Resource]:
-    return MappingProxyType({r.name: r for r in resources})
+    """The resources above and the chapters' tables (``catalogue/tables/``), by name (each name once)."""
+    table = {r.name: r for r in (*resources, *tables.RESOURCES)}
+    if len(table) != len(resources) + len(tables.RESOURCES):
+        raise ValueError("a catalogue resource is declared twice")
+    return MappingProxyType(table)
 
 
 RESOURCES: Mapping[str, Resource] = _catalogue(
@@ -243,8 +91,19 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         server_window=True,
         natural_key=NaturalKey(("email",), {"email": "email"}),
     ),
-    Resource("user", "users", "user", "users", frozenset({GET, LIST}), updated=None),
-    Resource("group", "groups", "group", "groups", frozenset({GET, LIST}), updated=None),
+    Resource(
+        "user", "users", "user", "users",
+        fields={"username": required(text()), "email": required(Rule("email")), "firstName": text(),
+                "lastName": text(), "group": ident(required=True), "password": text()},
+        created=None, updated=None,
+        natural_key=NaturalKey(("username",)),
+    ),
+    Resource(
+        "group", "groups", "group", "groups",
+        fields={"title": required(text()), "descript": text(), **GROUP_PERMISSIONS},
+        created="sdate", updated=None,
+        natural_key=NaturalKey(("title",)),
+    ),
     Resource(
         "list", "lists", "list", "lists", frozenset({CREATE, GET, DELETE, LIST}),
         fields={
@@ -326,9 +185,9 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
     ),
     Resource(
         "eventTrackingEvent", "eventTrackingEvents", "eventTrackingEvent", "eventTrackingEvents",
-        frozenset({CREATE, LIST}),
+        frozenset({CREATE, LIST, DELETE}),
         fields={"name": required(text(pattern=EVENT_NAME_PATTERN))},
-        updated=None, key="name",
+        updated=None, key="name", id_rule=TEXT_ID,
         natural_key=NaturalKey(("name",)),
     ),
     Resource(
@@ -355,7 +214,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "currency": Rule("currency", required=True),
             "group": ident(), "stage": ident(), "owner": ident(),
             "percent": Rule("int", minimum=0, maximum=100),
-            "status": enum(0, 1, 2),  # 0 open, 1 won, 2 lost
+            "status": enum(0, 1, 2, aliases=DEAL_STATUSES),  # 0 open, 1 won, 2 lost
             "fields": Rule("fields", choices=("customFieldId", "fieldValue")),  # custom fields
         },
         filters={
@@ -365,7 +224,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "pipeline": Filter("filters[group]", ident()),
             "stage": Filter("filters[stage]", ident()),
             "owner": Filter("filters[owner]", ident()),
-            "status": Filter("filters[status]", enum(0, 1, 2)),
+            "status": Filter("filters[status]", enum(0, 1, 2, aliases=DEAL_STATUSES)),
             "organization": Filter("filters[organization]", ident()),
             "tag": Filter("filters[tag]"),
             "task_type": Filter("filters[tasktype]"),
@@ -478,6 +337,36 @@ def resource(name: str) -> Resource:
     try:
         return RESOURCES[name]
     except KeyError:
-        raise ActiveCampaignInputError(
+        raise input_error(
             "resource", "a catalogue resource (" + ", ".join(sorted(RESOURCES)) + ")", name
         ) from None
+
+
+def _nested() -> tuple[SubCollection, ...]:
+    """Every sub-collection: the tables' own, and each nested resource's collection under its parent."""
+    own = tuple(SubCollection(r.parent, r.name, r.path, r.operations, single=r.single, parent_rule=r.parent_rule)
+                for r in RESOURCES.values() if r.parent is not None)
+    return (*tables.SUBCOLLECTIONS, *own)
+
+
+#: Sub-collections by (parent, child) resource names, e.g. ``("contact", "contactTag")``.
+SUBCOLLECTIONS: Mapping[tuple[str, str], SubCollection] = MappingProxyType({(s.parent, s.child): s for s in _nested()})
+#: Calls beyond create/get/update/delete/list, by name (``dealStage.moveDeals``).
+ACTIONS: Mapping[str, Action] = MappingProxyType({a.name: a for a in tables.ACTIONS})
+
+
+def sub_collection(parent: str, child: str, name: str = "resource") -> SubCollection:
+    """The sub-collection of ``child`` records under a ``parent`` record, or a clear error listing those there are."""
+    found = SUBCOLLECTIONS.get((parent, child))
+    if found is None:
+        there = ", ".join(sorted(c for p, c in SUBCOLLECTIONS if p == parent)) or "none"
+        raise input_error(name, f"a resource listed under a {parent} ({there})", child)
+    return found
+
+
+def action(name: str) -> Action:
+    """Look an action up by name (``dealStage.moveDeals``), with the list of names when it is unknown."""
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise input_error("action", "a catalogue action (" + ", ".join(sorted(ACTIONS)) + ")", name) from None

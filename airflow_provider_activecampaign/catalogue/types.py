@@ -8,9 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-import pendulum
-
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.catalogue.errors import input_error
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -53,10 +51,13 @@ class Rule:
     required: bool = False
     minimum: float | None = None
     maximum: float | None = None
+    #: enum values also taken by name (``("won", 1)``: "won" is sent as 1), any case
+    aliases: tuple[tuple[str, Any], ...] = ()
 
     def expected(self) -> str:
         if self.kind == "enum":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            named = f" (or {', '.join(repr(name) for name, _ in self.aliases)})" if self.aliases else ""
+            return "one of " + ", ".join(repr(c) for c in self.choices) + named
         if self.kind == "list" and (self.choices or self.required):
             items = ": " + ", ".join(repr(c) for c in self.choices) if self.choices else ""
             return ("a non-empty list" if self.required else "a list") + (" of" + items if items else "")
@@ -75,11 +76,11 @@ class Rule:
     def check(self, value: Any, name: str) -> Any:
         """Return the value in the form the API takes, or raise naming the parameter ``name``."""
         if isinstance(value, str) and value.strip() == RENDERED_NONE and self.kind not in ("str", "any"):
-            raise ActiveCampaignInputError(
+            raise input_error(
                 name, f"{self.expected()} (the text 'None' is what a template renders for a missing XCom)", value)
         if value is None or (self.required and isinstance(value, str) and not value.strip()):
             if self.required:
-                raise ActiveCampaignInputError(name, f"given ({self.expected()})", value or None)
+                raise input_error(name, f"given ({self.expected()})", value or None)
             return None
         if self.kind == "fields":
             return custom_field_list(value, name, *self.choices)
@@ -90,12 +91,12 @@ class Rule:
             ok = (self.minimum is None or float(converted) >= self.minimum) and (
                 self.maximum is None or float(converted) <= self.maximum)
         if not ok:
-            raise ActiveCampaignInputError(name, self.expected(), value)
+            raise input_error(name, self.expected(), value)
         if self.kind == "list" and self.choices:  # choices constrain every item of the list
             normal = {str(c).lower(): c for c in self.choices}
             unknown = [v for v in value if str(v).lower() not in normal]
             if unknown:
-                raise ActiveCampaignInputError(name, self.expected(), unknown)
+                raise input_error(name, self.expected(), unknown)
             converted = [normal[str(v).lower()] for v in value]
         return converted
 
@@ -175,7 +176,7 @@ def _currency(rule: Rule, value: Any) -> Converted:
 
 
 def _enum(rule: Rule, value: Any) -> Converted:
-    normal = {str(c).lower(): c for c in rule.choices}
+    normal = {str(c).lower(): c for c in rule.choices} | {name.lower(): c for name, c in rule.aliases}
     key = str(value).strip().lower() if not isinstance(value, bool) else repr(value)
     return key in normal, normal.get(key, value)
 
@@ -222,6 +223,8 @@ def to_datetime(value: Any) -> Any:
     """An aware pendulum DateTime (a date or date/time without an offset is taken as UTC), or None."""
     if isinstance(value, (int, float, bool)) or value is None:
         return None
+    import pendulum  # here, not at the top: the catalogue imports with the standard library only
+
     try:
         if isinstance(value, datetime):
             when = pendulum.instance(value, tz="UTC")
@@ -245,7 +248,7 @@ def custom_field_list(value: Any, name: str, id_key: str, value_key: str) -> lis
     elif isinstance(value, (list, tuple)) and all(isinstance(item, Mapping) for item in value):
         items = [(dict(item), f"{name}[{n}]") for n, item in enumerate(value)]
     else:
-        raise ActiveCampaignInputError(name, f"{{field id: value}} or a list of {{{id_key!r}, {value_key!r}}}",
+        raise input_error(name, f"{{field id: value}} or a list of {{{id_key!r}, {value_key!r}}}",
                                        value)
     out = []
     for item, label in items:
@@ -255,12 +258,12 @@ def custom_field_list(value: Any, name: str, id_key: str, value_key: str) -> lis
         if tag is not None:
             item[id_key] = "%" + tag.group(1).upper() + "%"
         elif number is None or not 1 <= number <= INT32_MAX:
-            raise ActiveCampaignInputError(
+            raise input_error(
                 label, "keyed by a custom field id or personalization tag (COLOUR or %COLOUR%)", key)
         else:
             item[id_key] = number if id_key in _INT_FIELD_IDS else str(number)
         if value_key not in item:
-            raise ActiveCampaignInputError(label, f"a {value_key!r} given")
+            raise input_error(label, f"a {value_key!r} given")
         out.append(item)
     return out
 
@@ -277,8 +280,8 @@ def text(**kw: Any) -> Rule:
     return Rule("str", **kw)
 
 
-def enum(*choices: Any, required: bool = False) -> Rule:
-    return Rule("enum", choices=choices, required=required)
+def enum(*choices: Any, required: bool = False, aliases: Mapping[str, Any] | None = None) -> Rule:
+    return Rule("enum", choices=choices, required=required, aliases=tuple((aliases or {}).items()))
 
 
 def required(rule: Rule) -> Rule:

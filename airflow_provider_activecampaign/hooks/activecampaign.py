@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from airflow.providers.common.compat.sdk import BaseHook
@@ -27,8 +27,14 @@ from airflow_provider_activecampaign.client import (
 )
 from airflow_provider_activecampaign.hooks.clients import ClientKey, client_key, lease_client, release_client
 
-__all__ = ["DEFAULT_CONN_ID", "PAGE_SIZE", "ActiveCampaignAsyncHook", "ActiveCampaignHook"]
+__all__ = ["DEFAULT_CONN_ID", "PAGE_SIZE", "ActiveCampaignAsyncHook", "ActiveCampaignHook", "Reply"]
 
+
+class Reply(NamedTuple):
+    """A reply as the hook read it: the HTTP status and the decoded JSON body."""
+
+    status: int | None
+    body: Any
 
 
 class _ActiveCampaignHookBase(BaseHook):
@@ -41,11 +47,13 @@ class _ActiveCampaignHookBase(BaseHook):
 
     def __init__(self, activecampaign_conn_id: str = DEFAULT_CONN_ID, *, timeout: float | None = None,
                  retries: int | None = None, requests_per_second: float | None = None,
-                 retry_backoff: float = 0.5) -> None:
+                 retry_backoff: float = 0.5, transport: Any = None) -> None:
         super().__init__()
         self.activecampaign_conn_id = activecampaign_conn_id
         self._overrides = {"timeout": timeout, "retries": retries, "requests_per_second": requests_per_second}
         self.retry_backoff = retry_backoff
+        #: an httpx transport that answers instead of the network (``httpx.MockTransport`` in users' tests)
+        self.transport = transport
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(activecampaign_conn_id={self.activecampaign_conn_id!r})"
@@ -66,6 +74,8 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
     :param activecampaign_conn_id: an Airflow connection of type ``activecampaign``: host =
         the account's API URL, password = the API key; extras ``requests_per_second``
         (default 5), ``timeout`` (seconds, default 30), ``retries`` (default 5).
+    :param transport: an ``httpx.BaseTransport`` to answer instead of the network, for tests
+        (``httpx.MockTransport(handler)``); rate limiting, retries and replies work as usual.
     """
 
     @classmethod
@@ -104,7 +114,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
     @cached_property
     def client(self) -> httpx.Client:
-        return httpx.Client(**self.core.client_options())
+        return httpx.Client(**self.core.client_options(), transport=self.transport)
 
     def close(self) -> None:
         if "client" in self.__dict__:
@@ -119,12 +129,17 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
     def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
+        return self.send_reply(call).body
+
+    def send_reply(self, call: Call) -> Reply:
+        """Send a prepared call like :meth:`send`; return the last reply's status with the parsed body."""
         steps, client = self.core.exchange(call), self.client  # the client exists before a slot is taken
         outcome: httpx.Response | Exception | float | None = None
+        status: int | None = None
         try:
             while True:
                 if isinstance(outcome, httpx.Response):
-                    self.last_status = outcome.status_code
+                    status = self.last_status = outcome.status_code
                 step = steps.send(outcome)
                 outcome = None
                 if isinstance(step, Permit):
@@ -138,12 +153,17 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
                 elif step > 0:
                     time.sleep(step)
         except StopIteration as done:
-            return done.value
+            return Reply(status, done.value)
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
                 headers: Mapping[str, str] | None = None) -> Any:
         """Call any v3 path (relative to ``/api/3``) and return the decoded JSON reply."""
         return self.send(self.core.v3(method, path, params=params, json=json, headers=headers))
+
+    def request_reply(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
+                      headers: Mapping[str, str] | None = None) -> Reply:
+        """Like :meth:`request`, with the reply's HTTP status (201 created, 200 updated...)."""
+        return self.send_reply(self.core.v3(method, path, params=params, json=json, headers=headers))
 
     def legacy(self, action: str, *, params: Mapping[str, Any] | None = None,
                data: Mapping[str, Any] | None = None, method: str | None = None) -> Any:
@@ -192,9 +212,11 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
 
     It never blocks the event loop: the connection is read with the async API, waits use
     ``asyncio.sleep``. Use it as ``async with ActiveCampaignAsyncHook(...) as hook:``.
+    ``transport`` (an ``httpx.AsyncBaseTransport``, for tests) gives the hook a client of its own.
     """
 
     _core: RequestCore | None = None
+    _own_client: httpx.AsyncClient | None = None
     _lease: asyncio.Future[httpx.AsyncClient] | None = None
     _lease_key: ClientKey | None = None
 
@@ -208,13 +230,19 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
 
     def sibling(self) -> ActiveCampaignAsyncHook:
         """A new hook with this one's connection (already read) and settings, and its own lease of the client."""
-        hook = type(self)(self.activecampaign_conn_id, retry_backoff=self.retry_backoff, **self._overrides)
+        hook = type(self)(self.activecampaign_conn_id, retry_backoff=self.retry_backoff, transport=self.transport,
+                          **self._overrides)
         hook._core = self._core
         return hook
 
     async def get_client(self) -> httpx.AsyncClient:
         """The account's client, shared with every async hook of the account in this event loop
         and built off the loop (see :mod:`~airflow_provider_activecampaign.hooks.clients`)."""
+        if self.transport is not None:  # a test's transport: this hook's own client, not the account's
+            if self._own_client is None:
+                self._own_client = httpx.AsyncClient(**(await self.get_core()).client_options(),
+                                                     transport=self.transport)
+            return self._own_client
         if self._lease is None:
             core = await self.get_core()
             if self._lease is None:
@@ -230,6 +258,9 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
 
     async def aclose(self) -> None:
         """Give the client back (the last hook of the account closes it)."""
+        own, self._own_client = self._own_client, None
+        if own is not None:
+            await own.aclose()
         lease, self._lease = self._lease, None
         if lease is None or self._lease_key is None:
             return

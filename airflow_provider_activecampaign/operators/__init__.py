@@ -10,6 +10,7 @@ from airflow_provider_activecampaign.operators.accounts import (
     ActiveCampaignListAccountsOperator,
     ActiveCampaignListOrganizationsOperator,
 )
+from airflow_provider_activecampaign.operators.actions import ActiveCampaignActionOperator
 from airflow_provider_activecampaign.operators.automations import (
     ActiveCampaignAddContactToAutomationOperator,
     ActiveCampaignGetContactAutomationOperator,
@@ -45,6 +46,11 @@ from airflow_provider_activecampaign.operators.contacts import (
     ActiveCampaignSyncContactOperator,
     ActiveCampaignUpdateContactOperator,
 )
+from airflow_provider_activecampaign.operators.custom_objects import (
+    ActiveCampaignDeleteCustomObjectRecordOperator,
+    ActiveCampaignListCustomObjectRecordsOperator,
+    ActiveCampaignUpsertCustomObjectRecordOperator,
+)
 from airflow_provider_activecampaign.operators.deals import (
     ActiveCampaignCreateDealNoteOperator,
     ActiveCampaignCreateDealOperator,
@@ -54,6 +60,10 @@ from airflow_provider_activecampaign.operators.deals import (
     ActiveCampaignMoveDealsToStageOperator,
     ActiveCampaignUpdateDealNoteOperator,
     ActiveCampaignUpdateDealOperator,
+)
+from airflow_provider_activecampaign.operators.ecommerce import (
+    ActiveCampaignCreateEcomCustomerOperator,
+    ActiveCampaignCreateEcomOrderOperator,
 )
 from airflow_provider_activecampaign.operators.export import ActiveCampaignIncrementalExportOperator
 from airflow_provider_activecampaign.operators.fields import (
@@ -134,6 +144,7 @@ from airflow_provider_activecampaign.operators.webhooks import (
 )
 
 __all__ = [
+    "ActiveCampaignActionOperator",
     "ActiveCampaignAddContactToAutomationOperator",
     "ActiveCampaignAddTagToContactOperator",
     "ActiveCampaignApiCallOperator",
@@ -143,6 +154,8 @@ __all__ = [
     "ActiveCampaignCreateContactOperator",
     "ActiveCampaignCreateDealNoteOperator",
     "ActiveCampaignCreateDealOperator",
+    "ActiveCampaignCreateEcomCustomerOperator",
+    "ActiveCampaignCreateEcomOrderOperator",
     "ActiveCampaignCreateFieldOperator",
     "ActiveCampaignCreateFieldOptionsOperator",
     "ActiveCampaignCreateListOperator",
@@ -158,6 +171,7 @@ __all__ = [
     "ActiveCampaignDeleteCalendarFeedOperator",
     "ActiveCampaignDeleteCampaignOperator",
     "ActiveCampaignDeleteContactOperator",
+    "ActiveCampaignDeleteCustomObjectRecordOperator",
     "ActiveCampaignDeleteDealOperator",
     "ActiveCampaignDeleteMessageOperator",
     "ActiveCampaignDeleteNoteOperator",
@@ -194,6 +208,7 @@ __all__ = [
     "ActiveCampaignListCampaignsOperator",
     "ActiveCampaignListContactAutomationsOperator",
     "ActiveCampaignListContactsOperator",
+    "ActiveCampaignListCustomObjectRecordsOperator",
     "ActiveCampaignListDealsOperator",
     "ActiveCampaignListFieldValuesOperator",
     "ActiveCampaignListFieldsOperator",
@@ -227,6 +242,7 @@ __all__ = [
     "ActiveCampaignUpdateTaskTypeOperator",
     "ActiveCampaignUpdateWebhookOperator",
     "ActiveCampaignUpsertCalendarFeedOperator",
+    "ActiveCampaignUpsertCustomObjectRecordOperator",
     "ActiveCampaignUpsertFieldValueOperator",
     "ActiveCampaignUpsertTaskOperator",
 ]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider_activecampaign.catalogue import Resource, Rule, ident, resource
+from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
 from airflow_provider_activecampaign.catalogue.resources import Clash, is_literal
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, ActiveCampaignReplyError, error_context
@@ -71,14 +71,19 @@ class ActiveCampaignBaseOperator(BaseOperator):
         A 2xx reply without a record carrying its id (or the resource's key) is an
         :class:`ActiveCampaignReplyError`: the write may have happened, so it is not retried.
         """
-        record = spec.unwrap(self.hook.request(method, path, json=spec.wrap(body)))
+        return self.write_reply(spec, method, path, body)[1]
+
+    def write_reply(self, spec: Resource, method: str, path: str, body: Mapping[str, Any]) -> tuple[int | None, Any]:
+        """Like :meth:`write`, with the reply's HTTP status: ``(status, record)``."""
+        status, reply = self.hook.request_reply(method, path, json=spec.wrap(body))
+        record = spec.unwrap(reply)
         if not isinstance(record, Mapping) or record.get(spec.key) in (None, ""):
             shown = type(record).__name__ if not isinstance(record, Mapping) else f"keys {sorted(record)[:8]}"
-            status = 201 if method == "POST" else 200
+            status = status or (201 if method == "POST" else 200)
             message = f"the reply has no {spec.singular} with an {spec.key!r} ({shown}); {MAY_HAVE_BEEN_PROCESSED}"
             raise ActiveCampaignReplyError(method, "/api/3/" + path.lstrip("/"), status, message,
                                            target=self.hook.core.settings.target, may_have_been_processed=True)
-        return record
+        return status, record
 
     def perform(self, context: Context) -> Any:
         """The operator's work; subclasses implement this instead of ``execute``."""
@@ -116,6 +121,11 @@ class ResourceOperator(ActiveCampaignBaseOperator):
         spec.require(self.operation)
         return spec
 
+    def item_path(self, spec: Resource) -> str:
+        """The path of the record this operator acts on (``record_id``, and ``parent_id`` when nested)."""
+        return spec.item_path(getattr(self, "record_id", None), self.id_param,
+                              parent_id=getattr(self, "parent_id", None))
+
     def label(self, field: str) -> str:
         """How the user wrote the body field ``field``: the named parameter, ``extra_fields.X`` or ``body.X``."""
         if self.parameters is None:
@@ -137,9 +147,10 @@ class ResourceOperator(ActiveCampaignBaseOperator):
             body[key] = Clash(by_field[key]) if key in by_field else value
         return body
 
-    def checked_body(self, spec: Resource, *, partial: bool) -> dict[str, Any]:
-        """``self.body`` (rendered) checked and converted; custom fields given by tag keyed by id."""
-        body = spec.check_body(self.body, partial=partial, label=self.label)
+    def checked_body(self, spec: Resource, *, partial: bool, body: Any = None) -> dict[str, Any]:
+        """``body`` (default ``self.body``, rendered) checked and converted into a new dict (the operator's
+        own attributes never change); custom fields given by tag keyed by id."""
+        body = spec.check_body(self.body if body is None else body, partial=partial, label=self.label)
         if partial and not body:
             self.nothing_to_change()
         return resolve_tags(self.hook, spec, body, self.label)
@@ -157,7 +168,7 @@ class ResourceOperator(ActiveCampaignBaseOperator):
         with error_context(self.where):
             spec = self.spec()
             if is_literal(record_id) and (id_required or record_id is not None):
-                ident(required=True).check(record_id, self.id_param)
+                spec.id_rule.check(record_id, self.id_param)
             if body is not None and (isinstance(body, Mapping) or is_literal(body)):
                 spec.check_body(body, partial=partial, label=self.label, literal=True)
             if needs_change and isinstance(body, Mapping) and all(v is None for v in body.values()):

@@ -72,9 +72,6 @@ class ActiveCampaignSyncContactOperator(ActiveCampaignCreateContactOperator):
     def create_path(self, spec: Resource) -> str:
         return "contact/sync"
 
-    def created_or_updated(self) -> str:
-        return "updated" if self.hook.last_status == 200 else "created"  # the API: 201 created, 200 updated
-
 
 class ActiveCampaignUpdateContactOperator(ActiveCampaignUpdateOperator):
     """Update a contact (``PUT /contacts/{id}``); only the given fields change.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, compact, ident, resource, text
+from airflow_provider_activecampaign.catalogue import action, compact, ident, resource, sub_collection, text
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
@@ -21,15 +21,6 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
-def _deal_status(values: Any, key: str = "status") -> Any:
-    """``values`` with a deal status given by name (open, won, lost) turned into the API's number."""
-    if isinstance(values, Mapping):
-        status = values.get(key)
-        if isinstance(status, str) and status.strip().lower() in DEAL_STATUSES:
-            return {**values, key: DEAL_STATUSES[status.strip().lower()]}
-    return values
-
-
 #: The deal operators' parameters -> the API's deal fields.
 DEAL_PARAMETERS = {"title": "title", "description": "description", "value": "value", "currency": "currency",
                    "contact_id": "contact", "account_id": "account", "pipeline_id": "group", "stage_id": "stage",
@@ -37,20 +28,16 @@ DEAL_PARAMETERS = {"title": "title", "description": "description", "value": "val
 
 
 class _DealBody:
-    """Deal bodies may name the status (open, won, lost): turned into the API's number before the check."""
+    """A deal body from the named parameters (a status by name, open/won/lost, is the catalogue's alias)."""
 
     body: Any
 
     @classmethod
     def deal_body(cls, given: Mapping[str, Any]) -> dict[str, Any]:
         """The body from a constructor's arguments (its ``locals()``): the named deal parameters and
-        ``extra_fields``, with a status given by name turned into the API's number."""
+        ``extra_fields``."""
         named = {name: given[name] for name in DEAL_PARAMETERS if name in given}
-        return _deal_status(cls.named_body(named, given.get("extra_fields")))  # type: ignore[attr-defined]
-
-    def perform(self, context: Context) -> Any:
-        self.body = _deal_status(self.body)
-        return super().perform(context)  # type: ignore[misc]
+        return cls.named_body(named, given.get("extra_fields"))  # type: ignore[attr-defined]
 
 
 class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
@@ -184,8 +171,8 @@ class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
         target = ident(required=True).check(self.target_stage_id, "target_stage_id")
         if target == source:
             raise ActiveCampaignInputError("target_stage_id", "a stage other than stage_id", target)
-        path = f"{resource('dealStage').path}/{source}/deals"
-        reply = self.hook.request("PUT", path, json={"deal": {"stage": target}})
+        move = action("dealStage.moveDeals")
+        reply = self.hook.request(move.method, move.fill({"id": source}), json=move.check_body({"stage": target}))
         deals = reply.get("deals", []) if isinstance(reply, dict) else []
         self.log.info("Moved %d deals from stage %s to stage %s", len(deals), source, target)
         return {"stage": source, "target_stage": target, "moved": len(deals), "deals": deals}
@@ -223,12 +210,8 @@ class ActiveCampaignListDealsOperator(ActiveCampaignListOperator):
                           maximum_value=maximum_value, created_after=created_after, created_before=created_before,
                           updated_after=updated_after, updated_before=updated_before)
         orders = {order_by: order} if order_by else None
-        super().__init__(resource="deal", filters=_deal_status(filters), orders=orders, limit=limit,
+        super().__init__(resource="deal", filters=filters, orders=orders, limit=limit,
                          output_path=output_path, **kwargs)
-
-    def perform(self, context: Context) -> Any:
-        self.filters = _deal_status(self.filters)
-        return super().perform(context)
 
 
 class _DealNoteOperator(ActiveCampaignBaseOperator):
@@ -244,7 +227,7 @@ class _DealNoteOperator(ActiveCampaignBaseOperator):
         self.check_arguments(deal_id=(ident(required=True), deal_id), note=(text(required=True), note))
 
     def note_path(self) -> str:
-        return f"{resource('deal').path}/{ident(required=True).check(self.deal_id, 'deal_id')}/notes"
+        return sub_collection("deal", "note").collection_path(self.deal_id, "deal_id")
 
     def perform(self, context: Context) -> Any:
         path = self.note_path()

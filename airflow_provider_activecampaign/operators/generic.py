@@ -14,8 +14,9 @@ from airflow_provider_activecampaign.catalogue import (
     UPDATE,
     Resource,
     Rule,
+    SubCollection,
     enum,
-    ident,
+    sub_collection,
     text,
 )
 from airflow_provider_activecampaign.catalogue.resources import is_literal
@@ -40,27 +41,30 @@ class ActiveCampaignCreateOperator(ResourceOperator):
 
     :param resource: catalogue name, e.g. ``"contact"``, ``"deal"``.
     :param body: the record's fields as the API names them (templated).
+    :param parent_id: for a nested resource (a custom object's records), the parent's id (templated).
     """
 
     operation = CREATE
     #: the body is a whole new record (not for create-or-update operators)
     checks_create_body: ClassVar[bool] = True
-    template_fields: Sequence[str] = ("resource", "body")
+    template_fields: Sequence[str] = ("resource", "body", "parent_id")
     template_fields_renderers = {"body": "json"}
     operator_extra_links = (ActiveCampaignRecordLink(),)
     #: True when the POST is an upsert the API keys itself (contact sync): sending it again is safe,
     #: so no earlier attempt's record is looked for.
     upsert: ClassVar[bool] = False
 
-    def __init__(self, *, resource: str, body: Mapping[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *, resource: str, body: Mapping[str, Any], parent_id: int | str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.body = body
+        self.parent_id = parent_id
         if self.checks_create_body:
             self.check_literals(body, partial=False)
 
     def create_path(self, spec: Resource) -> str:
         """Where the record is POSTed (named operators may post elsewhere, e.g. ``contact/sync``)."""
-        return spec.path
+        return spec.collection_path(self.parent_id)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
@@ -73,8 +77,8 @@ class ActiveCampaignCreateOperator(ResourceOperator):
         already made the record: see :mod:`~airflow_provider_activecampaign.operators.retry_safe`."""
 
         def post() -> Any:
-            record = self.write(spec, "POST", path or spec.path, body)
-            self.record_done(self.created_or_updated(), spec.name, record.get(spec.key))
+            status, record = self.write_reply(spec, "POST", path or self.create_path(spec), body)
+            self.record_done(self.created_or_updated(status), spec.name, record.get(spec.key))
             return record
 
         if self.upsert:
@@ -82,29 +86,39 @@ class ActiveCampaignCreateOperator(ResourceOperator):
         return create_once(post, lambda since: find_created(self.hook, spec, body, since), context=context,
                            what=spec.name)
 
-    def created_or_updated(self) -> str:
-        """What the POST did (operators whose POST may update, such as contact sync, tell by the reply)."""
-        return "created"
+    def created_or_updated(self, status: int | None) -> str:
+        """What the POST did, by the reply's status (upserts such as contact sync answer 200 when they updated)."""
+        return "updated" if self.upsert and status == 200 else "created"
 
 
 class ActiveCampaignGetOperator(ResourceOperator):
     """Get one record: ``GET /{path}/{id}``. Returns the record.
 
     :param resource: catalogue name.
-    :param record_id: the record's id (templated).
+    :param record_id: the record's id (templated); for a record the API keeps one of per parent
+        (a contact's ``plusAppend``), the parent's id.
+    :param parent_id: for a nested resource, the parent's id (templated).
+    :param parent: read the record under this parent resource instead (a contact's
+        ``organization``: ``parent="contact"``, ``record_id`` = the contact's id).
     """
 
     operation = GET
-    template_fields: Sequence[str] = ("resource", "record_id")
+    template_fields: Sequence[str] = ("resource", "record_id", "parent_id")
 
-    def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
+    def __init__(self, *, resource: str, record_id: int | str, parent_id: int | str | None = None,
+                 parent: str | None = None, **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
+        self.parent_id = parent_id
+        self.parent = parent
         self.check_literals(record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        return spec.unwrap(self.hook.request("GET", spec.item_path(self.record_id, self.id_param)))
+        if self.parent is not None:  # one record under its parent: GET contacts/{id}/organization
+            under = sub_collection(self.parent, spec.name, "parent")
+            return _unwrap(under, spec, self.hook.request("GET", under.collection_path(self.record_id, self.id_param)))
+        return spec.unwrap(self.hook.request("GET", self.item_path(spec)))
 
 
 class ActiveCampaignUpdateOperator(ResourceOperator):
@@ -113,26 +127,34 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
     :param resource: catalogue name.
     :param record_id: the record's id (templated).
     :param body: the fields to change (templated).
+    :param parent_id: for a nested resource, the parent's id (templated).
     """
 
     operation = UPDATE
-    template_fields: Sequence[str] = ("resource", "record_id", "body")
+    template_fields: Sequence[str] = ("resource", "record_id", "body", "parent_id")
     template_fields_renderers = {"body": "json"}
     operator_extra_links = (ActiveCampaignRecordLink(),)
 
-    def __init__(self, *, resource: str, record_id: int | str, body: Mapping[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *, resource: str, record_id: int | str, body: Mapping[str, Any],
+                 parent_id: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
         self.body = body
+        self.parent_id = parent_id
         self.check_literals(body, record_id=record_id, id_required=True, needs_change=True)
 
     def perform(self, context: Context) -> Any:
-        spec = self.spec()
-        path = spec.item_path(self.record_id, self.id_param)
-        body = self.checked_body(spec, partial=True)
-        record = spec.unwrap(self.hook.request("PUT", path, json=spec.wrap(body)))
-        self.record_done("updated", spec.name, id_of(record) or path.rpartition("/")[2])
-        return record
+        return update_record(self, self.spec())
+
+
+def update_record(operator: ResourceOperator, spec: Resource) -> Any:
+    """``PUT`` the operator's checked body to its record (``record_id``, ``parent_id``): the update that
+    the update operators and the update half of the create-or-update operators share."""
+    path = operator.item_path(spec)
+    body = operator.checked_body(spec, partial=True)
+    record = spec.unwrap(operator.hook.request("PUT", path, json=spec.wrap(body)))
+    operator.record_done("updated", spec.name, id_of(record) or path.rpartition("/")[2])
+    return record
 
 
 class ActiveCampaignDeleteOperator(ResourceOperator):
@@ -140,20 +162,24 @@ class ActiveCampaignDeleteOperator(ResourceOperator):
 
     :param resource: catalogue name.
     :param record_id: the record's id (templated).
+    :param parent_id: for a nested resource, the parent's id (templated).
     """
 
     operation = DELETE
-    template_fields: Sequence[str] = ("resource", "record_id")
+    template_fields: Sequence[str] = ("resource", "record_id", "parent_id")
 
-    def __init__(self, *, resource: str, record_id: int | str, **kwargs: Any) -> None:
+    def __init__(self, *, resource: str, record_id: int | str, parent_id: int | str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.record_id = record_id
+        self.parent_id = parent_id
         self.check_literals(record_id=record_id, id_required=True)
 
     def perform(self, context: Context) -> dict[str, Any]:
         spec = self.spec()
-        record_id = ident(required=True).check(self.record_id, self.id_param)  # as sent: " 7" -> "7"
-        self.hook.request("DELETE", f"{spec.path}/{record_id}")
+        path = self.item_path(spec)
+        self.hook.request("DELETE", path)
+        record_id = path.rpartition("/")[2]  # as sent: " 7" -> "7"
         self.record_done("deleted", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
 
@@ -170,26 +196,46 @@ class ActiveCampaignListOperator(ResourceOperator):
     :param orders: field -> ``"ASC"``/``"DESC"`` (templated).
     :param limit: return at most this many records (all when None).
     :param output_path: where to write JSON Lines instead of returning records (templated).
+    :param parent_id: the parent's id, for a nested resource (a schema's custom object records) or
+        with ``parent`` (templated).
+    :param parent: list the records under a record of this resource instead of the whole collection
+        (``resource="contactTag", parent="contact"``: ``GET /contacts/{parent_id}/contactTags``, which
+        takes no filters).
     """
 
     operation = LIST
-    template_fields: Sequence[str] = ("resource", "filters", "orders", "limit", "output_path")
+    template_fields: Sequence[str] = ("resource", "filters", "orders", "limit", "output_path", "parent_id")
     template_fields_renderers = {"filters": "json", "orders": "json"}
+    #: whether errors name filters as the operator's own parameters (``NAME``, ``order_by``) rather than
+    #: ``filters.NAME``: so for every subclass unless it says otherwise
+    named_filters: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "named_filters" not in cls.__dict__:
+            cls.named_filters = True
 
     def __init__(self, *, resource: str, filters: Mapping[str, Any] | None = None,
                  orders: Mapping[str, str] | None = None, limit: int | None = None,
-                 output_path: str | None = None, **kwargs: Any) -> None:
+                 output_path: str | None = None, parent_id: int | str | None = None, parent: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(resource=resource, **kwargs)
         self.filters = filters
         self.orders = orders
         self.limit = limit
         self.output_path = output_path
+        self.parent_id = parent_id
+        self.parent = parent
         self.check_list_literals()
 
     @property
     def named(self) -> bool:
         """Whether this is a named list operator (its filters are its own parameters)."""
-        return type(self) not in (ActiveCampaignListOperator, ContactCollectionListOperator)
+        return self.named_filters
+
+    def under(self, spec: Resource) -> SubCollection | None:
+        """The sub-collection to list (``parent`` given), or None: the resource's own collection."""
+        return None if self.parent is None else sub_collection(self.parent, spec.name, "parent")
 
     def check_list_literals(self) -> None:
         """Check the filters, orderings and limit that are final when the DAG is parsed."""
@@ -205,8 +251,14 @@ class ActiveCampaignListOperator(ResourceOperator):
                 checked_limit(self.limit)
 
     def collection_path(self, spec: Resource) -> str:
-        """The path to page through (sub-collections override this)."""
-        return spec.path
+        """The path to page through: the collection, a nested resource's under its parent, or a sub-collection."""
+        under = self.under(spec)
+        if under is None:
+            return spec.collection_path(self.parent_id)
+        if self.filters:
+            raise ActiveCampaignInputError(
+                "filters", f"empty with parent (GET /{under.path} takes no filters)", dict(self.filters))
+        return under.collection_path(self.parent_id)
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
@@ -225,8 +277,10 @@ class ActiveCampaignListOperator(ResourceOperator):
     def pages(self, spec: Resource, params: dict[str, Any], limit: int | None,
               position: Mapping[str, Any] | None = None) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
         """Each page's records and the position after it (subclasses may read elsewhere, e.g. fall back)."""
-        keyset = spec.keyset and not self.orders and "id_greater" not in params
-        return self.hook.pages(self.collection_path(spec), spec.plural, params=params, limit=limit,
+        under = self.under(spec)
+        keyset = spec.keyset and under is None and not self.orders and "id_greater" not in params
+        envelope = under.envelope if under is not None and under.envelope else spec.plural
+        return self.hook.pages(self.collection_path(spec), envelope, params=params, limit=limit,
                                keyset=keyset, position=position)
 
 
@@ -249,9 +303,9 @@ class UpsertOperator(ActiveCampaignCreateOperator):
     def perform(self, context: Context) -> Any:
         if self.record_id is None:
             return super().perform(context)
-        self.spec().require(UPDATE)
-        # The update half is the generic update operator's (same attributes: resource, record_id, body).
-        return ActiveCampaignUpdateOperator.perform(self, context)  # type: ignore[arg-type]
+        spec = self.spec()
+        spec.require(UPDATE)
+        return update_record(self, spec)
 
 
 class ContactCollectionListOperator(ActiveCampaignListOperator):
@@ -261,21 +315,35 @@ class ContactCollectionListOperator(ActiveCampaignListOperator):
     """
 
     template_fields: Sequence[str] = (*ActiveCampaignListOperator.template_fields, "contact_id")
+    named_filters = False
     contact_required: ClassVar[bool] = False
 
     def __init__(self, *, contact_id: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.contact_id = contact_id
 
-    def collection_path(self, spec: Resource) -> str:
+    def under(self, spec: Resource) -> SubCollection | None:
         if self.contact_id in (None, "") and not self.contact_required:
+            return None
+        return sub_collection("contact", spec.name)
+
+    def collection_path(self, spec: Resource) -> str:
+        under = self.under(spec)
+        if under is None:
             return spec.path
-        contact = ident(required=True).check(self.contact_id or None, "contact_id")
+        self.parent_id = self.contact_id or None
+        path = under.collection_path(self.parent_id, "contact_id")
         if self.filters:
             raise ActiveCampaignInputError(
                 "filters", f"empty when contact_id is given (GET /contacts/{{id}}/{spec.plural} "
                 "takes no filters)", dict(self.filters))
-        return f"contacts/{contact}/{spec.plural}"
+        return path
+
+
+def _unwrap(under: SubCollection, spec: Resource, reply: Any) -> Any:
+    """The record of a reply read under a parent (keyed by the sub-collection's envelope or the singular)."""
+    key = under.envelope or spec.singular
+    return reply[key] if isinstance(reply, Mapping) and key in reply else reply
 
 
 _METHODS = enum("GET", "POST", "PUT", "PATCH", "DELETE", required=True)
@@ -317,9 +385,10 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
         limit = checked_limit(self.limit)
         if self.paginate_envelope and method == "GET":
             return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
-        reply = self.hook.request(method, self.path, params=self.query, json=self.body, headers=self.headers)
+        status, reply = self.hook.request_reply(method, self.path, params=self.query, json=self.body,
+                                                headers=self.headers)
         if method != "GET":
-            self.log.info("%s %s: done (HTTP %s)", method, self.path, self.hook.last_status)
+            self.log.info("%s %s: done (HTTP %s)", method, self.path, status)
         return reply
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow_provider_activecampaign.catalogue import compact
+from airflow_provider_activecampaign.catalogue import Resource, compact
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignListOperator
-
-if TYPE_CHECKING:
-    from airflow.providers.common.compat.sdk import Context
 
 
 class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
@@ -43,10 +40,11 @@ class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
         super().__init__(resource="list", body=body, **kwargs)
         self.derive_stringid = stringid is None
 
-    def perform(self, context: Context) -> Any:
-        if self.derive_stringid and isinstance(self.body, Mapping):  # from the rendered name
-            self.body = {**self.body, "stringid": _stringid(self.body.get("name"))}
-        return super().perform(context)
+    def checked_body(self, spec: Resource, *, partial: bool, body: Any = None) -> dict[str, Any]:
+        body = self.body if body is None else body
+        if self.derive_stringid and isinstance(body, Mapping):  # from the rendered name, in a local body
+            body = {**body, "stringid": _stringid(body.get("name"))}
+        return super().checked_body(spec, partial=partial, body=body)
 
 
 def _stringid(name: Any) -> Any:

@@ -24,7 +24,7 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident
+from airflow_provider_activecampaign.catalogue import Rule, compact, ident
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
@@ -331,11 +331,6 @@ class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
                           maximum_value=maximum_value)
         super().__init__(resource="deal", filters=filters, **kwargs)
 
-    def prepare_filters(self, filters: Mapping[str, Any]) -> dict[str, Any]:
-        status = filters.get("status")
-        if isinstance(status, str) and status.strip().lower() in DEAL_STATUSES:
-            return {**filters, "status": DEAL_STATUSES[status.strip().lower()]}
-        return dict(filters)
 
 
 class ActiveCampaignWatchTasksSensor(ActiveCampaignWatchSensor):

@@ -81,6 +81,8 @@ def record_time(record: Mapping[str, Any], spec: Resource, watch: str) -> pendul
     An update field that is null, a zero date or missing falls back to the create field
     (a record never changed was last changed when it was created).
     """
+    if spec.created is None:  # a resource without stamps
+        return None
     if watch == "updated" and spec.updated:
         when = parse_timestamp(record.get(spec.updated), assume=field_zone(spec.updated))
         if when is not None:

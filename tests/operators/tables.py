@@ -6,7 +6,9 @@ wants by name, for instance ``test_happy_path = tables.happy_path``; pytest coll
 in, one test per row, the row's key (or its operator and field) as the id. A test bound under a
 ``test_legacy_*`` name reads the module's ``LEGACY_*`` tables instead (``LEGACY_HAPPY``, ...).
 
-Two families, one per table style:
+Two families, one per table style (each with the check that every operator of the chapter has a row in
+every table: :func:`every_operator_of_the_module_is_in_every_table`,
+:func:`call_every_operator_of_the_chapter_is_in_every_table`):
 
 - over the fixture ``w`` (``Case``/``Failure`` rows): ``HAPPY``, ``BAD_INPUT`` triples, ``API_ERRORS``
   and ``OPERATORS``: :func:`happy_path`, :func:`bad_input_is_refused_before_any_request`,
@@ -136,3 +138,31 @@ def call_api_error_carries_status_and_message(case, emulator, world) -> None:
     assert f"HTTP {status}" in str(caught.value)
     assert words in str(caught.value)
     assert CANARY_KEY not in str(caught.value) and CANARY_KEY not in repr(caught.value.args)
+
+
+def _made_class(make: Callable[[], Any]) -> str:
+    """The class a ``BAD`` row builds: constructed, or named by the input error it raises when the DAG is parsed."""
+    try:
+        return type(make()).__name__
+    except ActiveCampaignInputError as error:
+        return str(error.where or "").partition("(")[0]
+
+
+def chapter_operators(module: ModuleType, legacy: bool = False) -> set[str]:
+    """The operators the chapter's module defines (``test_calendars`` -> ``operators/calendars.py``), exported."""
+    chapter = module.__name__.rpartition(".")[2].removeprefix("test_")
+    return {name for name in ops.__all__ if name.endswith("Operator")
+            and getattr(ops, name).__module__.endswith(f".operators.{chapter}")
+            and ("Legacy" in name) == legacy}
+
+
+def call_every_operator_of_the_chapter_is_in_every_table(request: pytest.FixtureRequest, world) -> None:
+    """Each operator the chapter's module defines has a happy row, a bad-input row and an API-error row."""
+    module = request.module
+    tables = {"HAPPY": {type(make(world)).__name__ for make, _ in module.HAPPY.values()},
+              "BAD": {_made_class(make) for make, _ in module.BAD.values()},
+              "API_ERRORS": {type(case[0](world)).__name__ for case in module.API_ERRORS.values()}}
+    exempt = set(getattr(module, "NOT_IN_EVERY_TABLE", {}))
+    for name, classes in tables.items():
+        missing = chapter_operators(module) - classes - exempt
+        assert not missing, (name, sorted(missing))

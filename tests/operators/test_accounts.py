@@ -81,3 +81,4 @@ def test_list_organizations_falls_back_to_accounts(emulator, world):
     assert [(r.path, r.status) for r in emulator.requests] == [("/api/3/organizations", 404),
                                                                ("/api/3/accounts", 200)]
     assert emulator.requests[1].query["search"] == ["analytical"]
+test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

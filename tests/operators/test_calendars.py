@@ -78,3 +78,4 @@ def test_upsert_with_an_id_rendered_from_a_missing_xcom_is_refused(emulator, wor
     assert caught.value.field == "calendar_id"
     assert emulator.requests == []
     assert len(emulator.records("calendars")) == 1
+test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

@@ -221,3 +221,4 @@ def test_get_deal_with_custom_fields(emulator, world):
     assert deal["id"] == world["deal"]
     assert [(f["fieldLabel"], f["fieldType"], f["fieldValue"]) for f in deal["customFields"]] == [
         ("Tier", "dropdown", "Gold")]
+test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

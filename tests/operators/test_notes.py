@@ -87,3 +87,4 @@ LEGACY_OPERATORS = [
 
 
 test_legacy_every_operator_of_the_module_is_in_every_table = tables.every_operator_of_the_module_is_in_every_table
+test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

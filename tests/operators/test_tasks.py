@@ -106,3 +106,4 @@ def test_task_list_for_a_deal_leaves_out_contact_tasks(emulator, world):
                     duedate="2024-03-02T10:00:00-06:00")  # a contact's task, same relid
     tasks = run(ActiveCampaignListTasksOperator(task_id="t", deal=world["deal"]))
     assert [t["id"] for t in tasks] == [world["task"]]
+test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

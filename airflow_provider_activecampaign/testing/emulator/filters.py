@@ -21,6 +21,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     as_text,
     first,
     parse_time,
+    sort_key,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +55,50 @@ def eq(name: str) -> Predicate:
 def like(*names: str) -> Predicate:
     """V is a substring of one of the fields (case-insensitive)."""
     return lambda store, rec, value, query: any(value.lower() in as_text(rec.get(n)).lower() for n in names)
+
+
+#: the comparison operators of ``filters[NAME][OPERATOR]`` the document lists
+OPERATORS: dict[str, Callable[[str, str], bool]] = {
+    "eq": lambda have, want: have.lower() == want.lower(),
+    "neq": lambda have, want: have.lower() != want.lower(),
+    "lt": lambda have, want: sort_key(have) < sort_key(want),
+    "lte": lambda have, want: sort_key(have) <= sort_key(want),
+    "gt": lambda have, want: sort_key(have) > sort_key(want),
+    "gte": lambda have, want: sort_key(have) >= sort_key(want),
+    "contains": lambda have, want: want.lower() in have.lower(),
+    "starts_with": lambda have, want: have.lower().startswith(want.lower()),
+}
+
+
+def compared(name: str, operator: str) -> Predicate | None:
+    """``filters[X][OPERATOR]=V`` over the field ``name``; None for an operator the API does not list."""
+    test = OPERATORS.get(operator)
+    if test is None:
+        return None
+    return lambda store, rec, value, query: test(as_text(rec.get(name)), value)
+
+
+def nothing(store: Store, rec: Record, value: str, query: Query) -> bool:
+    """A filter on what the emulator has none of (segments, wait queues): no record matches."""
+    return False
+
+
+def everything(store: Store, rec: Record, value: str, query: Query) -> bool:
+    """A filter every record passes here (``in_group_lists``: the key's user is an admin and sees all)."""
+    return True
+
+
+def _deal_score(test: Callable[[float, float], bool]) -> Predicate:
+    """``filters[score...]=SCORE_ID:VALUE``: the deal's value of that score compared with VALUE."""
+    def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
+        score_id, _, wanted = value.partition(":")
+        try:
+            bound = float(wanted)
+        except ValueError:
+            return False
+        return any(as_text(sv.get("score")) == score_id.strip() and test(float(as_int(sv.get("scoreValue"))), bound)
+                   for sv in store.children("scoreValues", "deal", rec["id"]))
+    return predicate
 
 
 def _stamp_of(rec: Record, name: str, fallback: str | None) -> datetime | None:
@@ -174,6 +219,10 @@ CONTACT_PARAMS: dict[str, Predicate] = {
     "id_less": lambda store, rec, value, query: int(rec["id"]) < as_int(value, 1 << 62),
     "exclude": lambda store, rec, value, query: rec["id"] != value,
     "phone": lambda store, rec, value, query: as_text(rec.get("phone")).startswith(value),
+    "formid": related("contactLists", "contact", "form"),
+    "segmentid": nothing,
+    "waitid": nothing,
+    "in_group_lists": everything,
 }
 
 DEAL_FILTERS: dict[str, Predicate] = {
@@ -188,6 +237,9 @@ DEAL_FILTERS: dict[str, Predicate] = {
     "search": _deal_search,
     "minimum_value": _deal_value(lambda dollars, bound: dollars >= bound),
     "maximum_value": _deal_value(lambda dollars, bound: dollars <= bound),
+    "score": _deal_score(lambda have, bound: have == bound),
+    "score_greater_than": _deal_score(lambda have, bound: have > bound),
+    "score_less_than": _deal_score(lambda have, bound: have < bound),
     **windows("cdate", "mdate"),
 }
 

@@ -9,63 +9,17 @@ validation and derived fields live in ``shapers``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.filters import (
     CONTACT_PARAMS,
     DEAL_FILTERS,
     TASK_FILTERS,
-    Predicate,
     eq,
     like,
     windows,
 )
-from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY
-
-ALL_OPS = frozenset({"list", "create", "get", "update", "delete"})
-READ_OPS = frozenset({"list", "get"})
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One v3 collection: ``/api/3/{plural}`` and ``/api/3/{plural}/{id}``."""
-
-    plural: str
-    singular: str
-    entity: str | None  # in "No Result found for {entity} with id {id}"; None: {"errors": [...Not Found]}
-    created: str | None = "cdate"
-    updated: str | None = "udate"
-    required: tuple[str, ...] = ()
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-    links: tuple[str, ...] = ()
-    total_as_str: bool = True  # meta.total "6" or 6, as the spec's examples show
-    ops: frozenset[str] = ALL_OPS
-    create_status: int = 201
-    params: Mapping[str, Predicate] = field(default_factory=dict)  # plain query parameters
-    filters: Mapping[str, Predicate] = field(default_factory=dict)  # filters[X]; others compare equal
-    native: tuple[str, ...] = ()  # fields kept as given (not stored as strings)
-    unique: tuple[str, str] | None = None  # (field, 422 title) for duplicates
-    upsert_on: tuple[str, ...] = ()  # POST updates the record with equal values of these fields
-    key: str = "id"  # item path segment; eventTrackingEvents are addressed by name
-    delete_body: Any = field(default_factory=dict)
-    delete_404: str | None = None  # a resource-specific 404 message for DELETE
-    #: query parameters read elsewhere than by a filter predicate (another predicate, the list reply)
-    modifiers: tuple[str, ...] = ()
-    #: documented filters the emulator accepts and does not apply (the list is not narrowed)
-    unapplied: tuple[str, ...] = ()
-
-    def understands(self, param: str) -> bool:
-        """Whether a list query parameter means something here (unknown ones are ignored, as by the API)."""
-        match = FILTER_KEY.fullmatch(param)
-        if param in self.modifiers or param in self.unapplied:
-            return True
-        if match is None:
-            return param in self.params
-        return match.group(1) in self.filters
-
-
-
+from airflow_provider_activecampaign.testing.emulator.kinds import ALL_OPS, READ_OPS, TIMESTAMPS, Resource
+from airflow_provider_activecampaign.testing.emulator.resources_more import MORE
 
 CONTACT_LINKS = (
     "bounceLogs", "contactAutomations", "contactData", "contactGoals", "contactLists", "contactLogs",
@@ -77,13 +31,14 @@ CONTACT_DEFAULTS = {
     "bounced_hard": "0", "bounced_soft": "0", "bounced_date": None, "ip": "0", "ua": None, "hash": "",
     "socialdata_lastcheck": None, "email_local": "", "email_domain": "", "sentcnt": "0", "rating_tstamp": None,
     "gravatar": "0", "deleted": "0", "anonymized": "0", "adate": None, "edate": None, "deleted_at": None,
-    "organization": None,
+    "organization": None, "email_empty": False,
 }
 DEAL_DEFAULTS = {
     "owner": "1", "contact": None, "organization": None, "account": None, "customerAccount": None,
     "group": None, "stage": None, "title": "", "description": "", "percent": None, "nextdate": None,
     "nexttaskid": None, "value": "0", "currency": "usd", "winProbability": None, "winProbabilityMdate": None,
     "status": "0", "activitycount": "0", "nextdealid": None, "edate": None, "hash": "", "isDisabled": False,
+    "nextTask": None,
 }
 STAGE_DEFAULTS = {
     "cardRegion1": "title", "cardRegion2": "next-action", "cardRegion3": "show-avatar",
@@ -107,7 +62,7 @@ MESSAGE_DEFAULTS = {
     "userid": "1", "ed_instanceid": "0", "ed_version": "1", "name": "", "fromname": "", "fromemail": "",
     "reply2": "", "priority": "3", "charset": "utf-8", "encoding": "quoted-printable", "format": "mime",
     "subject": "", "preheader_text": "", "text": "", "html": "", "htmlfetch": "now", "textfetch": "now",
-    "hidden": "0", "preview_mime": "", "preview_data": None, "user": "1",
+    "hidden": "0", "preview_mime": "", "preview_data": None, "user": "1", "has_predictive_content": "0",
 }
 LIST_DEFAULTS = {
     "stringid": "", "userid": "1", "name": "", "p_use_tracking": "1", "p_use_analytics_read": "0",
@@ -123,12 +78,13 @@ CONTACT_LIST_DEFAULTS = {
     "form": None, "seriesid": "0", "sdate": None, "unsubdate": None, "status": "1", "responder": "1",
     "sync": "0", "unsubreason": None, "campaign": None, "message": None, "first_name": "", "last_name": "",
     "ip4Sub": "0", "sourceid": "0", "autosyncLog": None, "ip4_last": "0", "ip4Unsub": "0",
-    "unsubscribeAutomation": None, "automation": None, "udate": None,
+    "unsubscribeAutomation": None, "automation": None, "udate": None, "created_by": None, "updated_by": None,
 }
 
 RESOURCES: dict[str, Resource] = {r.plural: r for r in (
     Resource("contacts", "contact", "Subscriber", required=("email",), defaults=CONTACT_DEFAULTS,
              links=CONTACT_LINKS, params=CONTACT_PARAMS, filters=windows("cdate", "udate"),
+             modifiers=("forceQuery", "sortId"),
              unique=("email", "Email address already exists in the system"),
              delete_404="No result found for contact with id {id}"),
     Resource("fieldValues", "fieldValue", "FieldValue", required=("contact", "field", "value"),
@@ -148,13 +104,16 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              upsert_on=("contact", "list"),
              links=("automation", "list", "contact", "form", "autosyncLog", "campaign", "unsubscribeAutomation",
                     "message")),
-    Resource("contactTags", "contactTag", "SubscriberTag", updated=None, links=("contact", "tag"),
+    Resource("contactTags", "contactTag", "SubscriberTag", updated=None, links=("contact", "tag"), mirrors=TIMESTAMPS,
              upsert_on=("contact", "tag")),
-    Resource("tags", "tag", "Tag", updated=None, required=("tag",), defaults={"tagType": "contact", "description": ""},
-             links=("contactGoalTags",), params={"search": like("tag")}, filters={"search": like("tag")}),
+    Resource("tags", "tag", "Tag", updated=None, mirrors=TIMESTAMPS, required=("tag",),
+             defaults={"tagType": "contact", "description": ""},
+             links=("contactGoalTags",), params={"search": like("tag")}, filters={"search": like("tag")},
+             operators={"search": "tag"}),
     Resource("lists", "list", "_List", required=("name", "sender_url", "sender_reminder"), defaults=LIST_DEFAULTS,
+             mirrors=TIMESTAMPS,
              create_status=200, links=("contactGoalLists", "user", "addressLists"),
-             filters={"name": like("name")}),
+             filters={"name": like("name")}, operators={"name": "name"}),
     Resource("automations", "automation", "Series", "cdate", "mdate", ops=READ_OPS,
              defaults={"name": "", "userid": "1", "status": "1", "entered": "0", "exited": "0", "hidden": "0",
                        "defaultscreenshot": "", "screenshot": ""},
@@ -163,10 +122,10 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              required=("contact", "automation"), ops=ALL_OPS - {"update"}, native=("completed", "completeValue"),
              defaults={"seriesid": "0", "startid": "0", "status": "1", "batchid": None, "remdate": None,
                        "timespan": None, "lastblock": "0", "lastlogid": "0", "completedElements": "0",
-                       "totalElements": "0", "completed": 0, "completeValue": 0},
+                       "totalElements": "0", "completed": 0, "completeValue": 0, "in_als": "0"},
              links=("automation", "contact", "contactGoals")),
     Resource("deals", "deal", "Deal", "cdate", "mdate", required=("title", "value", "currency"),
-             defaults=DEAL_DEFAULTS, total_as_str=False, filters=DEAL_FILTERS, delete_body=None,
+             defaults=DEAL_DEFAULTS, total_as_str=False, filters=DEAL_FILTERS,
              modifiers=("filters[search_field]",), unapplied=("filters[nextdate_range]",),
              links=("dealActivities", "contact", "contactDeals", "group", "nextTask", "notes", "account",
                     "customerAccount", "organization", "owner", "scoreValues", "stage", "tasks",
@@ -178,11 +137,13 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
                        "knownFieldId": None, "hideFieldFlag": "0"},
              delete_body={"message": "DealCustomFieldMeta deleted."}, links=("dealCustomFieldData",)),
     Resource("dealCustomFieldData", "dealCustomFieldDatum", None, "createdTimestamp",
-             "updatedTimestamp", required=("dealId", "customFieldId", "fieldValue"), native=("fieldValue",),
+             "updatedTimestamp", create_status=200, required=("dealId", "customFieldId", "fieldValue"),
+             native=("fieldValue",),
              upsert_on=("dealId", "customFieldId"), delete_body={"message": "DealCustomFieldData deleted."},
+             filters={"dealId": eq("dealId")},
              links=("deal", "dealCustomFieldMetum")),
     Resource("dealGroups", "dealGroup", "DealGroup", required=("title", "currency"), create_status=200,
-             delete_body=None, unapplied=("filters[have_stages]",),
+             unapplied=("filters[have_stages]",),
              defaults={"allgroups": "1", "allusers": "1", "autoassign": "1"},
              links=("dealGroupGroups", "dealGroupUsers", "stages"), filters={"title": like("title")}),
     Resource("dealStages", "dealStage", "DealStage", required=("title", "group"), create_status=200,
@@ -191,7 +152,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              native=("status",), filters=TASK_FILTERS, unapplied=("filters[duedate_range]",),
              defaults={"title": None, "note": "", "status": 0, "edate": None, "automation": None,
                        "doneAutomation": None, "user": "1", "assignee": None, "outcomeId": None,
-                       "outcomeInfo": None, "reltype": "Deal"},
+                       "outcomeInfo": None, "reltype": "Deal", "donedate": None, "duration": None},
              links=("activities", "automation", "dealTasktype", "doneAutomation", "notes", "owner",
                     "taskNotifications", "user", "assignee")),
     Resource("dealTasktypes", "dealTasktype", "DealTasktype", required=("title",), create_status=200,
@@ -200,6 +161,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              defaults={"userid": "1", "user": "1", "is_draft": "0"},
              links=("activities", "mentions", "notes", "owner", "user")),
     Resource("campaigns", "campaign", "Campaign", "cdate", "mdate", ops=READ_OPS, defaults=CAMPAIGN_DEFAULTS,
+             mirrors=(("created_timestamp", "cdate"), ("updated_timestamp", "mdate")),
              filters={"seriesid": eq("seriesid")},
              links=("user", "automation", "campaignMessage", "campaignMessages", "links", "aggregateRevenues",
                     "segment", "campaignLists")),
@@ -229,6 +191,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
     Resource("eventTrackingEvents", "eventTrackingEvent", "EventTrackingEvent", None, None, required=("name",),
              ops=frozenset({"list", "create", "delete"}), total_as_str=False, key="name",
              unique=("name", "An event with this name already exists")),
+    *MORE,
 )}
 
 #: ``GET /{parent}/{id}/{name}``: (child resource, its field holding the parent id, fixed fields).
@@ -247,14 +210,27 @@ SUBLISTS: dict[tuple[str, str], tuple[str, str, Mapping[str, str]]] = {
     ("fields", "options"): ("fieldOptions", "field", {}),
     ("fields", "relations"): ("fieldRels", "field", {}),
     ("automations", "contactAutomations"): ("contactAutomations", "automation", {}),
+    **{("contacts", name): (name, "contact", {}) for name in (
+        "bounceLogs", "contactGoals", "contactLogs", "geoIps", "trackingLogs", "scoreValues", "contactDeals",
+        "accountContacts")},
+    ("campaigns", "links"): ("links", "campaign", {}),
+    ("ecomOrders", "orderProducts"): ("ecomOrderProducts", "orderid", {}),
 }
+
+#: ``GET contacts/{id}/{name}`` answered with one record (or null), not a list.
+CONTACT_ONES = ("organization", "contactData", "plusAppend")
 
 #: What a delete takes with it: resource -> (child resource, its field holding the parent id).
 CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts": (("contactLists", "contact"), ("contactTags", "contact"), ("fieldValues", "contact"),
-                 ("contactAutomations", "contact")),
+                 ("contactAutomations", "contact"), ("accountContacts", "contact"), ("contactDeals", "contact")),
+    "accounts": (("accountContacts", "account"), ("accountCustomFieldData", "accountId")),
+    "accountCustomFieldMeta": (("accountCustomFieldData", "customFieldId"),),
+    "connections": (("ecomCustomers", "connectionid"), ("ecomOrders", "connectionid")),
+    "ecomOrders": (("ecomOrderProducts", "orderid"),),
+    "customObjects/schemas": (("customObjects/records", "schemaId"),),
     "dealGroups": (("dealStages", "group"), ("deals", "group")),
-    "deals": (("dealCustomFieldData", "dealId"),),
+    "deals": (("dealCustomFieldData", "dealId"), ("contactDeals", "deal")),
     "dealCustomFieldMeta": (("dealCustomFieldData", "customFieldId"),),
     "tags": (("contactTags", "tag"),),
     "fields": (("fieldValues", "field"), ("fieldOptions", "field")),
@@ -265,6 +241,8 @@ NOTE_PARENTS = {"deals": "Deal", "accounts": "CustomerAccount", "contacts": "Sub
 NOTE_OWNERS = {reltype: plural for plural, reltype in NOTE_PARENTS.items()}
 RELTYPES = {"activity": "Activity", "deal": "Deal", "dealtask": "DealTask", "subscriber": "Subscriber",
             "contact": "Subscriber", "customeraccount": "CustomerAccount", "account": "CustomerAccount"}
+
+__all__ = ["ALL_OPS", "READ_OPS", "RESOURCES", "Resource"]
 
 ORDER_ALIASES = {"first_name": "firstName", "last_name": "lastName", "next-action": "nextdate"}
 

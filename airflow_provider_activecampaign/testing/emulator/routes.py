@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator import bulk, v3
-from airflow_provider_activecampaign.testing.emulator.resources import NOTE_PARENTS, RESOURCES, SUBLISTS
+from airflow_provider_activecampaign.testing.emulator import bulk, v3, v3_more
+from airflow_provider_activecampaign.testing.emulator.resources import CONTACT_ONES, NOTE_PARENTS, RESOURCES, SUBLISTS
 from airflow_provider_activecampaign.testing.emulator.store import Store
 from airflow_provider_activecampaign.testing.emulator.values import ApiError, Call, Query, Reply, not_found
 
 Handler = Callable[[Store, Call], Reply]
 
-RESOURCE, NOTE_PARENT, SUBLIST = "{resource}", "{note_parent}", "{sublist}"
+RESOURCE, NOTE_PARENT, SUBLIST, CONTACT_ONE = "{resource}", "{note_parent}", "{sublist}", "{contact_one}"
+#: collections whose path has more than one segment (``customObjects/schemas``), served as one
+NESTED = tuple(path.split("/") for path, res in RESOURCES.items() if res.top and "/" in path)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ class Route:
 def _segment_matches(part: str, index: int, segments: list[str]) -> bool:
     segment = segments[index]
     if part == RESOURCE:
-        return segment in RESOURCES
+        return segment in RESOURCES and RESOURCES[segment].top
+    if part == CONTACT_ONE:
+        return segment in CONTACT_ONES
     if part == NOTE_PARENT:
         return segment in NOTE_PARENTS
     if part == SUBLIST:
@@ -49,6 +53,30 @@ def _segment_matches(part: str, index: int, segments: list[str]) -> bool:
 
 #: Special endpoints first (they shadow the generic item routes), then collection and item CRUD.
 ROUTES: tuple[Route, ...] = (
+    Route("GET", (), v3_more.root),
+    Route("GET", ("contacts", "*", CONTACT_ONE), v3_more.contact_one),
+    Route("DELETE", ("accounts", "bulk_delete"), v3_more.bulk_delete_accounts),
+    Route("POST", ("dealCustomFieldData", "bulkCreate"), v3_more.bulk_create_field_data),
+    Route("POST", ("accountCustomFieldData", "bulkCreate"), v3_more.bulk_create_field_data),
+    Route("PATCH", ("dealCustomFieldData", "bulkUpdate"), v3_more.bulk_update_field_data),
+    Route("PATCH", ("accountCustomFieldData", "bulkUpdate"), v3_more.bulk_update_field_data),
+    Route("PATCH", ("deals", "bulkUpdate"), v3_more.bulk_update_deals),
+    Route("GET", ("siteTracking",), v3_more.site_tracking),
+    Route("PUT", ("siteTracking",), v3_more.site_tracking),
+    Route("GET", ("siteTracking", "code"), v3_more.site_tracking_code),
+    Route("DELETE", ("personalizations", "bulkdelete"), v3_more.bulk_delete_personalizations),
+    Route("PATCH", ("personalizations", "*", "lock"), v3_more.lock_personalization),
+    Route("PATCH", ("personalizations", "*", "unlock"), v3_more.lock_personalization),
+    Route("DELETE", ("customObjects/schemas", "*", "fields", "*"), v3_more.delete_schema_field),
+    Route("PUT", ("dealTasktypes", "*", "dealTasks"), v3_more.move_tasks),
+    Route("GET", ("contacts", "*", "automationEntryCounts"), v3_more.entry_counts),
+    Route("GET", ("customObjects", "records", "*"), v3_more.list_object_records),
+    Route("POST", ("customObjects", "records", "*"), v3_more.save_object_record),
+    Route("GET", ("customObjects", "records", "*", "*"), v3_more.get_object_record),
+    Route("DELETE", ("customObjects", "records", "*", "*"), v3_more.delete_object_record),
+    Route("GET", ("records", "*", "external", "*"), v3_more.get_object_record),
+    Route("GET", ("customObjects", "records", "*", "external", "*"), v3_more.get_object_record),
+    Route("DELETE", ("customObjects", "records", "*", "external", "*"), v3_more.delete_object_record),
     Route("POST", ("contact", "sync"), v3.contact_sync),
     Route("PUT", ("dealStages", "*", "deals"), v3.move_deals),
     Route("POST", (NOTE_PARENT, "*", "notes"), v3.parent_note),
@@ -77,9 +105,17 @@ def unknown_route() -> ApiError:
     return not_found(None, None)
 
 
+def _collapsed(segments: list[str]) -> list[str]:
+    """``customObjects/schemas/5`` -> ``["customObjects/schemas", "5"]``: a nested path as one collection."""
+    for parts in NESTED:
+        if segments[:len(parts)] == parts:
+            return ["/".join(parts), *segments[len(parts):]]
+    return segments
+
+
 def route(store: Store, method: str, path: str, pairs: list[tuple[str, str]], body: Any) -> Reply:
     """Answer one v3 request (``path`` starts with ``/api/3/``)."""
-    segments = [urllib.parse.unquote(s) for s in path[len("/api/3/"):].strip("/").split("/") if s]
+    segments = _collapsed([urllib.parse.unquote(s) for s in path[len("/api/3/"):].strip("/").split("/") if s])
     query: Query = {}
     for key, value in pairs:
         query.setdefault(key, []).append(value)

@@ -36,6 +36,7 @@ def _minimal(add: Add) -> None:
     """The key's user, a group, a pipeline with its stages, task types, automations, a list, a tag."""
     add("users", username="admin", firstName="Emulator", lastName="Admin", email="admin@example.com", _group="1")
     add("groups", title="Admins", descript="Administrators", p_admin="1")
+    add("brandings", groupid="1")  # every account has its group's branding
     add("dealGroups", title="Sales", currency="usd", _no_default_stages=True)
     for order, title in enumerate(("To Contact", "In Contact", "Follow Up"), start=1):
         add("dealStages", title=title, group="1", order=order)

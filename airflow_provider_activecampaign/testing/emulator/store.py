@@ -17,6 +17,7 @@ from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.resources import CASCADES, NOTE_OWNERS, RESOURCES, Resource
 from airflow_provider_activecampaign.testing.emulator.shapers import SHAPERS
+from airflow_provider_activecampaign.testing.emulator.shapers_more import MORE_SHAPERS
 from airflow_provider_activecampaign.testing.emulator.values import (
     ApiError,
     Record,
@@ -24,6 +25,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     as_text,
     format_time,
     invalid,
+    legacy_time,
     not_found,
     problem,
     scalar,
@@ -90,6 +92,7 @@ class Store:
         self.frozen: datetime | None = None
         self.base = ""  # the server's URL, for ``links``
         self.tracking_enabled = False
+        self.site_tracking = False
         self.tables: dict[str, Table] = {}
         self.next_ids: dict[str, int] = {}
         self.on_change: ChangeListener = _ignore_change
@@ -101,6 +104,7 @@ class Store:
             self.tables = {plural: Table() for plural in RESOURCES}
             self.next_ids = dict.fromkeys(RESOURCES, 1)
             self.tracking_enabled = False
+            self.site_tracking = False
 
     # clock, ids, lookups ------------------------------------------------------
 
@@ -146,6 +150,11 @@ class Store:
         if res.key != "id":
             return {k: v for k, v in out.items() if k != "id"}
         rid = rec["id"]
+        for name, stamp in res.mirrors:  # the record's own udate, or its cdate while it has none
+            out[name] = legacy_time(rec.get(stamp) or rec.get(res.created or ""))
+            out.setdefault("created_by" if name.startswith("created") else "updated_by", None)
+        for name, stamp in res.copies:
+            out[name] = rec.get(stamp)
         if res.plural == "contacts":
             out["created_utc_timestamp"] = utc_text(rec.get("cdate"))
             out["updated_utc_timestamp"] = utc_text(rec.get("udate"))
@@ -193,6 +202,12 @@ class Store:
             return {"dealStages": self.render_all("dealStages", [s for i in ids for s in self.stages_of(i)])}
         if res.plural == "fields" and kind != "write":
             return {"fieldOptions": children("fieldOptions", "field"), "fieldRels": children("fieldRels", "field")}
+        if res.plural == "contactDeals" and kind != "get":
+            loads = {"deals": parents("deals", "deal")}
+            return {"contacts": parents("contacts", "contact"), **loads} if kind == "list" else loads
+        if res.plural == "ecomOrders" and kind == "write":
+            return {"connections": parents("connections", "connectionid"),
+                    "ecomOrderProducts": children("ecomOrderProducts", "orderid"), "ecomOrderDiscounts": []}
         if kind == "write" and res.plural in ("contactLists", "contactAutomations", "fieldValues"):
             return {"contacts": parents("contacts", "contact")}
         if kind == "write" and res.plural == "notes":
@@ -210,8 +225,8 @@ class Store:
         data.pop("id", None)
         if strict and existing is None:
             self.check_required(res, data)
-        shaper = SHAPERS.get(res.plural)
-        after = shaper(self, data, existing, source) if shaper else None
+        afters = [shaper(self, data, existing, source) for shaper in (SHAPERS.get(res.plural),
+                                                                       MORE_SHAPERS.get(res.plural)) if shaper]
         if strict and res.unique:
             self.check_unique(res, data, existing)
         now = format_time(self.now())
@@ -230,8 +245,9 @@ class Store:
             if res.updated and res.updated not in data:
                 rec[res.updated] = now
         self.tables[res.plural][rec["id"]] = rec
-        if after:
-            after(rec)
+        for after in afters:
+            if after:
+                after(rec)
         self.on_change(res, rec, old, source, False)
         return rec
 

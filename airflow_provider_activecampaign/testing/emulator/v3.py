@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator.filters import deal_contact
+from airflow_provider_activecampaign.testing.emulator.filters import compared, deal_contact
 from airflow_provider_activecampaign.testing.emulator.names import EVENTS_IN_API_ORDER
 from airflow_provider_activecampaign.testing.emulator.resources import (
     NOTE_PARENTS,
@@ -21,9 +21,8 @@ from airflow_provider_activecampaign.testing.emulator.resources import (
 )
 from airflow_provider_activecampaign.testing.emulator.store import Store
 from airflow_provider_activecampaign.testing.emulator.values import (
-    DEFAULT_LIMIT,
     FILTER_KEY,
-    MAX_LIMIT,
+    OPERATOR_KEY,
     ORDER_KEY,
     ApiError,
     Call,
@@ -34,6 +33,7 @@ from airflow_provider_activecampaign.testing.emulator.values import (
     as_text,
     first,
     not_found,
+    page_bounds,
     problem,
     scalar,
     sort_key,
@@ -61,9 +61,7 @@ def list_records(store: Store, call: Call) -> Reply:
 
 def listing(store: Store, res: Resource, call: Call, base: list[Record] | None = None) -> Reply:
     """A list reply: filtered, ordered, one page, with the resource's meta and side-loads."""
-    limit = as_int(first(call.query, "limit"), DEFAULT_LIMIT)
-    limit = DEFAULT_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
-    offset = max(0, as_int(first(call.query, "offset"), 0))
+    limit, offset = page_bounds(call.query)
     span = _id_span(store, res, call) if base is None else None
     if span is None:
         candidates = store.ordered(res.plural) if base is None else base
@@ -79,11 +77,13 @@ def listing(store: Store, res: Resource, call: Call, base: list[Record] | None =
             out["dealCount"] = str(len(store.children("deals", "account", out["id"])))
             out["contactCount"] = "0"
     meta: Record = {"total": total}
+    if res.paged_meta:
+        meta.update(count=len(rendered), limit=limit, offset=offset)
     if res.plural == "deals":
         meta["currencies"] = _currencies(items if span is None else store.tables["deals"].rows(*span))
     if res.plural == "contacts":
         meta["page_input"] = {"limit": limit, "offset": offset, "status": as_int(first(call.query, "status"), -1)}
-    return Reply(200, {**store.sideloads(res, page, "list"), res.plural: rendered, "meta": meta})
+    return Reply(200, {**store.sideloads(res, page, "list"), res.many: rendered, "meta": meta})
 
 
 def _id_span(store: Store, res: Resource, call: Call) -> tuple[int, int] | None:
@@ -96,7 +96,7 @@ def _id_span(store: Store, res: Resource, call: Call) -> tuple[int, int] | None:
             continue
         if key in ("id_greater", "id_less") and key in res.params:
             bounds[key] = as_int(value, 0 if key == "id_greater" else 1 << 62)
-        elif FILTER_KEY.fullmatch(key) or ORDER_KEY.fullmatch(key) or key in res.params:
+        elif key.startswith(("filters[", "orders[")) or key in res.params:
             return None
     return store.tables[res.plural].span(bounds.get("id_greater"), bounds.get("id_less"))
 
@@ -116,8 +116,11 @@ def _matches(store: Store, res: Resource, rec: Record, query: Query) -> bool:
         value = ",".join(values) if key.endswith("[]") else values[-1]
         if value == "":
             continue
-        match = FILTER_KEY.fullmatch(key)
-        if match:
+        match, with_operator = FILTER_KEY.fullmatch(key), OPERATOR_KEY.fullmatch(key)
+        if with_operator:
+            name = res.operators.get(with_operator.group(1))
+            predicate = compared(name, with_operator.group(2)) if name else None
+        elif match:
             name = match.group(1)
             predicate = res.filters.get(name)  # unknown filters are ignored, as the API ignores them
         else:
@@ -158,6 +161,8 @@ def create_record(store: Store, call: Call) -> Reply:
 
 def _written(store: Store, res: Resource, rec: Record, status: int, data: Mapping[str, Any]) -> Reply:
     out = store.render(res, rec)
+    if res.plural == "contacts" and isinstance(data.get("fieldValues"), list):
+        out["fieldValues"] = [value["id"] for value in store.children("fieldValues", "contact", rec["id"])]
     if res.plural == "deals" and isinstance(data.get("fields"), list):
         out["fields"] = [{**item, "dealId": rec["id"]} for item in data["fields"] if isinstance(item, dict)]
     return Reply(status, {**store.sideloads(res, [rec], "write"), res.singular: out})

@@ -18,6 +18,8 @@ MAX_LIMIT = 100
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 FILTER_KEY = re.compile(r"filters\[([^\]]+)\]")
 ORDER_KEY = re.compile(r"orders\[([^\]]+)\]")
+#: ``filters[name][contains]=...``: a filter with a comparison operator
+OPERATOR_KEY = re.compile(r"filters\[([^\]]+)\]\[(\w+)\]")
 BRACKET_KEY = re.compile(r"(\w+)\[([^\]]*)\]")
 
 Record = dict[str, Any]
@@ -93,6 +95,27 @@ def scalar(value: Any) -> Any:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value)
     return value
+
+
+def page_bounds(query: Query) -> tuple[int, int]:
+    """``(limit, offset)`` of a list request: limit 1-100 (default 20, above 100 read as 100), offset >= 0.
+
+    A value that is not a whole number in range (``limit=0``, ``-5``, ``abc``, ``offset=-1``) is refused
+    with 400, the strictest reading of the API's "limit: the number of results to display in each page
+    (default 20; max 100)": the emulator never pages differently from what the client asked for.
+    """
+    limit, offset = first(query, "limit"), first(query, "offset")
+    out = []
+    for name, text, default, least in (("limit", limit, DEFAULT_LIMIT, 1), ("offset", offset, 0, 0)):
+        if text is None or text == "":
+            out.append(default)
+            continue
+        if not re.fullmatch(r"\s*\d+\s*", text) or int(text) < least:
+            raise ApiError(400, {"errors": [{"status": 400, "title": "Bad Request", "detail": (
+                f"The {name} parameter must be a whole number of at least {least}, not {text!r}."),
+                "source": {"parameter": name}}]})
+        out.append(int(text))
+    return min(out[0], MAX_LIMIT), out[1]
 
 
 def first(query: Query, name: str, default: str | None = None) -> str | None:
