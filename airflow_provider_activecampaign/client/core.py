@@ -181,6 +181,8 @@ class RequestCore:
                 wait = self._retry_error(call, attempt, failure)
                 reason = type(failure).__name__
             if wait is None or time.monotonic() + wait > min(deadline, budget):
+                if attempt and isinstance(failure, ActiveCampaignApiError):
+                    failure.retried = True  # an earlier attempt may have done it (a DELETE's 404 then means done)
                 raise (failure if isinstance(failure, ActiveCampaignError) else self.connection_error(call, failure))
             log.warning("ActiveCampaign %s: %s; retrying in %.1f s (retry %d of %d)",
                         call.display, reason, wait, attempt + 1, self.settings.retries)

@@ -12,10 +12,16 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider_activecampaign.catalogue import Resource, Rule, ident, resource
 from airflow_provider_activecampaign.catalogue.resources import Clash, is_literal
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, ActiveCampaignReplyError, error_context
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignInputError,
+    ActiveCampaignNotFoundError,
+    ActiveCampaignReplyError,
+    error_context,
+)
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.operators.custom_fields import resolve_tags
 from airflow_provider_activecampaign.operators.links import RECORD_XCOM_KEY, app_url
+from airflow_provider_activecampaign.operators.retry_safe import is_retry
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -162,6 +168,22 @@ class ResourceOperator(ActiveCampaignBaseOperator):
                 spec.check_body(body, partial=partial, label=self.label, literal=True)
             if needs_change and isinstance(body, Mapping) and all(v is None for v in body.values()):
                 self.nothing_to_change()
+
+
+def delete_once(operator: ActiveCampaignBaseOperator, path: str, context: Any) -> bool:
+    """``DELETE path``; False when it answers 404 after an attempt that may have deleted it already.
+
+    On an Airflow retry (``try_number`` > 1), or when the hook's own retry of the DELETE got the
+    404, the record is gone because an earlier attempt deleted it: that is logged, not an error.
+    """
+    try:
+        operator.hook.request("DELETE", path)
+    except ActiveCampaignNotFoundError as error:
+        if not (error.retried or is_retry(context)):
+            raise
+        operator.log.info("DELETE %s: already gone (an earlier attempt deleted it)", path)
+        return False
+    return True
 
 
 def id_of(record: Any) -> Any:

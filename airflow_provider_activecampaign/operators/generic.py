@@ -25,6 +25,7 @@ from airflow_provider_activecampaign.operators.base import (
     ActiveCampaignBaseOperator,
     ResourceOperator,
     checked_limit,
+    delete_once,
     id_of,
 )
 from airflow_provider_activecampaign.operators.legacy import legacy_values
@@ -153,8 +154,8 @@ class ActiveCampaignDeleteOperator(ResourceOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         spec = self.spec()
         record_id = ident(required=True).check(self.record_id, self.id_param)  # as sent: " 7" -> "7"
-        self.hook.request("DELETE", f"{spec.path}/{record_id}")
-        self.record_done("deleted", spec.name, record_id)
+        if delete_once(self, f"{spec.path}/{record_id}", context):
+            self.record_done("deleted", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required, text
 from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
+from airflow_provider_activecampaign.operators.base import delete_once
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
 from airflow_provider_activecampaign.operators.legacy import LegacyOperator, legacy_tags
 
@@ -88,8 +89,8 @@ class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
             self.log.info("Contact %s has no tag %s: nothing to remove", contact, tag_id or repr(name))
             return {"deleted": None, "resource": "contactTag"}
         for found in links:
-            self.hook.request("DELETE", f"contactTags/{found['id']}")
-            self.log.info("Removed tag %s from contact %s (contactTag %s)", found.get("tag"), contact, found["id"])
+            if delete_once(self, f"contactTags/{found['id']}", context):
+                self.log.info("Removed tag %s from contact %s (contactTag %s)", found.get("tag"), contact, found["id"])
         return {"deleted": ",".join(str(found["id"]) for found in links), "resource": "contactTag"}
 
     def _tag_ids(self, name: str) -> list[str]:
