@@ -319,6 +319,20 @@ CASES: list[Bad] = [
     parse("ApiCall", "method", "one of 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'", path="contacts", method="FETCH"),
     parse("ApiCall", "limit", "from 0 to", path="contacts", paginate_envelope="contacts", limit=-2),
     render("ApiCall", "method", "one of 'GET'", "FETCH", path="contacts", method=T),
+    # the legacy API's own parameters cannot be injected; raw paths cannot leave /api/3
+    parse("LegacySyncContact", "extra_fields.api_action", "left out", **CONTACT,
+          extra_fields={"api_action": "contact_delete", "id": "1"}),
+    parse("LegacyCreateContact", "extra_fields.api_key", "left out", **CONTACT, list_id=1,
+          extra_fields={"api_key": "other"}),
+    parse("LegacyUpdateContact", "extra_fields.api_output", "left out", contact_id=1, extra_fields={"api_output": "xml"}),
+    parse("LegacyApiCall", "query.api_action", "left out", api_action="contact_view", query={"api_action": "x"}),
+    parse("LegacyApiCall", "body.API_KEY", "left out", api_action="contact_sync", body={"API_KEY": "x"}),
+    parse("ApiCall", "path", "a path under /api/3", path="https://evil.example.com/api/3/contacts"),
+    parse("ApiCall", "path", "a path under /api/3", path="//evil.example.com/x"),
+    parse("ApiCall", "path", "a path under /api/3", path="contacts/%2e%2e/%2E%2E/admin/api.php"),
+    parse("ApiCall", "path", "a path under /api/3", path="contacts/%252e%252e/x"),
+    parse("ApiCall", "path", "a path under /api/3", path="contacts\r\nX-Injected: 1"),
+    render("ApiCall", "path", "a path under /api/3", "contacts/../../admin", path=T),
 ]
 
 
