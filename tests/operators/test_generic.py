@@ -234,7 +234,7 @@ def test_legacy_call_with_a_wrong_key_fails_without_echoing_either_key(emulator,
 
 
 def test_legacy_call_cannot_override_the_key_through_query(emulator, world):
-    with pytest.raises(ActiveCampaignInputError, match="field 'query.api_key' must be left out"):
+    with pytest.raises(ActiveCampaignInputError, match=r"field 'query\.api_key' must be left out"):
         run(ActiveCampaignLegacyApiCallOperator(task_id="t", api_action="contact_view",
                                                 query={"id": world["ada"], "api_key": "someone-else"}))
     assert emulator.requests == []
