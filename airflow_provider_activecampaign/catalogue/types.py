@@ -74,7 +74,8 @@ class Rule:
 
     def check(self, value: Any, name: str) -> Any:
         """Return the value in the form the API takes, or raise naming the parameter ``name``."""
-        if isinstance(value, str) and value.strip() == RENDERED_NONE and self.kind not in ("str", "any"):
+        if isinstance(value, str) and value.strip() == RENDERED_NONE and (
+                self.kind not in ("str", "any") or (self.kind == "str" and (self.required or self.pattern))):
             raise ActiveCampaignInputError(
                 name, f"{self.expected()} (the text 'None' is what a template renders for a missing XCom)", value)
         if value is None or (self.required and isinstance(value, str) and not value.strip()):

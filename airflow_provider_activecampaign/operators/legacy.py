@@ -233,6 +233,8 @@ def legacy_tags(tags: Any) -> str:
     """Tag names, given as a list or a comma-separated string, as the legacy API's comma-separated text."""
     names = tags.split(",") if isinstance(tags, str) else tags
     if not isinstance(names, (list, tuple)) or not names or not all(
-            isinstance(n, str) and n.strip() and "," not in n for n in names):
-        raise ActiveCampaignInputError("tags", "tag names: a list, or one comma-separated text", tags)
+            isinstance(n, str) and n.strip() and "," not in n and not re.search(r"[\x00-\x1f\x7f]", n)
+            for n in names):
+        raise ActiveCampaignInputError("tags", "tag names: a list, or one comma-separated text (no line breaks)",
+                                       tags)
     return ",".join(n.strip() for n in names)

@@ -155,6 +155,12 @@ CASES: list[Bad] = [
     # tags
     parse("AddTagToContact", "tag_id", ID, contact_id=1, tag_id="vip"),
     render("AddTagToContact", "contact_id", XCOM, None, contact_id=T, tag_id=1),
+    parse("AddTagToContact", "tag_id or tag", "exactly one of them", contact_id=1, tag_id=2, tag="vip"),
+    parse("AddTagToContact", "tag", "a tag name on one line", contact_id=1, tag="vip\r\nX"),
+    render("AddTagToContact", "tag", XCOM, None, contact_id=1, tag=T),
+    parse("RemoveTagFromContact", "tag", "a tag name on one line", contact_id=1, tag="vip\nlead"),
+    run("LegacyManageTags", "tags", "no line breaks", action="add", tags=["vip\r\n"],
+          contact_email="ada@example.com"),
     parse("RemoveTagFromContact", "contact_tag_id", ID, contact_tag_id=-4),
     parse("RemoveTagFromContact", "tag_id or tag", "exactly one of them", contact_id=1),
     parse("RemoveTagFromContact", "tag_id or tag", "exactly one of them", contact_id=1, tag_id=2, tag="vip"),
@@ -283,6 +289,7 @@ CASES: list[Bad] = [
     render("UpsertCalendarFeed", "calendar_id", XCOM, None, calendar_id=T, title="C"),
     # event tracking
     parse("CreateTrackingEvent", "name", "text matching", name="signed-up!"),
+    render("CreateTrackingEvent", "name", XCOM, None, name=T),
     parse("SetEventTracking", "enabled", BOOL, enabled="maybe"),
     render("SetEventTracking", "enabled", BOOL, "sometimes", enabled=T),
     render("SetEventTracking", "enabled", XCOM, None, enabled=T),
