@@ -213,6 +213,11 @@ class ActiveCampaignListOperator(ResourceOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
+        for name in ("filters", "orders"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), Mapping):
+                raise ActiveCampaignInputError(name, "a mapping (a template renders text: write a mapping of "
+                                               "templates, or render the DAG's templates as native objects)",
+                                               getattr(self, name))
         params = spec.list_params(self.filters, self.orders, named=self.named)
         limit = checked_limit(self.limit)
         if not self.output_path:
