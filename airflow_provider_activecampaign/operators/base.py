@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.providers.common.compat.sdk import BaseOperator
+from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseOperator
 
 from airflow_provider_activecampaign.catalogue import Resource, Rule, ident, resource
 from airflow_provider_activecampaign.catalogue.resources import Clash, is_literal
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
 from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignConfigError,
+    ActiveCampaignConnectionError,
     ActiveCampaignInputError,
     ActiveCampaignNotFoundError,
     ActiveCampaignReplyError,
@@ -55,12 +57,26 @@ class ActiveCampaignBaseOperator(BaseOperator):
         for the task's "ActiveCampaign" link, unless ``do_xcom_push`` is off.
         """
         self._done: dict[str, Any] | None = None
-        with error_context(self.where):
-            result = self.perform(context)
+        try:
+            with error_context(self.where):
+                result = self.perform(context)
+        except (ActiveCampaignConnectionError, ActiveCampaignConfigError) as error:
+            self.name_caller(error)
+            raise
+        except AirflowNotFoundException as error:  # the connection is not defined
+            raise ActiveCampaignConfigError(f"{self.where}: connection {self.activecampaign_conn_id!r} "
+                                            f"is not defined ({error})") from error
         ti = context.get("ti") if isinstance(context, Mapping) else None
         if self._done is not None and ti is not None and self.do_xcom_push:
             ti.xcom_push(key=RECORD_XCOM_KEY, value=self._done)
         return result
+
+    def name_caller(self, error: Exception) -> None:
+        """Put this operator, task and connection id at the front of a connection's error message."""
+        text = str(error)
+        if not text.startswith(self.where):
+            conn = f"connection {self.activecampaign_conn_id!r}"
+            error.args = (f"{self.where}: {text}" + ("" if conn in text else f" [{conn}]"),)
 
     def record_done(self, action: str, kind: str, record_id: Any = None, detail: str = "") -> None:
         """Log what the task did (``created``, ``updated``, ``unchanged``, ``deleted``...) to which
