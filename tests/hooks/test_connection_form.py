@@ -45,6 +45,17 @@ def test_the_ui_shows_each_extra_field_with_its_label_and_default():
     assert {name: str(field["value"]) for name, field in extra.items()} == {
         name: str(field["schema"].get("default")) for name, field in CONNECTION_FIELDS.items()}
     assert meta.standard_fields.host.title == "API URL" and meta.standard_fields.port.hidden
+    described = {name: field["description"] for name, field in extra.items() if field.get("description")}
+    assert "whole reply" in described["timeout"]  # the Timeout field says what it bounds
+    assert described.keys() == CONNECTION_FIELDS.keys()  # every field says what it does
+
+
+def test_every_widget_has_a_description():
+    """Airflow 3.0 and 3.1 build the form from the widgets: Timeout among them says what it bounds."""
+    pytest.importorskip("wtforms")
+    widgets = ActiveCampaignHook.get_connection_form_widgets()
+    assert all(widget.kwargs.get("description") for widget in widgets.values())
+    assert "whole reply" in widgets["timeout"].kwargs["description"]
 
 
 def test_the_widgets_are_typed_so_the_connection_reads_them():

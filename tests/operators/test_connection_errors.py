@@ -20,7 +20,8 @@ def _closed_port() -> int:
 
 
 def _conn(monkeypatch, conn_id: str, **fields) -> None:
-    conn = {"conn_type": "activecampaign", "password": "k" * 20, "extra": {"retries": 0, "allow_http": True, "requests_per_second": 0}, **fields}
+    extra = {"retries": 0, "allow_http": True, "requests_per_second": 0}
+    conn = {"conn_type": "activecampaign", "password": "k" * 20, "extra": extra, **fields}
     monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
 
 
