@@ -63,9 +63,9 @@ class ActiveCampaignBaseOperator(BaseOperator):
         except (ActiveCampaignConnectionError, ActiveCampaignConfigError) as error:
             self.name_caller(error)
             raise
-        except AirflowNotFoundException as error:  # the connection is not defined
-            raise ActiveCampaignConfigError(f"{self.where}: connection {self.activecampaign_conn_id!r} "
-                                            f"is not defined ({error})") from error
+        except AirflowNotFoundException as error:  # the connection is not defined: same type, named
+            error.args = (f"{self.where}: connection {self.activecampaign_conn_id!r} is not defined ({error})",)
+            raise
         ti = context.get("ti") if isinstance(context, Mapping) else None
         if self._done is not None and ti is not None and self.do_xcom_push:
             ti.xcom_push(key=RECORD_XCOM_KEY, value=self._done)

@@ -6,6 +6,7 @@ import json
 import socket
 
 import pytest
+from airflow.providers.common.compat.sdk import AirflowNotFoundException
 
 from airflow_provider_activecampaign import operators as ops
 from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError, ActiveCampaignConnectionError
@@ -34,7 +35,7 @@ def test_a_refused_connection_names_operator_task_and_connection(monkeypatch):
 
 
 def test_an_undefined_connection_names_operator_task_and_connection():
-    with pytest.raises(ActiveCampaignConfigError) as caught:
+    with pytest.raises(AirflowNotFoundException) as caught:
         ops.ActiveCampaignGetContactOperator(task_id="read", contact_id=1, activecampaign_conn_id="nowhere").execute({})
     assert str(caught.value).startswith(WHERE + ": connection 'nowhere' is not defined")
 
