@@ -94,6 +94,8 @@ class ActiveCampaignApiError(ActiveCampaignError):
         self.retry_after = retry_after
         self.target = target
         self.may_have_been_processed = may_have_been_processed
+        #: True when this reply answered a retry made inside the same call (an earlier send may have acted)
+        self.retried = False
         super().__init__(f"ActiveCampaign {method} {path} returned HTTP {status}: {message}{_on(target)}")
 
 

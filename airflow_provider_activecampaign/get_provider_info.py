@@ -18,6 +18,8 @@ CONNECTION_FIELDS: dict[str, Any] = {
     "timeout": {
         "label": "Timeout (seconds)",
         "schema": {"type": ["number", "null"], "default": 30},
+        "description": "The longest one request may take, connecting and reading the whole reply included; "
+                       "a call with its retries takes at most this times (retries + 1).",
     },
     "retries": {
         "label": "Retries",
@@ -27,6 +29,7 @@ CONNECTION_FIELDS: dict[str, Any] = {
     "allow_http": {
         "label": "Allow plain http:// (local emulator only)",
         "schema": {"type": ["boolean", "null"], "default": False},
+        "description": "Only for the local API emulator: the key would travel in clear text.",
     },
     "timezone": {
         "label": "Account time zone",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -11,6 +13,9 @@ from typing import Any
 from airflow_provider_activecampaign.catalogue.errors import input_error
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The earliest year a date may have (ActiveCampaign's dates start well after; earlier is a typo).
+MIN_YEAR = 1900
+log = logging.getLogger(__name__)
 
 
 # ISO 4217 codes (ActiveCampaign takes them in lower case).
@@ -75,7 +80,8 @@ class Rule:
 
     def check(self, value: Any, name: str) -> Any:
         """Return the value in the form the API takes, or raise naming the parameter ``name``."""
-        if isinstance(value, str) and value.strip() == RENDERED_NONE and self.kind not in ("str", "any"):
+        if isinstance(value, str) and value.strip() == RENDERED_NONE and (
+                self.kind not in ("str", "any") or (self.kind == "str" and (self.required or self.pattern))):
             raise input_error(
                 name, f"{self.expected()} (the text 'None' is what a template renders for a missing XCom)", value)
         if value is None or (self.required and isinstance(value, str) and not value.strip()):
@@ -98,6 +104,9 @@ class Rule:
             if unknown:
                 raise input_error(name, self.expected(), unknown)
             converted = [normal[str(v).lower()] for v in value]
+        if self.kind == "list" and self.choices and len(set(map(str, converted))) < len(converted):
+            twice = sorted({str(v) for v in converted if [str(c) for c in converted].count(str(v)) > 1})
+            raise input_error(name, self.expected() + ", each once", twice)
         return converted
 
 
@@ -111,9 +120,9 @@ _EXPECTED = {
     "email": "an e-mail address",
     "int": f"a whole number from -{INT32_MAX + 1} to {INT32_MAX}",
     "number": "a number",
-    "bool": "true or false (also 1/0, yes/no, on/off)",
-    "flag": "true or false (also 1/0, yes/no, on/off)",
-    "date": "a date or date/time (ISO 8601 text or a datetime)",
+    "bool": "true or false (also 1/0, yes/no, on/off, exactly)",
+    "flag": "true or false (also 1/0, yes/no, on/off, exactly)",
+    "date": "a date or date/time from 1900 on (ISO 8601 text or a datetime)",
     "currency": "a 3-letter ISO 4217 currency code such as 'usd'",
     "list": "a list",
     "dict": "a mapping",
@@ -159,15 +168,38 @@ def _bool(rule: Rule, value: Any) -> Converted:
 
 def _date(rule: Rule, value: Any) -> Converted:
     when = to_datetime(value)
-    if when is None:
+    if when is None or when.year < MIN_YEAR:
         return False, value
+    if _naive(value):
+        _say_naive_is_utc()
     day_only = (isinstance(value, date) and not isinstance(value, datetime)) or (
         isinstance(value, str) and re.fullmatch(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*", value))
     return True, when.date().isoformat() if day_only else when.isoformat()
 
 
 def _email(rule: Rule, value: Any) -> Converted:
-    return isinstance(value, str) and bool(EMAIL_RE.match(value.strip())), str(value).strip()
+    address = value.strip() if isinstance(value, str) else ""
+    invisible = any(unicodedata.category(c)[0] in "CZ" for c in address)  # zero-width, control, odd spaces
+    return bool(EMAIL_RE.match(address)) and not invisible, address
+
+
+def _naive(value: Any) -> bool:
+    """A date/time without an offset (a day alone is not one: it has no time to place)."""
+    if isinstance(value, datetime):
+        return value.tzinfo is None
+    return isinstance(value, str) and bool(re.search(r"[T ][0-9]{2}:[0-9]{2}", value.strip())) and not bool(
+        re.search(r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)$", value.strip()))
+
+
+_said: list[bool] = []
+
+
+def _say_naive_is_utc() -> None:
+    """Log once per process that date/times without an offset are read as UTC."""
+    if not _said:
+        _said.append(True)
+        log.info("A date/time without a UTC offset was given: it is taken as UTC (give an offset, "
+                 "e.g. +02:00, or an aware datetime, for another zone)")
 
 
 def _currency(rule: Rule, value: Any) -> Converted:
@@ -210,12 +242,13 @@ def _whole(value: Any) -> int | None:
 
 
 def to_bool(value: Any) -> bool | None:
-    """True/False from a bool, 1/0, or text (true/false, 1/0, yes/no, on/off); None when it is none of them."""
+    """True/False from a bool, 1/0, or the exact text true/false, 1/0, yes/no, on/off (any case, no
+    spaces around); None when it is none of them."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    word = value.strip().lower() if isinstance(value, str) else None
+    word = value.lower() if isinstance(value, str) else None  # exact: 'False ' is no word (nor True)
     return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
@@ -264,6 +297,10 @@ def custom_field_list(value: Any, name: str, id_key: str, value_key: str) -> lis
             item[id_key] = number if id_key in _INT_FIELD_IDS else str(number)
         if value_key not in item:
             raise input_error(label, f"a {value_key!r} given")
+        if isinstance(item[value_key], Mapping) or (isinstance(item[value_key], (list, tuple)) and any(
+                isinstance(v, (Mapping, list, tuple)) for v in item[value_key])):
+            raise input_error(label, "a field value: text, a number, or a list of them (for "
+                              "multi-select fields)", item[value_key])
         out.append(item)
     return out
 

@@ -87,7 +87,11 @@ class RequestCore:
 
     Every call has a deadline of ``settings.timeout`` seconds for all its attempts and
     back-off waits together; waiting for the account's rate limit (the limiter's slots and a
-    429's ``Retry-After``) does not count against it.
+    429's ``Retry-After``) does not count against it. Each attempt is given what is left of
+    it (``Call.timeout``), which the hooks enforce for connect, send and the whole reply.
+    Besides, a call's retry budget is ``timeout`` times the attempts allowed (``retries`` + 1)
+    for everything but the limiter's slots: ``Retry-After`` waits count against it, so no
+    call takes longer than that, whatever the server does.
     """
 
     def __init__(self, settings: ConnectionSettings, *, backoff: float = 0.5, max_backoff: float = 30.0,
@@ -154,10 +158,12 @@ class RequestCore:
         """
         attempt = forbidden = 0
         deadline = time.monotonic() + self.settings.timeout
+        budget = deadline + self.settings.timeout * self.settings.retries  # timeout x attempts, for all but slots
         while True:
             waited = yield self.permit
             deadline += waited if isinstance(waited, float) else 0.0
-            remaining = max(MIN_ATTEMPT_TIMEOUT, deadline - time.monotonic())
+            budget += waited if isinstance(waited, float) else 0.0
+            remaining = max(MIN_ATTEMPT_TIMEOUT, min(deadline, budget) - time.monotonic())
             outcome = yield replace(call, timeout=min(self.settings.timeout, remaining))
             if isinstance(outcome, httpx.Response):
                 self.limiter.observe(outcome.status_code, outcome.headers)
@@ -174,7 +180,9 @@ class RequestCore:
                 failure = outcome if isinstance(outcome, Exception) else RuntimeError("nothing was sent")
                 wait = self._retry_error(call, attempt, failure)
                 reason = type(failure).__name__
-            if wait is None or time.monotonic() + wait > deadline:
+            if wait is None or time.monotonic() + wait > min(deadline, budget):
+                if attempt and isinstance(failure, ActiveCampaignApiError):
+                    failure.retried = True  # an earlier attempt may have done it (a DELETE's 404 then means done)
                 raise (failure if isinstance(failure, ActiveCampaignError) else self.connection_error(call, failure))
             log.warning("ActiveCampaign %s: %s; retrying in %.1f s (retry %d of %d)",
                         call.display, reason, wait, attempt + 1, self.settings.retries)

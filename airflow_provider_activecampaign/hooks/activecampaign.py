@@ -26,6 +26,7 @@ from airflow_provider_activecampaign.client import (
     RequestCore,
 )
 from airflow_provider_activecampaign.hooks.clients import ClientKey, client_key, lease_client, release_client
+from airflow_provider_activecampaign.hooks.deadline import deadline, sync_client, within
 
 __all__ = ["DEFAULT_CONN_ID", "PAGE_SIZE", "ActiveCampaignAsyncHook", "ActiveCampaignHook", "Reply"]
 
@@ -114,7 +115,9 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
 
     @cached_property
     def client(self) -> httpx.Client:
-        return httpx.Client(**self.core.client_options(), transport=self.transport)
+        if self.transport is not None:  # a test's transport answers instead of the network
+            return httpx.Client(**self.core.client_options(), transport=self.transport)
+        return sync_client(self.core.client_options())
 
     def close(self) -> None:
         if "client" in self.__dict__:
@@ -146,8 +149,9 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
                     outcome = step.acquire()
                 elif isinstance(step, Call):
                     try:
-                        outcome = client.request(step.method, step.url, params=step.params, json=step.json,
-                                                      data=step.data, headers=step.headers, timeout=step.timeout)
+                        with deadline(step.timeout):  # connect, send and the whole reply
+                            outcome = client.request(step.method, step.url, params=step.params, json=step.json,
+                                                     data=step.data, headers=step.headers, timeout=step.timeout)
                     except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
                 elif step > 0:
@@ -288,8 +292,9 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
                     outcome = await step.acquire_async()
                 elif isinstance(step, Call):
                     try:
-                        outcome = await client.request(step.method, step.url, params=step.params, json=step.json,
-                                                       data=step.data, headers=step.headers, timeout=step.timeout)
+                        outcome = await within(step.timeout, client.request(  # the whole request
+                            step.method, step.url, params=step.params, json=step.json, data=step.data,
+                            headers=step.headers, timeout=step.timeout))
                     except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
                 elif step > 0:

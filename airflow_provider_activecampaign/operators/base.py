@@ -7,15 +7,23 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.providers.common.compat.sdk import BaseOperator
+from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseOperator
 
 from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
 from airflow_provider_activecampaign.catalogue.resources import Clash, is_literal
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, ActiveCampaignReplyError, error_context
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignConfigError,
+    ActiveCampaignConnectionError,
+    ActiveCampaignInputError,
+    ActiveCampaignNotFoundError,
+    ActiveCampaignReplyError,
+    error_context,
+)
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.operators.custom_fields import resolve_tags
 from airflow_provider_activecampaign.operators.links import RECORD_XCOM_KEY, app_url
+from airflow_provider_activecampaign.operators.retry_safe import is_retry
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -49,12 +57,26 @@ class ActiveCampaignBaseOperator(BaseOperator):
         for the task's "ActiveCampaign" link, unless ``do_xcom_push`` is off.
         """
         self._done: dict[str, Any] | None = None
-        with error_context(self.where):
-            result = self.perform(context)
+        try:
+            with error_context(self.where):
+                result = self.perform(context)
+        except (ActiveCampaignConnectionError, ActiveCampaignConfigError) as error:
+            self.name_caller(error)
+            raise
+        except AirflowNotFoundException as error:  # the connection is not defined: same type, named
+            error.args = (f"{self.where}: connection {self.activecampaign_conn_id!r} is not defined ({error})",)
+            raise
         ti = context.get("ti") if isinstance(context, Mapping) else None
         if self._done is not None and ti is not None and self.do_xcom_push:
             ti.xcom_push(key=RECORD_XCOM_KEY, value=self._done)
         return result
+
+    def name_caller(self, error: Exception) -> None:
+        """Put this operator, task and connection id at the front of a connection's error message."""
+        text = str(error)
+        if not text.startswith(self.where):
+            conn = f"connection {self.activecampaign_conn_id!r}"
+            error.args = (f"{self.where}: {text}" + ("" if conn in text else f" [{conn}]"),)
 
     def record_done(self, action: str, kind: str, record_id: Any = None, detail: str = "") -> None:
         """Log what the task did (``created``, ``updated``, ``unchanged``, ``deleted``...) to which
@@ -173,6 +195,22 @@ class ResourceOperator(ActiveCampaignBaseOperator):
                 spec.check_body(body, partial=partial, label=self.label, literal=True)
             if needs_change and isinstance(body, Mapping) and all(v is None for v in body.values()):
                 self.nothing_to_change()
+
+
+def delete_once(operator: ActiveCampaignBaseOperator, path: str, context: Any) -> bool:
+    """``DELETE path``; False when it answers 404 after an attempt that may have deleted it already.
+
+    On an Airflow retry (``try_number`` > 1), or when the hook's own retry of the DELETE got the
+    404, the record is gone because an earlier attempt deleted it: that is logged, not an error.
+    """
+    try:
+        operator.hook.request("DELETE", path)
+    except ActiveCampaignNotFoundError as error:
+        if not (error.retried or is_retry(context)):
+            raise
+        operator.log.info("DELETE %s: already gone (an earlier attempt deleted it)", path)
+        return False
+    return True
 
 
 def id_of(record: Any) -> Any:

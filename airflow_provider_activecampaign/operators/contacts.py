@@ -126,15 +126,17 @@ class ActiveCampaignGetContactByEmailOperator(ActiveCampaignListOperator):
     def __init__(self, *, email: str, missing_ok: bool = False, **kwargs: Any) -> None:
         super().__init__(resource="contact", filters={"email": email}, limit=2, **kwargs)
         self.missing_ok = missing_ok
+        self.check_arguments(missing_ok=(Rule("bool", required=True), missing_ok))
 
     def perform(self, context: Context) -> dict[str, Any] | None:
+        missing_ok = Rule("bool", required=True).check(self.missing_ok, "missing_ok")
         spec = self.spec()
         params = spec.list_params(self.filters, None)
         found = list(self.read(spec, params, limit=2))
         if len(found) > 1:  # the API keeps e-mails unique; two would mean the filter was ignored
             raise ActiveCampaignReplyError("GET", "/api/3/contacts", 200,
                                            f"{len(found)} contacts match one e-mail address")
-        if not found and not self.missing_ok:
+        if not found and not missing_ok:
             raise ActiveCampaignNotFoundError("GET", "/api/3/contacts", 404,
                                               f"No contact has the e-mail address {params['email']!r}")
         self.log.info("Contact %s", found[0]["id"] if found else "not found")

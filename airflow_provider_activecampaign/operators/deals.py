@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_activecampaign.catalogue import action, compact, ident, resource, sub_collection, text
+from airflow_provider_activecampaign.catalogue import (
+    Rule,
+    action,
+    compact,
+    ident,
+    resource,
+    sub_collection,
+    text,
+)
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
@@ -113,12 +121,14 @@ class ActiveCampaignGetDealOperator(ActiveCampaignGetOperator):
     def __init__(self, *, deal_id: int | str, include_custom_fields: bool = False, **kwargs: Any) -> None:
         super().__init__(resource="deal", record_id=deal_id, **kwargs)
         self.include_custom_fields = include_custom_fields
+        self.check_arguments(include_custom_fields=(Rule("bool", required=True), include_custom_fields))
 
     def perform(self, context: Context) -> Any:
+        include = Rule("bool", required=True).check(self.include_custom_fields, "include_custom_fields")
         spec = self.spec()
         reply = self.hook.request("GET", spec.item_path(self.record_id, self.id_param))
         deal = spec.unwrap(reply)
-        if not self.include_custom_fields or not isinstance(deal, dict):
+        if not include or not isinstance(deal, dict):
             return deal
         deal_id = str(deal.get("id") or self.record_id)
         values = reply.get("dealCustomFieldData") if isinstance(reply, dict) else None

@@ -11,7 +11,8 @@ re-run, manual and catch-up runs each export what changed since the last success
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from airflow_provider_activecampaign.exceptions import ActiveCampaignError, Acti
 from airflow_provider_activecampaign.io import export_pages, write_whole
 from airflow_provider_activecampaign.operators.base import ResourceOperator
 from airflow_provider_activecampaign.watch.timestamps import record_time
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -96,7 +99,8 @@ class ActiveCampaignIncrementalExportOperator(ResourceOperator):
         run_id = str((context or {}).get("run_id") or f"manual__{pendulum.now('UTC').isoformat()}")
         _refuse_existing(output_path)
         state = ExportState(state_path, spec.name)
-        saved = state.acquire(run_id, lease_timeout)
+        saved = state.acquire(run_id, lease_timeout, holder=_holder(context),
+                              alive=lambda lease: _alive(context, lease))
         try:
             since = _since(saved, overlap, start)
             tracker = _Tracker(spec, since, overlap, saved)
@@ -207,6 +211,39 @@ class _Tracker:
         self.recent = dict(saved.get("recent") or {})
 
 
+#: Task instance states in which a lease's holder may still write (or resume from its checkpoint).
+_LIVE_STATES = frozenset({"running", "queued", "scheduled", "up_for_retry", "up_for_reschedule", "deferred",
+                          "restarting", "none", None})
+
+
+def _holder(context: Any) -> dict[str, Any]:
+    """Who takes the lease: the DAG, task and map index, for the next run to check it still runs."""
+    ti = (context or {}).get("ti") if isinstance(context, Mapping) else None
+    return {"dag_id": getattr(ti, "dag_id", None), "task_id": getattr(ti, "task_id", None),
+            "map_index": getattr(ti, "map_index", -1)} if ti is not None else {}
+
+
+def _alive(context: Any, lease: Mapping[str, Any]) -> bool | None:
+    """Whether the lease's holder still runs, asked through the Task SDK (``ti.get_task_states``,
+    Airflow 3.0+); None when that cannot be told (no task context, an older lease, an error)."""
+    ti = (context or {}).get("ti") if isinstance(context, Mapping) else None
+    ask = getattr(ti, "get_task_states", None)
+    if ask is None or not lease.get("dag_id") or not lease.get("task_id"):
+        return None
+    index = lease.get("map_index", -1)
+    key = lease["task_id"] if index is None or int(index) < 0 else f"{lease['task_id']}_{index}"
+    try:
+        states = ask(dag_id=lease["dag_id"], task_ids=[lease["task_id"]], run_ids=[lease["run_id"]])
+    except Exception as error:  # the API is unreachable: keep the lease, say why
+        log.warning("Could not ask whether run %r still runs: %s", lease["run_id"], error)
+        return None
+    runs = states if isinstance(states, Mapping) else {}
+    if lease["run_id"] not in runs or key not in (runs[lease["run_id"]] or {}):
+        return False  # the run, or its task, is gone
+    state = runs[lease["run_id"]][key]
+    return str(getattr(state, "value", state)).lower() in {str(s) for s in _LIVE_STATES}
+
+
 class ExportState:
     """The JSON state object: watermark, the overlap's exported (id, time) pairs, and the lease."""
 
@@ -226,17 +263,26 @@ class ExportState:
                                            f"{self.path} (a {state.get('resource')} export)")
         return state
 
-    def acquire(self, run_id: str, timeout: timedelta) -> dict[str, Any]:
-        """The saved state, once this run holds its lease; refuses while another run holds it."""
+    def acquire(self, run_id: str, timeout: timedelta, *, holder: Mapping[str, Any] | None = None,
+                alive: Callable[[Mapping[str, Any]], bool | None] = lambda lease: None) -> dict[str, Any]:
+        """The saved state, once this run holds its lease; refuses while another run holds it.
+
+        A lease is taken over after ``timeout``, or at once when ``alive(lease)`` says its
+        holder's task instance no longer runs (False; None: unknown, so the lease stands).
+        """
         state = self.read()
         lease = state.get("lease")
         if lease and lease.get("run_id") != run_id:
             since = pendulum.parse(lease["since"])
             if pendulum.now("UTC") - since < timeout:  # type: ignore[operator]
-                raise ActiveCampaignExportBusyError(
-                    f"The incremental export at {self.path} is held by run {lease['run_id']!r} since "
-                    f"{lease['since']}: one run at a time (it is taken over after {timeout})")
-        state["lease"] = {"run_id": run_id, "since": pendulum.now("UTC").isoformat()}
+                if alive(lease) is not False:
+                    raise ActiveCampaignExportBusyError(
+                        f"The incremental export at {self.path} is held by run {lease['run_id']!r} since "
+                        f"{lease['since']}: one run at a time (it is taken over after {timeout}, or once "
+                        "that run's task no longer runs)")
+                log.warning("Taking over the incremental export at %s: run %r holding it no longer runs",
+                            self.path, lease["run_id"])
+        state["lease"] = {"run_id": run_id, "since": pendulum.now("UTC").isoformat(), **(holder or {})}
         write_whole(self.url, json.dumps(state))
         return state
 

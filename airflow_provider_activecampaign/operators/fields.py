@@ -85,6 +85,9 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
                        for name, rule in _FIELD_OPTION_RULES.items()}
             options.append({"field": field_id, "value": checked["value"], "label": checked["label"] or checked["value"],
                             "orderid": checked["orderid"] or number, "isdefault": bool(checked["isdefault"])})
+            if [str(o["value"]).strip().lower() for o in options].count(str(checked["value"]).strip().lower()) > 1:
+                raise ActiveCampaignInputError(f"options[{number - 1}].value", "a value no other option has",
+                                               checked["value"])
         return options
 
     def perform(self, context: Context) -> Any:

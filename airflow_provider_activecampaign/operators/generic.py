@@ -3,8 +3,10 @@ resource, and raw calls to the v3 and legacy APIs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import unquote
 
 from airflow_provider_activecampaign.catalogue import (
     CREATE,
@@ -26,9 +28,10 @@ from airflow_provider_activecampaign.operators.base import (
     ActiveCampaignBaseOperator,
     ResourceOperator,
     checked_limit,
+    delete_once,
     id_of,
 )
-from airflow_provider_activecampaign.operators.legacy import legacy_values
+from airflow_provider_activecampaign.operators.legacy import legacy_values, refuse_reserved
 from airflow_provider_activecampaign.operators.links import ActiveCampaignRecordLink
 from airflow_provider_activecampaign.operators.retry_safe import create_once, find_created
 
@@ -178,9 +181,9 @@ class ActiveCampaignDeleteOperator(ResourceOperator):
     def perform(self, context: Context) -> dict[str, Any]:
         spec = self.spec()
         path = self.item_path(spec)
-        self.hook.request("DELETE", path)
         record_id = path.rpartition("/")[2]  # as sent: " 7" -> "7"
-        self.record_done("deleted", spec.name, record_id)
+        if delete_once(self, path, context):
+            self.record_done("deleted", spec.name, record_id)
         return {"deleted": record_id, "resource": spec.name}
 
 
@@ -262,6 +265,11 @@ class ActiveCampaignListOperator(ResourceOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
+        for name in ("filters", "orders"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), Mapping):
+                raise ActiveCampaignInputError(name, "a mapping (a template renders text: write a mapping of "
+                                               "templates, or render the DAG's templates as native objects)",
+                                               getattr(self, name))
         params = spec.list_params(self.filters, self.orders, named=self.named)
         limit = checked_limit(self.limit)
         if not self.output_path:
@@ -346,6 +354,22 @@ def _unwrap(under: SubCollection, spec: Resource, reply: Any) -> Any:
     return reply[key] if isinstance(reply, Mapping) and key in reply else reply
 
 
+def api_path(path: Any) -> str:
+    """A path under ``/api/3``, refused when it could leave it: a full URL (``https://``, ``//host``),
+    ``..`` in any encoding (``%2e%2e``, ``%252e``), a backslash or a control character (CR/LF)."""
+    expected = "a path under /api/3 such as 'contacts/1' (no URL, '..', backslash or line break)"
+    if not isinstance(path, str) or not path.strip():
+        raise ActiveCampaignInputError("path", expected, path)
+    decoded, previous = path, None
+    while decoded != previous:  # %252e%252e -> %2e%2e -> ..
+        previous, decoded = decoded, unquote(decoded)
+    trimmed = decoded.strip().split("?")[0]
+    if (re.search(r"[\x00-\x1f\x7f\\]", decoded) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", trimmed)
+            or trimmed.startswith("//") or ".." in trimmed.split("/")):
+        raise ActiveCampaignInputError("path", expected, path)
+    return path.strip()
+
+
 _METHODS = enum("GET", "POST", "PUT", "PATCH", "DELETE", required=True)
 _LIMIT = Rule("int", minimum=0)
 _LEGACY_ACTION = text(required=True, pattern=r"[a-z_]+")
@@ -379,13 +403,17 @@ class ActiveCampaignApiCallOperator(ActiveCampaignBaseOperator):
         self.paginate_envelope = paginate_envelope
         self.limit = limit
         self.check_arguments(method=(_METHODS, method), limit=(_LIMIT, limit))
+        if is_literal(path):
+            with error_context(self.where):
+                api_path(path)
 
     def perform(self, context: Context) -> Any:
         method = _METHODS.check(self.method, "method")
         limit = checked_limit(self.limit)
+        path = api_path(self.path)
         if self.paginate_envelope and method == "GET":
-            return list(self.hook.paginate(self.path, self.paginate_envelope, params=self.query, limit=limit))
-        status, reply = self.hook.request_reply(method, self.path, params=self.query, json=self.body,
+            return list(self.hook.paginate(path, self.paginate_envelope, params=self.query, limit=limit))
+        status, reply = self.hook.request_reply(method, path, params=self.query, json=self.body,
                                                 headers=self.headers)
         if method != "GET":
             self.log.info("%s %s: done (HTTP %s)", method, self.path, status)
@@ -412,6 +440,9 @@ class ActiveCampaignLegacyApiCallOperator(ActiveCampaignBaseOperator):
         self.body = body
         self.method = method
         self.check_arguments(api_action=(_LEGACY_ACTION, api_action), method=(_LEGACY_METHODS, method))
+        with error_context(self.where):
+            refuse_reserved(query, "query")
+            refuse_reserved(body, "body")
 
     def perform(self, context: Context) -> Any:
         action = _LEGACY_ACTION.check(self.api_action, "api_action")

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: rows in a page of the legacy list actions
 LEGACY_PAGE = 20
+#: the legacy API's own parameters: the provider sets them, no form or query may
+RESERVED = ("api_action", "api_key", "api_output")
 
 
 class LegacyOperator(ActiveCampaignBaseOperator):
@@ -55,6 +57,7 @@ class LegacyOperator(ActiveCampaignBaseOperator):
             for name, rule in self.rules.items():
                 if is_literal(fields.get(name)):
                     rule.check(fields.get(name), name)
+            refuse_reserved(fields.get("extra_fields"), "extra_fields")
 
     @property
     def account_zone(self) -> str:
@@ -63,6 +66,7 @@ class LegacyOperator(ActiveCampaignBaseOperator):
 
     def checked(self) -> dict[str, Any]:
         fields = self.fields or {}
+        refuse_reserved(fields.get("extra_fields"), "extra_fields")
         return {name: rule.check(fields.get(name), name) for name, rule in self.rules.items()}
 
     def call(self, values: dict[str, Any]) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
@@ -176,7 +180,17 @@ def legacy_values(values: Mapping[str, Any] | None, name: str) -> dict[str, Any]
         return None
     if not isinstance(values, Mapping):
         raise ActiveCampaignInputError(name, "a mapping of legacy parameter names to values", values)
+    refuse_reserved(values, name)
     return {key: int(value) if isinstance(value, bool) else value for key, value in values.items()}
+
+
+def refuse_reserved(values: Any, name: str) -> None:
+    """Refuse ``api_action``, ``api_key`` and ``api_output`` among a form's or query's keys: they
+    would turn the call into another action, or send (or replace) the key."""
+    for key in values if isinstance(values, Mapping) else ():
+        if str(key).strip().lower().split("[")[0] in RESERVED:
+            raise ActiveCampaignInputError(f"{name}.{key}", "left out: api_action, api_key and api_output are "
+                                           "set by the provider")
 
 
 def id_list(value: Any, name: str) -> list[str]:
@@ -219,6 +233,8 @@ def legacy_tags(tags: Any) -> str:
     """Tag names, given as a list or a comma-separated string, as the legacy API's comma-separated text."""
     names = tags.split(",") if isinstance(tags, str) else tags
     if not isinstance(names, (list, tuple)) or not names or not all(
-            isinstance(n, str) and n.strip() and "," not in n for n in names):
-        raise ActiveCampaignInputError("tags", "tag names: a list, or one comma-separated text", tags)
+            isinstance(n, str) and n.strip() and "," not in n and not re.search(r"[\x00-\x1f\x7f]", n)
+            for n in names):
+        raise ActiveCampaignInputError("tags", "tag names: a list, or one comma-separated text (no line breaks)",
+                                       tags)
     return ",".join(n.strip() for n in names)

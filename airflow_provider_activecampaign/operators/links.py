@@ -8,6 +8,7 @@ turns that into the record's page, e.g. ``https://ACCOUNT.activehosted.com/app/c
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -29,13 +30,24 @@ _API_HOST = re.compile(r"(?P<account>[^.]+)\.api-us\d+\.com", re.IGNORECASE)
 def app_url(base_url: str) -> str:
     """The account's app for its API URL: ``https://ACCOUNT.api-us1.com`` -> ``https://ACCOUNT.activehosted.com``.
 
-    Any other host (an emulator, a proxy) is taken to serve the app itself.
+    A loopback host (the local emulator, which serves no app) has none: ``""``, so no link. Any
+    other host (a proxy) is taken to serve the app itself.
     """
     parts = urlsplit(base_url)
-    match = _API_HOST.fullmatch(parts.hostname or "")
+    host = parts.hostname or ""
+    match = _API_HOST.fullmatch(host)
     if match:
         return f"https://{match['account'].lower()}.activehosted.com"
+    if host == "localhost" or _loopback(host):
+        return ""
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def record_page(done: Any) -> str:

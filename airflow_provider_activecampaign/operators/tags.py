@@ -1,13 +1,15 @@
-"""Contact tags: add and remove them by id (v3) or by name (legacy)."""
+"""Contact tags: add and remove them by id or by name (v3), or by name (legacy)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required, text
 from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
+from airflow_provider_activecampaign.operators.base import delete_once
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
 from airflow_provider_activecampaign.operators.legacy import LegacyOperator, legacy_tags
 
@@ -16,16 +18,67 @@ if TYPE_CHECKING:
 
 
 class ActiveCampaignAddTagToContactOperator(ActiveCampaignCreateOperator):
-    """Add a tag to a contact (``POST /contactTags``); returns the contactTag record.
+    """Add a tag to a contact (``POST /contactTags``), by tag id or by tag name; returns the contactTag record.
 
-    :param contact_id: the contact's id (templated). :param tag_id: the tag's id (templated).
+    A name is looked up first (``GET /tags?search=``, compared case-insensitively); a name no tag
+    has is an error (create the tag with :class:`ActiveCampaignCreateOperator` and ``resource="tag"``).
+    A retried task finds the link an earlier attempt made instead of adding it again.
+
+    :param contact_id: the contact's id (templated).
+    :param tag_id: the tag's id (templated); or give ``tag``.
+    :param tag: the tag's name (templated); or give ``tag_id``.
     """
 
     parameters = {"contact_id": "contact", "tag_id": "tag"}
+    template_fields: Sequence[str] = ("resource", "body", "tag")
 
-    def __init__(self, *, contact_id: int | str, tag_id: int | str, **kwargs: Any) -> None:
+    def __init__(self, *, contact_id: int | str, tag_id: int | str | None = None, tag: str | None = None,
+                 **kwargs: Any) -> None:
+        self.tag = tag
+        self.checks_create_body = tag is None  # with a name, the body gets its tag id when the task runs
         body = self.named_body({"contact_id": contact_id, "tag_id": tag_id})
         super().__init__(resource="contactTag", body=body, **kwargs)
+        if is_literal(tag_id) and is_literal(tag):
+            with error_context(self.where):
+                _one_tag(tag_id, tag)
+        if tag is not None and is_literal(contact_id):
+            self.check_arguments(contact_id=(ident(required=True), contact_id))
+
+    def perform(self, context: Context) -> Any:
+        name = _one_tag(self.body.get("tag"), self.tag)
+        if name is not None:
+            ident(required=True).check(self.body.get("contact"), "contact_id")
+            ids = tag_ids_named(self.hook, name)
+            if len(ids) > 1:
+                raise ActiveCampaignInputError("tag", f"the name of one tag ({len(ids)} tags are named so: "
+                                               f"ids {', '.join(ids)}; give tag_id)", name)
+            self.body = {**self.body, "tag": ids[0]}
+        return super().perform(context)
+
+
+def _one_tag(tag_id: Any, tag: Any) -> str | None:
+    """The tag name when ``tag`` is given (checked), None when ``tag_id`` is; exactly one of them."""
+    if (tag_id in (None, "")) == (tag in (None, "")):
+        raise ActiveCampaignInputError("tag_id or tag", "given (exactly one of them)")
+    return None if tag in (None, "") else tag_name(tag, "tag")
+
+
+def tag_name(value: Any, name: str) -> str:
+    """A tag name: text on one line (a line break would make another tag, or none)."""
+    checked = text(required=True).check(value, name)
+    if not isinstance(checked, str) or re.search(r"[\x00-\x1f\x7f]", checked):
+        raise ActiveCampaignInputError(name, "a tag name on one line (no line breaks or control characters)",
+                                       value)
+    return checked.strip()
+
+
+def tag_ids_named(hook: Any, name: str) -> list[str]:
+    """The ids of the tags named ``name`` (case-insensitive, as ActiveCampaign compares tag names)."""
+    tags = hook.paginate("tags", "tags", params={"search": name})
+    ids = [str(t["id"]) for t in tags if str(t.get("tag", "")).strip().lower() == name.lower()]
+    if not ids:
+        raise ActiveCampaignInputError("tag", "the name of an existing tag (GET /tags has none)", name)
+    return ids
 
 
 class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
@@ -65,7 +118,7 @@ class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
         link = ident().check(self.record_id, self.id_param)
         contact = ident().check(self.contact_id, "contact_id")
         tag_id = ident().check(self.tag_id, "tag_id")
-        name = text().check(self.tag, "tag")
+        name = None if self.tag in (None, "") else tag_name(self.tag, "tag")
         if link is not None:
             if contact or tag_id or name:
                 raise ActiveCampaignInputError("contact_tag_id", "given alone (not with contact_id, tag_id or tag)",
@@ -81,24 +134,17 @@ class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
         link, contact, tag_id, name = self.checked_target()
         if link is not None:
             return super().perform(context)
-        tag_ids = [tag_id] if tag_id else self._tag_ids(name or "")
+        tag_ids = [tag_id] if tag_id else tag_ids_named(self.hook, name or "")
         links = [r for r in self.hook.paginate(f"contacts/{contact}/contactTags", "contactTags")
                  if str(r.get("tag")) in tag_ids and str(r.get("contact", contact)) == contact]
         if not links:
             self.log.info("Contact %s has no tag %s: nothing to remove", contact, tag_id or repr(name))
             return {"deleted": None, "resource": "contactTag"}
         for found in links:
-            self.hook.request("DELETE", f"contactTags/{found['id']}")
-            self.log.info("Removed tag %s from contact %s (contactTag %s)", found.get("tag"), contact, found["id"])
+            if delete_once(self, f"contactTags/{found['id']}", context):
+                self.log.info("Removed tag %s from contact %s (contactTag %s)", found.get("tag"), contact, found["id"])
         return {"deleted": ",".join(str(found["id"]) for found in links), "resource": "contactTag"}
 
-    def _tag_ids(self, name: str) -> list[str]:
-        """The ids of the tags named ``name`` (case-insensitive, as ActiveCampaign compares tag names)."""
-        tags = self.hook.paginate("tags", "tags", params={"search": name})
-        ids = [str(t["id"]) for t in tags if str(t.get("tag", "")).strip().lower() == name.lower()]
-        if not ids:
-            raise ActiveCampaignInputError("tag", "the name of an existing tag (GET /tags has none)", name)
-        return ids
 
 
 class ActiveCampaignLegacyManageTagsOperator(LegacyOperator):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow_provider_activecampaign.catalogue import compact
+from airflow_provider_activecampaign.catalogue import Resource, compact
+from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.catalogue.types import to_datetime
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -45,6 +48,21 @@ class ActiveCampaignUpsertTaskOperator(UpsertOperator):
                                 "due_date": due_date, "end_date": end_date, "title": title, "note": note,
                                 "status": status, "assignee_id": assignee_id}, extra_fields)
         super().__init__(resource="dealTask", body=body, record_id=deal_task_id, **kwargs)
+        if is_literal(due_date) and is_literal(end_date):
+            with error_context(self.where):
+                _ends_after_due(due_date, end_date)
+
+    def checked_body(self, spec: Resource, *, partial: bool) -> dict[str, Any]:
+        body = super().checked_body(spec, partial=partial)
+        _ends_after_due(body.get("duedate"), body.get("edate"))
+        return body
+
+
+def _ends_after_due(due: Any, end: Any) -> None:
+    """Refuse an ``end_date`` before the ``due_date`` (both given)."""
+    due_at, end_at = to_datetime(due), to_datetime(end)
+    if due_at is not None and end_at is not None and end_at < due_at:
+        raise ActiveCampaignInputError("end_date", f"no earlier than due_date ({due})", end)
 
 
 class ActiveCampaignDeleteTaskOperator(ActiveCampaignDeleteOperator):

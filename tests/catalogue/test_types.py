@@ -11,7 +11,7 @@ from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 
 CONVERTED = [
-    (Rule("bool"), "false", False), (Rule("bool"), " OFF ", False), (Rule("bool"), 0, False),
+    (Rule("bool"), "false", False), (Rule("bool"), "OFF", False), (Rule("bool"), 0, False),
     (Rule("bool"), "yes", True), (Rule("bool"), True, True), (Rule("bool"), "1", True),
     (Rule("flag"), "false", 0), (Rule("flag"), "on", 1), (Rule("flag"), True, 1), (Rule("flag"), 0, 0),
     (Rule("int"), "10", 10), (Rule("int"), " -3 ", -3), (Rule("int"), 2147483647, 2147483647),

@@ -48,6 +48,17 @@ def test_the_ui_shows_each_extra_field_with_its_label_and_default():
     assert meta.standard_fields.host.title == "API URL"
     port = meta.standard_fields.port
     assert not port.hidden and port.placeholder == "443"  # typed in the form, saved, then Test works
+    described = {name: field["description"] for name, field in extra.items() if field.get("description")}
+    assert "whole reply" in described["timeout"]  # the Timeout field says what it bounds
+    assert described.keys() == CONNECTION_FIELDS.keys()  # every field says what it does
+
+
+def test_every_widget_has_a_description():
+    """Airflow 3.0 and 3.1 build the form from the widgets: Timeout among them says what it bounds."""
+    pytest.importorskip("wtforms")
+    widgets = ActiveCampaignHook.get_connection_form_widgets()
+    assert all(widget.kwargs.get("description") for widget in widgets.values())
+    assert "whole reply" in widgets["timeout"].kwargs["description"]
 
 
 def test_the_widgets_are_typed_so_the_connection_reads_them():

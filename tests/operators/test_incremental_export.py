@@ -194,3 +194,66 @@ def test_in_airflow_across_logical_dates_a_skipped_day_manual_runs_and_a_rerun(e
 def _tidy(tmp_path):
     yield
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+class _Ti:
+    """The task instance's Task SDK call the export asks whether a lease's holder still runs."""
+
+    dag_id, task_id, map_index = "exports", "export", -1
+
+    def __init__(self, states=None, error=None):
+        self.states, self.error = states, error
+
+    def get_task_states(self, **query):
+        if self.error:
+            raise self.error
+        return self.states
+
+
+def _held_by(folder: Path, **holder) -> None:
+    (folder / "state.json").write_text(json.dumps({
+        "resource": "contact", "watermark": None,
+        "lease": {"run_id": "other", "since": datetime.now(timezone.utc).isoformat(), **holder}}))
+
+
+HOLDER = {"dag_id": "exports", "task_id": "export", "map_index": -1}
+
+
+@pytest.mark.parametrize(("states", "taken"), [
+    ({"other": {"export": "failed"}}, True),  # killed, not retried
+    ({}, True),  # the run is gone
+    ({"other": {"export": "running"}}, False),
+    ({"other": {"export": "up_for_retry"}}, False),  # its retry resumes from its checkpoint
+])
+def test_a_lease_whose_holder_no_longer_runs_is_taken_over_at_once(emulator, tmp_path, states, taken):
+    contact(emulator, 1, NOW - timedelta(hours=1))
+    _held_by(tmp_path, **HOLDER)
+    make = exporter(tmp_path, name="mine")
+    if taken:
+        assert make.execute({"run_id": "mine", "ti": _Ti(states)})["count"] == 1
+        assert state(tmp_path)["lease"] is None and state(tmp_path)["last_run"] == "mine"
+    else:
+        with pytest.raises(ActiveCampaignExportBusyError, match="held by run 'other'"):
+            make.execute({"run_id": "mine", "ti": _Ti(states)})
+
+
+def test_a_lease_stands_when_its_holder_cannot_be_asked_about(emulator, tmp_path):
+    _held_by(tmp_path, **HOLDER)
+    with pytest.raises(ActiveCampaignExportBusyError):
+        exporter(tmp_path, name="a").execute({"run_id": "mine", "ti": _Ti(error=RuntimeError("API down"))})
+    _held_by(tmp_path)  # a lease written before holders were recorded
+    with pytest.raises(ActiveCampaignExportBusyError):
+        exporter(tmp_path, name="b").execute({"run_id": "mine", "ti": _Ti({})})
+    assert emulator.requests == []
+
+
+def test_in_airflow_a_lease_of_a_run_that_is_gone_does_not_block(export_dags, emulator, tmp_path, monkeypatch):
+    """Through the Task SDK of this Airflow version (3.0 and 3.3): the holder's run does not exist."""
+    out = tmp_path / "exports"
+    out.mkdir()
+    monkeypatch.setenv("AC_EXPORT_TEST_FOLDER", str(out))
+    _held_by(out, dag_id="test_incremental_export", task_id="export", map_index=-1)
+    contact(emulator, 1, NOW - timedelta(hours=1))
+    dag = load(export_dags, "export_test_dags").dag
+    assert dag.test(logical_date=datetime(2026, 4, 1, tzinfo=timezone.utc)).state == "success"
+    assert state(out)["lease"] is None

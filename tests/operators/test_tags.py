@@ -23,6 +23,10 @@ HAPPY: dict[str, Case] = {
     "CON-12 add a tag": Case(
         lambda w: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.ada, tag_id=w.lead),
         lambda w, r: by(w.emu, "contactTags", contact=w.ada, tag=w.lead) and r["tag"] == w.lead),
+    "add a tag by name": Case(
+        lambda w: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.bob, tag=" LEAD "),
+        lambda w, r: (by(w.emu, "contactTags", contact=w.bob, tag=w.lead) and r["tag"] == w.lead
+                      and methods(w.emu) == ["GET /api/3/tags", "POST /api/3/contactTags"])),
     "CON-13 remove a tag": Case(
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_tag_id=w.link),
         lambda w, r: w.emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
@@ -116,6 +120,30 @@ def test_removing_a_tag_by_name_twice_is_a_no_op_the_second_time(w) -> None:
     w.emu.clear_requests()
     assert run(make()) == {"deleted": None, "resource": "contactTag"}
     assert [m for m in methods(w.emu) if not m.startswith("GET")] == []
+
+
+def test_adding_a_templated_tag_name_on_a_retry_adds_it_once(w) -> None:
+    from types import SimpleNamespace
+
+    import pendulum
+
+    def make():
+        op = ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id="{{ params.c }}", tag="{{ params.t }}")
+        op.render_template_fields({"params": {"c": w.bob, "t": "lead"}})
+        return op
+
+    started = pendulum.now("UTC")
+    first = make().execute(context={})
+    retry = {"ti": SimpleNamespace(try_number=2, xcom_push=lambda key, value: None),
+             "dag_run": SimpleNamespace(start_date=started)}
+    assert make().execute(context=retry)["id"] == first["id"]
+    assert len(by(w.emu, "contactTags", contact=w.bob)) == 1
+
+
+def test_adding_a_tag_by_an_unknown_name_adds_nothing(w) -> None:
+    with pytest.raises(ActiveCampaignInputError, match="the name of an existing tag"):
+        run(ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.bob, tag="leed"))
+    assert methods(w.emu) == ["GET /api/3/tags"]
 
 
 def test_removing_a_templated_tag_name(w) -> None:

@@ -1,4 +1,5 @@
-"""Fault injection (a status reply, a delay, a dropped connection) and ActiveCampaign's rate limit."""
+"""Fault injection (a status reply, a delay, a dropped connection, a trickled reply) and ActiveCampaign's
+rate limit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.values import ApiError, Reply
 
@@ -29,6 +31,7 @@ class Fault:
     content_type: str
     after_processing: bool
     truncate: bool = False  # after processing: send only half of the reply's body
+    trickle: float = 0.0  # seconds between the reply's bytes (headers and body), sent one at a time
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and (
@@ -43,6 +46,26 @@ class Fault:
         body = json.dumps({"message": phrase}) if self.body is None else self.body
         headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
         return Reply(status, headers=headers, raw=body.encode(), content_type=self.content_type)
+
+
+def trickle(wfile: Any, status: int, headers: list[tuple[str, str]], body: bytes, interval: float,
+            stopping: threading.Event) -> None:
+    """Write a whole HTTP/1.1 reply one byte every ``interval`` seconds (a server that drips its
+    reply: each read is quick, the reply never ends in time); stops when the client goes away."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    head = "".join(f"{name}: {value}\r\n" for name, value in [*headers, ("Content-Length", str(len(body)))])
+    raw = f"HTTP/1.1 {status} {phrase}\r\n{head}\r\n".encode("latin-1") + body
+    for index in range(len(raw)):
+        if stopping.wait(interval):
+            return
+        try:
+            wfile.write(raw[index:index + 1])
+            wfile.flush()
+        except OSError:  # the client gave up
+            return
 
 
 class Faults:

@@ -29,7 +29,7 @@ from airflow_provider_activecampaign.testing.emulator.chaos import (
     without_paging,
 )
 from airflow_provider_activecampaign.testing.emulator.deliveries import Deliveries
-from airflow_provider_activecampaign.testing.emulator.faults import Fault, Faults, RateLimit
+from airflow_provider_activecampaign.testing.emulator.faults import Fault, Faults, RateLimit, trickle
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES, Resource
 from airflow_provider_activecampaign.testing.emulator.seed import seed as seed_account
 from airflow_provider_activecampaign.testing.emulator.store import Store
@@ -184,20 +184,21 @@ class ActiveCampaignEmulator:
     def inject_fault(self, *, status: int | None = None, count: int = 1, method: str | None = None,
                      path: str | None = None, retry_after: int | None = None, delay: float = 0.0,
                      drop: bool = False, body: str | None = None, content_type: str = "application/json",
-                     after_processing: bool = False) -> None:
+                     after_processing: bool = False, trickle: float = 0.0) -> None:
         """Give the next ``count`` matching requests a fault instead of (or after) the normal handling.
 
         ``path`` is a prefix of the URL path (``"/api/3/contacts"``; a relative ``"contacts"`` means
         ``/api/3/contacts``). The fault is a ``status`` reply (``body``, ``Retry-After``), a ``delay``
         before replying, or a ``drop`` (socket closed without a reply). ``after_processing=True``
-        performs the request first (state changes!) and then delays/drops/fails.
+        performs the request first (state changes!) and then delays/drops/fails. ``trickle`` sends
+        the reply (the fault's status, else the real one) one byte every ``trickle`` seconds.
         """
-        if status is None and not drop and delay <= 0:
-            raise ValueError("inject_fault() needs a status, a delay or drop=True")
+        if status is None and not drop and delay <= 0 and trickle <= 0:
+            raise ValueError("inject_fault() needs a status, a delay, a trickle or drop=True")
         if path is not None and not path.startswith("/"):
             path = "/api/3/" + path
         self._faults.add(Fault(status, count, method, path, retry_after, delay, drop, body, content_type,
-                               after_processing))
+                               after_processing, trickle=trickle))
 
     def chaos(self, rate: float, seed: int, kinds: tuple[str, ...] = CHAOS_KINDS, *,
               methods: tuple[str, ...] = ("GET",), retry_after: int = 1, slow: float = 0.3) -> Chaos:
@@ -300,6 +301,8 @@ class ActiveCampaignEmulator:
                 reply = truncated(reply)
         request.record.status = reply.status
         request.record.reply = reply.body if reply.raw is None else None
+        if fault and fault.trickle:
+            return self._trickle(handler, reply, fault.trickle)
         return _send(handler, reply)
 
     def _fault_ends_request(self, fault: Fault, handler: _Handler, record: RequestRecord) -> bool:
@@ -311,9 +314,18 @@ class ActiveCampaignEmulator:
             return True
         if fault.status:
             record.status = fault.status
-            _send(handler, fault.reply())
+            if fault.trickle:
+                self._trickle(handler, fault.reply(), fault.trickle)
+            else:
+                _send(handler, fault.reply())
             return True
         return False
+
+    def _trickle(self, handler: _Handler, reply: Reply, interval: float) -> None:
+        content_type = reply.content_type + ("; charset=utf-8" if "json" in reply.content_type else "")
+        headers = [("Server", handler.version_string()), ("Content-Type", content_type), *reply.headers.items()]
+        handler.close_connection = True
+        trickle(handler.wfile, reply.status, headers, reply.encode(), interval, self._stopping)
 
     def _dispatch(self, request: _Request, headers: Mapping[str, str]) -> Reply:
         path, pairs, form = request.path, request.pairs, request.form or []
