@@ -24,7 +24,7 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident
+from airflow_provider_activecampaign.catalogue import DEAL_STATUSES, Rule, compact, ident, resource
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
@@ -190,10 +190,18 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         self.log.info("%d %s", len(records), search.describe())
         if len(records) > self.max_xcom_records:
             if self.output_path:
+                self._written_path = self.output_path  # for lineage
                 return deliver_records(records, self.output_path, log=self.log, what=search.envelope)
             self.log.warning("%d records are more than max_xcom_records=%d but no output_path is set: "
                              "all go to XCom", len(records), self.max_xcom_records)
         return records
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage: the watched resource, and the JSON Lines file when the records went to one."""
+        from airflow_provider_activecampaign.lineage import read_lineage
+
+        return read_lineage(self.hook.core.settings.base_url, resource(self.resource),
+                            getattr(self, "_written_path", None))
 
     # the sync path (deferrable=False; poke or reschedule mode) ------------------
 
