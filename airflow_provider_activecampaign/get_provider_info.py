@@ -148,5 +148,6 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "extra-links": EXTRA_LINKS,
         "asset-uris": ASSET_URIS,
+        "task-decorators": [{"name": "activecampaign", "class-name": f"{PACKAGE}.decorators.activecampaign_task"}],
         "config": CONFIG,
     }
