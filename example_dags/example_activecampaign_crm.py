@@ -93,3 +93,9 @@ with DAG(
 
     contact >> tag >> tag_contact
     [tag_contact, pipelines] >> stages >> deal >> task_type >> follow_up >> note >> read_back
+
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)

@@ -52,3 +52,9 @@ with DAG(
         do_xcom_push=False,  # the returned webhook carries the URL, and so the token
     )
     # [END howto_operator_activecampaign_ensure_webhook]
+
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)
