@@ -24,9 +24,9 @@ import logging
 import pendulum
 from airflow.sdk import DAG, Variable, task
 
+# [START howto_asset_activecampaign_webhook]
 from airflow_provider_activecampaign.webhooks import activecampaign_asset
 
-# [START howto_asset_activecampaign_webhook]
 #: The account label used in the webhook URL (``/activecampaign/webhooks/<account>``).
 ACCOUNT = "default"
 DEAL_ADD = activecampaign_asset("deal_add", ACCOUNT)

@@ -25,10 +25,9 @@ from airflow.sdk import DAG
 
 from airflow_provider_activecampaign.operators import ActiveCampaignEnsureWebhookOperator
 
+# [START howto_activecampaign_webhook_receiver_url]
 ACCOUNT = "default"  # the account label of example_activecampaign_events' asset
 DEFAULT_BASE_URL = "http://localhost:8080"
-
-# [START howto_activecampaign_webhook_receiver_url]
 RECEIVER_URL = (
     "{{ var.value.get('activecampaign_webhook_base_url', '" + DEFAULT_BASE_URL + "').rstrip('/') }}"
     "/activecampaign/webhooks/" + ACCOUNT + "?token={{ var.value.activecampaign_webhook_token }}"

@@ -17,8 +17,8 @@ NAMES = sorted(p.stem for p in EXAMPLES.glob("example_*.py"))
 
 def _prepare(name: str, emulator, monkeypatch, tmp_path) -> None:
     """What an example needs from its environment: the data it waits for, where its files go."""
-    monkeypatch.setenv("ACTIVECAMPAIGN_EXPORT_URL", str(tmp_path / "export"))
-    monkeypatch.setenv("ACTIVECAMPAIGN_WATCH_URL", str(tmp_path / "watch"))
+    monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_EXPORT_URL", str(tmp_path / "export"))
+    monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_WATCH_URL", str(tmp_path / "watch"))
     monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_WEBHOOK_TOKEN", "system-test-token")
     if name == "example_activecampaign_watch":  # deals in the run's window, so the sensor finds them at once
         when = datetime.now(timezone.utc) - timedelta(hours=1)
