@@ -110,6 +110,14 @@ ASSET_URIS = [
     }
 ]
 
+#: The documentation site (the package's Project-URL: Documentation).
+DOCS = "https://airflow-provider-activecampaign.readthedocs.io/en/latest"
+#: How-to guides, as registries of providers link them.
+HOW_TO_GUIDES = [f"{DOCS}/{page}.html" for page in (
+    "connections", "operators/index", "operators/contacts", "operators/deals", "operators/list-export",
+    "operators/bulk-import", "operators/webhooks", "watch", "webhooks", "testing",
+)]
+
 #: Operator extra links: each opens, in ActiveCampaign's app, the record a task created or changed.
 EXTRA_LINKS = [f"{PACKAGE}.operators.links.ActiveCampaignRecordLink"]
 
@@ -130,6 +138,8 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "integration-name": INTEGRATION,
                 "external-doc-url": "https://developers.activecampaign.com/reference/overview",
+                "how-to-guide": HOW_TO_GUIDES,
+                "logo": f"{DOCS}/_static/activecampaign-logo.svg",
                 "tags": ["service"],
             }
         ],

@@ -58,6 +58,7 @@ nitpicky = False
 html_theme = "furo"
 html_title = f"ActiveCampaign provider {release}"
 html_show_sourcelink = False
+html_static_path = ["_static"]
 
 # Docstrings in the package may name the catalogue's internal action ids ("CON-02: ...",
 # "from CON-12"); the reference speaks the user's language, so a leading id is dropped and

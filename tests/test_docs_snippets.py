@@ -5,7 +5,8 @@ between ``[START ...]`` and ``[END ...]``. Each runs inside ``with DAG(...):`` i
 imports the operator pages name once (every operator, sensor and ``@task`` decorator of the
 provider, Airflow's ``DAG``, ``task`` and ``Asset``): a name that only an example file defines
 (``DAY``, ``POKE_INTERVAL``, a helper function) fails here with NameError, as it would for a user.
-Test functions a snippet defines are called with the emulator as their fixture. A page's earlier
+Test functions a snippet defines that take the emulator fixtures are called with the emulator (a
+``test_run = get_test_run(dag)`` is left to tests/examples/test_system.py, which runs the examples'). A page's earlier
 regions of the same example come before a region (the reader saw them just above), and
 ``my_dags.crm``, the docs' stand-in for the reader's own DAG, is the CRM example.
 """
@@ -82,7 +83,7 @@ def test_the_snippet_runs_as_pasted(code, emulator, airflow_db, monkeypatch, req
     for name, value in list(namespace.items()):
         if name.startswith("test_") and callable(value):
             fixtures = value.__code__.co_varnames[:value.__code__.co_argcount]
-            if all(f in ("activecampaign_connection", "activecampaign_emulator") for f in fixtures):
+            if fixtures and all(f in ("activecampaign_connection", "activecampaign_emulator") for f in fixtures):
                 value(*[emulator for _ in fixtures])
 
 
