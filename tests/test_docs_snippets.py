@@ -1,7 +1,8 @@
 """Every Python snippet in the docs runs as pasted.
 
 A snippet is a fenced ``python`` block of a page, or the part of an example DAG a page includes
-between ``[START ...]`` and ``[END ...]``. Each runs inside ``with DAG(...):`` in a file that has the
+between ``[START ...]`` and ``[END ...]``. One with imports is a whole file and runs as it is; any
+other runs inside ``with DAG(...):`` in a file that has the
 imports the operator pages name once (every operator, sensor and ``@task`` decorator of the
 provider, Airflow's ``DAG``, ``task`` and ``Asset``): a name that only an example file defines
 (``DAY``, ``POKE_INTERVAL``, a helper function) fails here with NameError, as it would for a user.
@@ -78,7 +79,10 @@ def test_the_snippet_runs_as_pasted(code, emulator, airflow_db, monkeypatch, req
         _stand_in_for_the_readers_dags(monkeypatch)
     namespace = _namespace(emulator)
     dag_id = re.sub(r"\W", "_", request.node.callspec.id)
-    wrapped = f"with DAG({dag_id!r}, schedule=None):\n" + textwrap.indent(code, "    ")
+    if re.search(r"^(?:from|import) ", code, re.M):  # a whole file: it runs as it is
+        wrapped = code
+    else:  # a part of a DAG file: it goes in a DAG
+        wrapped = f"with DAG({dag_id!r}, schedule=None):\n" + textwrap.indent(code, "    ")
     exec(compile(wrapped, request.node.callspec.id, "exec"), namespace)
     for name, value in list(namespace.items()):
         if name.startswith("test_") and callable(value):

@@ -53,8 +53,30 @@ def lineage_log(tmp_path_factory):
         patch.setenv("AIRFLOW__OPENLINEAGE__TRANSPORT", transport)
         patch.setenv("AIRFLOW__OPENLINEAGE__NAMESPACE", "tests")
         _clear_openlineage_caches()
+        added = _register_listener()
         yield path
+    for manager, listener in added:
+        manager.pm.unregister(listener)
     _clear_openlineage_caches()
+
+
+def _register_listener() -> list:
+    """Airflow registers OpenLineage's listener when its plugin is first loaded, and not at all if
+    OpenLineage was off then (earlier tests of the session): register it for this module's runs."""
+    import importlib
+
+    from airflow.providers.openlineage.plugins.listener import get_openlineage_listener
+
+    listener, added = get_openlineage_listener(), []
+    for module in ("airflow.sdk.listener", "airflow.listeners.listener"):
+        try:
+            manager = importlib.import_module(module).get_listener_manager()
+        except ImportError:
+            continue
+        if not manager.pm.is_registered(listener):
+            manager.add_listener(listener)
+            added.append((manager, listener))
+    return added
 
 
 def _clear_openlineage_caches() -> None:
