@@ -116,6 +116,24 @@ CONFIG: dict[str, Any] = {
     }
 }
 
+#: ``activecampaign://ACCOUNT/RESOURCE`` asset URIs: normalized, built and turned into lineage datasets by one module.
+ASSET_URIS = [
+    {
+        "schemes": ["activecampaign"],
+        "handler": f"{PACKAGE}.assets.sanitize_uri",
+        "factory": f"{PACKAGE}.assets.create_asset",
+        "to_openlineage_converter": f"{PACKAGE}.assets.convert_asset_to_openlineage",
+    }
+]
+
+#: The documentation site (the package's Project-URL: Documentation).
+DOCS = "https://airflow-provider-activecampaign.readthedocs.io/en/latest"
+#: How-to guides, as registries of providers link them.
+HOW_TO_GUIDES = [f"{DOCS}/{page}.html" for page in (
+    "connections", "operators/index", "operators/contacts", "operators/deals", "operators/list-export",
+    "operators/bulk-import", "operators/webhooks", "watch", "webhooks", "testing",
+)]
+
 #: Operator extra links: each opens, in ActiveCampaign's app, the record a task created or changed.
 EXTRA_LINKS = [f"{PACKAGE}.operators.links.ActiveCampaignRecordLink"]
 
@@ -136,6 +154,8 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "integration-name": INTEGRATION,
                 "external-doc-url": "https://developers.activecampaign.com/reference/overview",
+                "how-to-guide": HOW_TO_GUIDES,
+                "logo": f"{DOCS}/_static/activecampaign-logo.svg",
                 "tags": ["service"],
             }
         ],
@@ -153,5 +173,7 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": EXTRA_LINKS,
+        "asset-uris": ASSET_URIS,
+        "task-decorators": [{"name": "activecampaign", "class-name": f"{PACKAGE}.decorators.activecampaign_task"}],
         "config": CONFIG,
     }

@@ -10,6 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sphinx.util import logging as sphinx_logging
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -56,6 +58,7 @@ nitpicky = False
 html_theme = "furo"
 html_title = f"ActiveCampaign provider {release}"
 html_show_sourcelink = False
+html_static_path = ["_static"]
 
 # Docstrings in the package may name the catalogue's internal action ids ("CON-02: ...",
 # "from CON-12"); the reference speaks the user's language, so a leading id is dropped and
@@ -86,5 +89,41 @@ def _user_facing_docstring(app, what, name, obj, options, lines):
     lines[:] = out
 
 
+# The reference must not come out garbled (the build fails on it, warnings being errors): a field
+# such as ":param" that is not at the start of its line is printed literally, ":param a, b:" reads
+# "a," as a type, and an attribute comment "#: words: more" is shown as "TYPE: words".
+_LOG = sphinx_logging.getLogger(__name__)
+_FIELD_INSIDE = re.compile(r"\S.*?\s:(?:param|type|returns?|raises?)\b[^:]*:")
+_FIELD_NAMES = re.compile(r"^\s*:param\s+[^:]*[,\s][^:]*:")
+_ATTRIBUTE_TYPE = re.compile(r"^[A-Za-z][\w ]*:\s")
+_LITERAL_FIELD = re.compile(r":(?:param|type|returns?|rtype|raises?)[\s:]")
+
+
+def check_docstring(what: str, name: str, lines: list[str]) -> list[str]:
+    """What is garbled in a docstring once rendered (empty when nothing is)."""
+    problems = [f"a field inside a line: {line.strip()!r}" for line in lines if _FIELD_INSIDE.search(line)]
+    problems += [f"several names in one field: {line.strip()!r}" for line in lines if _FIELD_NAMES.match(line)]
+    if what == "attribute" and lines and _ATTRIBUTE_TYPE.match(lines[0]):
+        problems.append(f"read as 'TYPE: ...' (reword the comment): {lines[0]!r}")
+    return problems
+
+
+def _check_docstring(app, what, name, obj, options, lines):
+    for problem in check_docstring(what, name, lines):
+        _LOG.warning("garbled docstring of %s: %s", name, problem)
+
+
+def _check_built_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in sorted(Path(app.outdir, "api").glob("*.html")):
+        text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        for match in _LITERAL_FIELD.finditer(text):
+            _LOG.warning("%s shows a literal %r: %r", page.name, match.group(0).strip(),
+                         text[max(0, match.start() - 60):match.end() + 40])
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _user_facing_docstring)
+    app.connect("autodoc-process-docstring", _check_docstring)
+    app.connect("build-finished", _check_built_pages)

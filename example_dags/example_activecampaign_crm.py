@@ -23,15 +23,6 @@ from airflow_provider_activecampaign.operators import (
     ActiveCampaignUpsertTaskOperator,
 )
 
-#: The run's day: its logical date, or when it was started for runs without one (``airflow dags trigger``).
-DAY = "{{ (logical_date if logical_date is defined else dag_run.run_after) | ds }}"
-
-
-def xcom(task_id: str, key: str = "id") -> str:
-    """Jinja for a field of an upstream task's returned record."""
-    return f"{{{{ ti.xcom_pull(task_ids='{task_id}')['{key}'] }}}}"
-
-
 with DAG(
     dag_id="example_activecampaign_crm",
     schedule=None,
@@ -52,10 +43,13 @@ with DAG(
     tag = ActiveCampaignCreateOperator(
         task_id="create_tag",
         resource="tag",
-        body={"tag": "customer " + DAY, "tagType": "contact", "description": "tagged by Airflow"},
+        body={"tag": "customer {{ (dag_run.logical_date or dag_run.run_after) | ds }}", "tagType": "contact",
+              "description": "tagged by Airflow"},
     )
     tag_contact = ActiveCampaignAddTagToContactOperator(
-        task_id="tag_contact", contact_id=xcom("sync_contact"), tag_id=xcom("create_tag")
+        task_id="tag_contact",
+        contact_id="{{ ti.xcom_pull(task_ids='sync_contact')['id'] }}",
+        tag_id="{{ ti.xcom_pull(task_ids='create_tag')['id'] }}",
     )
     # [END howto_operator_activecampaign_tag_contact]
     # [START howto_operator_activecampaign_create_deal]
@@ -66,7 +60,7 @@ with DAG(
     deal = ActiveCampaignCreateDealOperator(
         task_id="create_deal",
         title="Subscription for {{ params.email }}",
-        contact_id=xcom("sync_contact"),
+        contact_id="{{ ti.xcom_pull(task_ids='sync_contact')['id'] }}",
         value="{{ params.deal_value_cents }}",
         currency="eur",
         pipeline_id="{{ ti.xcom_pull(task_ids='find_pipeline')[0]['id'] }}",
@@ -75,21 +69,34 @@ with DAG(
     )
     # [END howto_operator_activecampaign_create_deal]
     # [START howto_operator_activecampaign_task_and_note]
-    task_type = ActiveCampaignCreateTaskTypeOperator(task_id="create_task_type", title="Call " + DAY)
+    task_type = ActiveCampaignCreateTaskTypeOperator(
+        task_id="create_task_type", title="Call {{ (dag_run.logical_date or dag_run.run_after) | ds }}"
+    )
     follow_up = ActiveCampaignUpsertTaskOperator(
         task_id="create_task",
         title="Call {{ params.first_name }}",
         owner_type="deal",
-        owner_id=xcom("create_deal"),
-        task_type_id=xcom("create_task_type"),
+        owner_id="{{ ti.xcom_pull(task_ids='create_deal')['id'] }}",
+        task_type_id="{{ ti.xcom_pull(task_ids='create_task_type')['id'] }}",
         due_date="{{ (dag_run.run_after + macros.timedelta(days=2)).isoformat() }}",
         note="Opened by the CRM flow",
     )
     note = ActiveCampaignCreateNoteOperator(
-        task_id="note_on_deal", note="Deal opened on " + DAY, object_type="Deal", object_id=xcom("create_deal")
+        task_id="note_on_deal",
+        note="Deal opened on {{ (dag_run.logical_date or dag_run.run_after) | ds }}",
+        object_type="Deal",
+        object_id="{{ ti.xcom_pull(task_ids='create_deal')['id'] }}",
     )
-    read_back = ActiveCampaignGetDealOperator(task_id="read_deal", deal_id=xcom("create_deal"))
+    read_back = ActiveCampaignGetDealOperator(
+        task_id="read_deal", deal_id="{{ ti.xcom_pull(task_ids='create_deal')['id'] }}"
+    )
     # [END howto_operator_activecampaign_task_and_note]
 
     contact >> tag >> tag_contact
     [tag_contact, pipelines] >> stages >> deal >> task_type >> follow_up >> note >> read_back
+
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)

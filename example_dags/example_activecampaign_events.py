@@ -27,9 +27,9 @@ import logging
 import pendulum
 from airflow.sdk import DAG, Variable, task
 
+# [START howto_asset_activecampaign_webhook]
 from airflow_provider_activecampaign.webhooks import activecampaign_asset
 
-# [START howto_asset_activecampaign_webhook]
 #: The account label used in the webhook URL (``/activecampaign/webhooks/<account>``).
 ACCOUNT = "default"
 DEAL_ADD = activecampaign_asset("deal_add", ACCOUNT)
@@ -88,3 +88,9 @@ with DAG(
 
     summarise_new_deals()
 # [END howto_dag_activecampaign_webhook_events]
+
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)

@@ -25,10 +25,9 @@ from airflow.sdk import DAG
 
 from airflow_provider_activecampaign.operators import ActiveCampaignEnsureWebhookOperator
 
+# [START howto_activecampaign_webhook_receiver_url]
 ACCOUNT = "default"  # the account label of example_activecampaign_events' asset
 DEFAULT_BASE_URL = "http://localhost:8080"
-
-# [START howto_activecampaign_webhook_receiver_url]
 RECEIVER_URL = (
     "{{ var.value.get('activecampaign_webhook_base_url', '" + DEFAULT_BASE_URL + "').rstrip('/') }}"
     "/activecampaign/webhooks/" + ACCOUNT + "?token={{ var.value.activecampaign_webhook_token }}"
@@ -52,3 +51,9 @@ with DAG(
         do_xcom_push=False,  # the returned webhook carries the URL, and so the token
     )
     # [END howto_operator_activecampaign_ensure_webhook]
+
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)

@@ -5,7 +5,7 @@ sensor watches from the previous successful run to this run's logical date (the 
 the day before). The sensor is deferrable (it waits in the triggerer, not in a worker slot)
 and gives up after 6 hours (``soft_fail``: the run is skipped, not failed, on a day without
 deals). Up to 100 deals travel through XCom; more are written as JSON Lines under
-``ACTIVECAMPAIGN_WATCH_URL`` (a local folder, or e.g. ``s3://bucket/activecampaign``).
+the Airflow Variable ``activecampaign_watch_url`` (a local folder, or e.g. ``s3://bucket/activecampaign``).
 See docs/watch.md.
 """
 
@@ -20,7 +20,6 @@ from airflow.sdk import DAG, ObjectStoragePath, task
 
 from airflow_provider_activecampaign.sensors import ActiveCampaignWatchDealsSensor
 
-WATCH_URL = os.environ.get("ACTIVECAMPAIGN_WATCH_URL", "/tmp/activecampaign-watch")
 POKE_INTERVAL = float(os.environ.get("ACTIVECAMPAIGN_WATCH_POKE_INTERVAL", 300))
 
 with DAG(
@@ -35,14 +34,16 @@ with DAG(
         task_id="wait_for_new_deals",
         status="open",
         deferrable=True,
-        poke_interval=POKE_INTERVAL,
+        poke_interval=300,
         timeout=6 * 3600,
         soft_fail=True,
         max_xcom_records=100,
-        output_path=WATCH_URL + "/{{ (logical_date if logical_date is defined else dag_run.run_after) | ds }}"
-                                "/new-deals.jsonl",
+        # the Variable activecampaign_watch_url: a folder, or e.g. s3://bucket/activecampaign
+        output_path="{{ var.value.get('activecampaign_watch_url', '/tmp/activecampaign-watch') }}"
+                    "/{{ (dag_run.logical_date or dag_run.run_after) | ds }}/new-deals.jsonl",
     )
     # [END howto_sensor_activecampaign_watch_deals]
+    new_deals.poke_interval = POKE_INTERVAL  # the demo checks more often than every 5 minutes
 
     @task
     def summarise(deals: list | dict) -> dict:
@@ -62,3 +63,9 @@ with DAG(
         return summary
 
     summarise(new_deals.output)
+
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)

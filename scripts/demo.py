@@ -77,8 +77,8 @@ def main() -> int:
     os.environ.update(AIRFLOW_ENV)
     env = {
         **os.environ,
-        "ACTIVECAMPAIGN_EXPORT_URL": str(OUT / "export"),
-        "ACTIVECAMPAIGN_WATCH_URL": str(OUT / "watch"),
+        "AIRFLOW_VAR_ACTIVECAMPAIGN_EXPORT_URL": str(OUT / "export"),
+        "AIRFLOW_VAR_ACTIVECAMPAIGN_WATCH_URL": str(OUT / "watch"),
         "ACTIVECAMPAIGN_WATCH_POKE_INTERVAL": "2",  # the example polls every 5 minutes
     }
     started = time.monotonic()

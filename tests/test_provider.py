@@ -80,3 +80,30 @@ def test_every_activecampaign_option_the_package_reads_is_declared():
     read = set(re.findall(r'conf\.get\w*\("activecampaign", "(\w+)"', source))
     read |= set(re.findall(r'_positive\("(\w+)"', source))
     assert read and read <= set(CONFIG["activecampaign"]["options"])
+
+
+def test_airflow_providers_get_full_shows_what_registries_list():
+    """Integrations with logo and how-to guides, the asset URI scheme, the task decorator, the connection type."""
+    out = subprocess.run([sys.executable, "-m", "airflow", "providers", "get", "airflow-provider-activecampaign",
+                          "--full", "--output", "json"],
+                         capture_output=True, text=True, check=True, env=os.environ.copy()).stdout
+    (shown,) = json.loads(next(line for line in out.splitlines() if line.startswith("[{")))
+    (integration,) = shown["integrations"]
+    assert integration["logo"].endswith("/_static/activecampaign-logo.svg")
+    assert any(guide.endswith("/connections.html") for guide in integration["how-to-guide"])
+    assert [(u["schemes"], u["handler"]) for u in shown["asset-uris"]] == [
+        (["activecampaign"], "airflow_provider_activecampaign.assets.sanitize_uri")]
+    assert shown["task-decorators"] == [
+        {"name": "activecampaign", "class-name": "airflow_provider_activecampaign.decorators.activecampaign_task"}]
+    assert [c["connection-type"] for c in shown["connection-types"]] == ["activecampaign"]
+
+
+def test_the_linked_docs_pages_and_logo_exist():
+    from pathlib import Path
+
+    docs = Path(__file__).parents[1] / "docs"
+    (integration,) = get_provider_info()["integrations"]
+    for url in [*integration["how-to-guide"], integration["logo"]]:
+        page = url.split("/en/latest/", 1)[1]
+        assert (docs / page.replace(".html", ".md")).exists() or (docs / page).exists(), url
+    assert "(howto/connection:activecampaign)=" in (docs / "connections.md").read_text()

@@ -19,7 +19,8 @@ from airflow_provider_activecampaign.operators.generic import (
 class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
     """Create an account, i.e. a company (``POST /accounts``); 422 if the name exists. Returns it.
 
-    :param name: the account's name. :param account_url: its website.
+    :param name: the account's name.
+    :param account_url: its website.
     :param owner_id: the user owning it.
     :param custom_fields: custom field values, ``{field id: value}`` or the API's list.
     :param extra_fields: other account fields of the API, as the API names them.

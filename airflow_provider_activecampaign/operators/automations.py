@@ -19,7 +19,8 @@ from airflow_provider_activecampaign.operators.retry_safe import find_created
 class ActiveCampaignListAutomationsOperator(ActiveCampaignListOperator):
     """List automations (``GET /automations``, every page).
 
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:
@@ -29,7 +30,8 @@ class ActiveCampaignListAutomationsOperator(ActiveCampaignListOperator):
 class ActiveCampaignAddContactToAutomationOperator(ActiveCampaignCreateOperator):
     """Add a contact to an automation (``POST /contactAutomations``); returns the contactAutomation.
 
-    :param contact_id: the contact's id. :param automation_id: the automation's id (templated).
+    :param contact_id: the contact's id.
+    :param automation_id: the automation's id (templated).
     """
 
     parameters = {"contact_id": "contact", "automation_id": "automation"}
@@ -67,7 +69,8 @@ class ActiveCampaignListContactAutomationsOperator(ContactCollectionListOperator
     """List the automations a contact is in (``GET /contacts/{id}/contactAutomations``).
 
     :param contact_id: the contact's id (templated).
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     contact_required = True
@@ -82,7 +85,8 @@ class ActiveCampaignLegacyManageAutomationOperator(LegacyOperator):
     """Add a contact to an automation or remove it (legacy ``automation_contact_add`` /
     ``automation_contact_remove``).
 
-    :param action: ``"add"`` or ``"remove"``. :param automation_id: the automation's id.
+    :param action: ``"add"`` or ``"remove"``.
+    :param automation_id: the automation's id.
     :param contact_email: the contact's e-mail (all templated).
     """
 

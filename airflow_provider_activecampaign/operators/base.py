@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.providers.common.compat.sdk import AirflowNotFoundException, BaseOperator
 
-from airflow_provider_activecampaign.catalogue import Resource, Rule, resource
+from airflow_provider_activecampaign.catalogue import GET, LIST, Resource, Rule, resource
 from airflow_provider_activecampaign.catalogue.resources import Clash, is_literal
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED
 from airflow_provider_activecampaign.exceptions import (
@@ -129,7 +129,7 @@ class ResourceOperator(ActiveCampaignBaseOperator):
     """
 
     operation: ClassVar[str]
-    #: named operators: parameter -> the API field it sets (None: the generic operators' ``body``)
+    #: For named operators, each parameter and the API field it sets (None for the generic operators' ``body``).
     parameters: ClassVar[Mapping[str, str] | None] = None
     #: the parameter that holds the record's id
     id_param: ClassVar[str] = "record_id"
@@ -147,6 +147,15 @@ class ResourceOperator(ActiveCampaignBaseOperator):
         """The path of the record this operator acts on (``record_id``, and ``parent_id`` when nested)."""
         return spec.item_path(getattr(self, "record_id", None), self.id_param,
                               parent_id=getattr(self, "parent_id", None))
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage: the resource read (list, get) or written (create, update, delete), and any file written."""
+        from airflow_provider_activecampaign.lineage import read_lineage, write_lineage
+
+        spec, base_url = resource(self.resource), self.hook.core.settings.base_url
+        if self.operation in (LIST, GET):
+            return read_lineage(base_url, spec, getattr(self, "output_path", None))
+        return write_lineage(base_url, spec)
 
     def label(self, field: str) -> str:
         """How the user wrote the body field ``field``: the named parameter, ``extra_fields.X`` or ``body.X``."""

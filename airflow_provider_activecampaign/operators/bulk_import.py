@@ -118,6 +118,15 @@ class ActiveCampaignBulkImportContactsOperator(ActiveCampaignBaseOperator):
         return Importer(hook=self.hook, ledger=ledger, source=source, state=state, batch_size=batch_size,
                         max_in_flight=in_flight, window=ImportWindow(per_minute, self.import_window), log=self.log)
 
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage: the source file (if any) into the account's contacts, and the report written."""
+        from airflow_provider_activecampaign.catalogue import resource
+        from airflow_provider_activecampaign.lineage import file_dataset, write_lineage
+
+        lineage = write_lineage(self.hook.core.settings.base_url, resource("contact"), self.source_path)
+        lineage.outputs.append(file_dataset(self.report_path))
+        return lineage
+
     # running --------------------------------------------------------------------
 
     def perform(self, context: Context) -> Any:

@@ -29,17 +29,22 @@ CAMPAIGN_TYPES = ("single", "recurring", "split", "responder", "reminder", "spec
 class ActiveCampaignLegacyCreateCampaignOperator(LegacyOperator):
     """Create a campaign, as a draft or scheduled to send (legacy ``campaign_create``).
 
-    :param name: internal campaign name. :param list_ids: list id(s) to send to (``p[ID]``).
+    :param name: internal campaign name.
+    :param list_ids: list id(s) to send to (``p[ID]``).
     :param message_id: the message to send (``m[ID]=100``); or ``message_split``
         ``{message id: percent}`` for a split campaign.
     :param campaign_type: single (default), recurring, split, responder, reminder, special, activerss, text.
     :param send_date: when to send (``sdate``; default now; unused for responder, reminder, special):
         a datetime or ISO 8601 text; a time without an offset is UTC. It is sent in the account's
         zone (the connection's extra ``timezone``, default America/Chicago), as the legacy API reads it.
-    :param status: 0 draft (default), 1 scheduled. :param public: visible on the public side.
-    :param track_links: all (default), mime, html, text, none. :param track_reads, track_replies: tracking.
+    :param status: 0 draft (default), 1 scheduled.
+    :param public: visible on the public side.
+    :param track_links: all (default), mime, html, text, none.
+    :param track_reads: tracking.
+    :param track_replies: as ``track_reads``.
     :param analytics_campaign_name: Google Analytics campaign name.
-    :param tweet, facebook: use the lists' Twitter/Facebook settings.
+    :param tweet: use the lists' Twitter/Facebook settings.
+    :param facebook: as ``tweet``.
     :param segment_id: list segment (0: none).
     """
 
@@ -100,11 +105,13 @@ class ActiveCampaignLegacyListCampaignsOperator(LegacyListOperator):
     """List campaigns (legacy ``campaign_list``, every page), with name, type and date filters.
 
     :param ids: only these campaign ids (default: all).
-    :param name: name contains this. :param campaign_type: single, recurring, split, responder, ...
+    :param name: name contains this.
+    :param campaign_type: single, recurring, split, responder, ...
     :param created_since: created on or after (``filters[cdate_since_datetime]``).
     :param send_started_since: started sending on or after (``filters[sdate_since_datetime]``).
     :param last_sent_since: last sent on or after (``filters[ldate_since_datetime]``).
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     rules = {"ids": Rule("any"), "name": text(), "campaign_type": enum(*CAMPAIGN_TYPES),
@@ -165,8 +172,10 @@ class ActiveCampaignListCampaignsOperator(ActiveCampaignListOperator):
     """List campaigns (``GET /campaigns``, every page).
 
     :param automation_id: only the campaigns of this automation (``filters[seriesid]``).
-    :param order_by: ``sdate`` (send date) or ``ldate`` (last send date). :param order: ASC or DESC.
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param order_by: ``sdate`` (send date) or ``ldate`` (last send date).
+    :param order: ASC or DESC.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, automation_id: int | str | None = None, order_by: str | None = None, order: str = "ASC",

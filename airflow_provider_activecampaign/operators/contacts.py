@@ -146,14 +146,20 @@ class ActiveCampaignGetContactByEmailOperator(ActiveCampaignListOperator):
 class ActiveCampaignListContactsOperator(ActiveCampaignListOperator):
     """List contacts, every page (keyset paging by id unless an ordering is given).
 
-    :param email: exact e-mail. :param email_like: part of the e-mail.
+    :param email: exact e-mail.
+    :param email_like: part of the e-mail.
     :param search: part of name, organization, phone or e-mail.
-    :param organization: organization (account) id. :param list_id: list id.
+    :param organization: organization (account) id.
+    :param list_id: list id.
     :param status: list status (-1 any, 0 unconfirmed, 1 active, 2 unsubscribed, 3 bounced).
     :param tag_id: tag id.
-    :param created_after, created_before, updated_after, updated_before: time window.
+    :param created_after: time window.
+    :param created_before: as ``created_after``.
+    :param updated_after: as ``created_after``.
+    :param updated_before: as ``created_after``.
     :param order_by: one of the catalogue's orderings (id, cdate, email, first_name,
-        last_name, name, score). :param order: ``ASC`` or ``DESC``.
+        last_name, name, score).
+    :param order: ``ASC`` or ``DESC``.
     """
 
     def __init__(self, *, email: str | None = None, email_like: str | None = None, search: str | None = None,
@@ -187,11 +193,18 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
     """List the contacts subscribed to at least one list (legacy ``contact_list`` with
     ``ids=all``, every page; v3 has no such filter). Other contacts are not returned.
 
-    :param email, first_name, last_name, phone, orgname: match these contact fields.
-    :param tag: a tag name. :param field_values: custom fields ``{perstag or field id: value}``.
-    :param list_id: only this list. :param status: list status (-1 any, 0 unconfirmed, 1 active,
+    :param email: match these contact fields.
+    :param first_name: as ``email``.
+    :param last_name: as ``email``.
+    :param phone: as ``email``.
+    :param orgname: as ``email``.
+    :param tag: a tag name.
+    :param field_values: custom fields ``{perstag or field id: value}``.
+    :param list_id: only this list.
+    :param status: list status (-1 any, 0 unconfirmed, 1 active,
         2 unsubscribed, 3 bounced).
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     rules = {**{name: spec.rule for name, spec in _LEGACY_CONTACT_FILTERS.items()}, "field_values": Rule("dict")}
@@ -218,8 +231,12 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
 class _LegacyContactOperator(LegacyOperator):
     """The legacy contact actions' shared parameters (sync, create, update).
 
-    :param email: the contact's e-mail. :param first_name, last_name, phone: contact fields.
-    :param orgname: organization (company) name. :param tags: tag names (list or comma-separated).
+    :param email: the contact's e-mail.
+    :param first_name: contact fields.
+    :param last_name: as ``first_name``.
+    :param phone: as ``first_name``.
+    :param orgname: organization (company) name.
+    :param tags: tag names (list or comma-separated).
     :param field_values: custom fields ``{perstag or field id: value}`` (``field[%PERS%,0]``).
     :param list_id: a list to put the contact on (``p[ID]``).
     :param list_status: its status there (``status[ID]``): 1 active (default), 2 unsubscribed.

@@ -191,14 +191,22 @@ class ActiveCampaignMoveDealsToStageOperator(ActiveCampaignBaseOperator):
 class ActiveCampaignListDealsOperator(ActiveCampaignListOperator):
     """List deals, every page (``GET /deals``).
 
-    :param title: deal title. :param search: text to search (in ``search_field``).
-    :param pipeline: pipeline id. :param stage: stage id. :param owner: owner (user) id.
+    :param title: deal title.
+    :param search: text to search (in ``search_field``).
+    :param pipeline: pipeline id.
+    :param stage: stage id.
+    :param owner: owner (user) id.
     :param status: ``0``/``"open"``, ``1``/``"won"``, ``2``/``"lost"``.
     :param organization: the primary contact's organization (account) id.
-    :param tag: tag name of the primary contact. :param task_type: deals with tasks of this type.
+    :param tag: tag name of the primary contact.
+    :param task_type: deals with tasks of this type.
     :param next_date_range: due dates of the deals' tasks (``filters[nextdate_range]``).
-    :param minimum_value, maximum_value: value bounds, in dollars (not cents).
-    :param created_after, created_before, updated_after, updated_before: time window
+    :param minimum_value: value bounds, in dollars (not cents).
+    :param maximum_value: as ``minimum_value``.
+    :param created_after: time window
+    :param created_before: as ``created_after``.
+    :param updated_after: as ``created_after``.
+    :param updated_before: as ``created_after``.
         (after: on or after; before: strictly before).
     :param order_by: title, value, cdate, contact_name, contact_orgname or next-action.
     :param order: ``ASC`` or ``DESC``.

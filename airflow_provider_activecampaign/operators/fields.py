@@ -26,11 +26,15 @@ class ActiveCampaignCreateFieldOperator(ActiveCampaignCreateOperator):
     """Create a contact custom field (``POST /fields``). Dropdown, listbox, radio and
     checkbox fields then need options (:class:`ActiveCampaignCreateFieldOptionsOperator`).
 
-    :param title: the field's title. :param field_type: text, textarea, date, datetime, number,
+    :param title: the field's title.
+    :param field_type: text, textarea, date, datetime, number,
         dropdown, listbox, radio, checkbox or hidden.
-    :param description: description. :param perstag: personalization tag (letters, digits, _).
-    :param default_value: default value. :param visible: shown in the form builder.
-    :param ordernum: position in "My Fields". :param extra_fields: other field attributes of the API
+    :param description: description.
+    :param perstag: personalization tag (letters, digits, _).
+    :param default_value: default value.
+    :param visible: shown in the form builder.
+    :param ordernum: position in "My Fields".
+    :param extra_fields: other field attributes of the API
         (``show_in_list``, ``rows``, ``cols``, ``service``).
     """
 
@@ -113,7 +117,8 @@ class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):
     """List contact custom fields (``GET /fields``, every page).
 
     :param perstag: only the field with this personalization tag.
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, perstag: str | None = None, limit: int | None = None, output_path: str | None = None,
@@ -179,8 +184,10 @@ class ActiveCampaignListFieldValuesOperator(ContactCollectionListOperator):
     (``GET /contacts/{id}/fieldValues``).
 
     :param contact_id: only this contact's values (templated; not combined with the filters).
-    :param field_id: only values of this custom field. :param value: only this value.
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param field_id: only values of this custom field.
+    :param value: only this value.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, contact_id: int | str | None = None, field_id: int | str | None = None,
@@ -194,7 +201,8 @@ class ActiveCampaignUpdateFieldValueOperator(ActiveCampaignUpdateOperator):
     """Update a custom field value (``PUT /fieldValues/{id}``).
 
     :param field_value_id: the field value's id (templated).
-    :param contact_id: the contact's id. :param field_id: the custom field's id.
+    :param contact_id: the contact's id.
+    :param field_id: the custom field's id.
     :param value: the new value (templated).
     """
 

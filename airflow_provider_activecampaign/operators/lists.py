@@ -13,12 +13,16 @@ from airflow_provider_activecampaign.operators.generic import ActiveCampaignCrea
 class ActiveCampaignCreateListOperator(ActiveCampaignCreateOperator):
     """Create a mailing list (``POST /lists``).
 
-    :param name: the list's name. :param sender_url: the website the list is for.
+    :param name: the list's name.
+    :param sender_url: the website the list is for.
     :param sender_reminder: why contacts are on the list (shown in e-mails).
     :param stringid: URL-safe name; derived from ``name`` when None.
     :param send_last_broadcast: send new subscribers the last campaign.
-    :param subscription_notify, unsubscription_notify, carboncopy: comma-separated e-mails.
-    :param user_id: the list owner. :param channel: ``email`` or ``sms``.
+    :param subscription_notify: comma-separated e-mails.
+    :param unsubscription_notify: as ``subscription_notify``.
+    :param carboncopy: as ``subscription_notify``.
+    :param user_id: the list owner.
+    :param channel: ``email`` or ``sms``.
     :param extra_fields: other list attributes of the API (all templated).
     """
 
@@ -57,8 +61,10 @@ def _stringid(name: Any) -> Any:
 class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
     """List mailing lists (``GET /lists``, every page).
 
-    :param name: only lists with this name. :param order: order by name, ASC or DESC.
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param name: only lists with this name.
+    :param order: order by name, ASC or DESC.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, name: str | None = None, order: str | None = None, limit: int | None = None,
@@ -70,7 +76,8 @@ class ActiveCampaignListListsOperator(ActiveCampaignListOperator):
 class ActiveCampaignUpdateListStatusOperator(ActiveCampaignCreateOperator):
     """Subscribe a contact to a list or unsubscribe it (``POST /contactLists``).
 
-    :param contact_id: the contact's id (templated). :param list_id: the list's id (templated).
+    :param contact_id: the contact's id (templated).
+    :param list_id: the list's id (templated).
     :param status: 1 subscribe (default), 2 unsubscribe.
     :param source_id: 4 when re-subscribing a contact that unsubscribed.
     """

@@ -16,9 +16,14 @@ from airflow_provider_activecampaign.operators.generic import (
 class ActiveCampaignCreateMessageOperator(ActiveCampaignCreateOperator):
     """Create an e-mail message (``POST /messages``).
 
-    :param from_name: sender name. :param from_email: sender e-mail. :param reply_to: reply-to e-mail.
-    :param subject: subject line. :param html: the message body (HTML). :param text: plain-text body.
-    :param preheader_text: preview text. :param name: internal name.
+    :param from_name: sender name.
+    :param from_email: sender e-mail.
+    :param reply_to: reply-to e-mail.
+    :param subject: subject line.
+    :param html: the message body (HTML).
+    :param text: plain-text body.
+    :param preheader_text: preview text.
+    :param name: internal name.
     :param extra_fields: other message fields, as the API names them (all templated).
     """
 
@@ -70,7 +75,8 @@ class ActiveCampaignDeleteMessageOperator(ActiveCampaignDeleteOperator):
 class ActiveCampaignListMessagesOperator(ActiveCampaignListOperator):
     """List e-mail messages (``GET /messages``, every page).
 
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, limit: int | None = None, output_path: str | None = None, **kwargs: Any) -> None:

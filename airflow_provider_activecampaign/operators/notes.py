@@ -41,7 +41,9 @@ class ActiveCampaignDeleteNoteOperator(ActiveCampaignDeleteOperator):
 class ActiveCampaignLegacyAddContactNoteOperator(LegacyOperator):
     """Add a note to a contact (legacy ``contact_note_add``).
 
-    :param contact_id: the contact's id. :param note: the text. :param list_id: the list the
+    :param contact_id: the contact's id.
+    :param note: the text.
+    :param list_id: the list the
         note is filed under (all templated).
     """
 

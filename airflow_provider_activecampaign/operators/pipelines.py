@@ -22,7 +22,8 @@ class ActiveCampaignCreatePipelineOperator(ActiveCampaignCreateOperator):
     :param all_groups: every user group may manage it (else only ``groups``).
     :param all_users: new deals are auto-assigned to all users (else only to ``users``).
     :param auto_assign: 0 off, 1 round robin, 2 by deal value.
-    :param users: user ids to auto-assign deals to. :param groups: user group ids allowed to manage it.
+    :param users: user ids to auto-assign deals to.
+    :param groups: user group ids allowed to manage it.
     :param extra_fields: any other pipeline fields, as the API names them.
     """
 
@@ -75,8 +76,10 @@ class ActiveCampaignDeletePipelineOperator(ActiveCampaignDeleteOperator):
 class ActiveCampaignListPipelinesOperator(ActiveCampaignListOperator):
     """List deal pipelines (``GET /dealGroups``).
 
-    :param title: part of the title. :param have_stages: 1 only pipelines with stages.
-    :param order_by: ``title`` or ``popular`` (number of deals). :param order: ``ASC`` or ``DESC``.
+    :param title: part of the title.
+    :param have_stages: 1 only pipelines with stages.
+    :param order_by: ``title`` or ``popular`` (number of deals).
+    :param order: ``ASC`` or ``DESC``.
     """
 
     def __init__(self, *, title: str | None = None, have_stages: bool | int | None = None,
@@ -91,10 +94,12 @@ class ActiveCampaignListPipelinesOperator(ActiveCampaignListOperator):
 class ActiveCampaignCreateStageOperator(ActiveCampaignCreateOperator):
     """Create a deal stage (``POST /dealStages``). Returns the stage.
 
-    :param title: the stage's title. :param pipeline_id: its pipeline.
+    :param title: the stage's title.
+    :param pipeline_id: its pipeline.
     :param order: position in the pipeline (default: last).
     :param deal_order: how deals are sorted in it, e.g. ``"next-action DESC"``.
-    :param color: hex colour without ``#``, e.g. ``"32B0FC"``. :param width: width in pixels.
+    :param color: hex colour without ``#``, e.g. ``"32B0FC"``.
+    :param width: width in pixels.
     :param extra_fields: any other stage fields (``cardRegion1``..``cardRegion5``), as the API names them.
     """
 
@@ -143,8 +148,10 @@ class ActiveCampaignDeleteStageOperator(ActiveCampaignDeleteOperator):
 class ActiveCampaignListStagesOperator(ActiveCampaignListOperator):
     """List deal stages (``GET /dealStages``).
 
-    :param pipeline: only the stages of this pipeline. :param title: part of the title.
-    :param order_by: ``title``. :param order: ``ASC`` or ``DESC``.
+    :param pipeline: only the stages of this pipeline.
+    :param title: part of the title.
+    :param order_by: ``title``.
+    :param order: ``ASC`` or ``DESC``.
     """
 
     def __init__(self, *, pipeline: int | str | None = None, title: str | None = None,

@@ -92,7 +92,9 @@ class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
 
     :param contact_tag_id: the id of the contact-tag link (from :class:`ActiveCampaignAddTagToContactOperator`);
         or give ``contact_id`` and ``tag_id`` or ``tag`` instead (all templated).
-    :param contact_id: the contact's id. :param tag_id: the tag's id. :param tag: the tag's name.
+    :param contact_id: the contact's id.
+    :param tag_id: the tag's id.
+    :param tag: the tag's name.
     """
 
     template_fields: Sequence[str] = ("resource", "record_id", "contact_id", "tag_id", "tag")
@@ -151,7 +153,8 @@ class ActiveCampaignLegacyManageTagsOperator(LegacyOperator):
     """Add tags to a contact or remove them, by tag name (legacy ``contact_tag_add`` /
     ``contact_tag_remove``; v3 only takes tag ids).
 
-    :param action: ``"add"`` or ``"remove"``. :param tags: tag names (a list or comma-separated).
+    :param action: ``"add"`` or ``"remove"``.
+    :param tags: tag names (a list or comma-separated).
     :param contact_email: the contact's e-mail (all templated).
     """
 

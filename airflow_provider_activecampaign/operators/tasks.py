@@ -28,9 +28,12 @@ class ActiveCampaignUpsertTaskOperator(UpsertOperator):
     :param owner_type: ``"deal"`` (the API's default) or ``"contact"``.
     :param owner_id: the deal's or contact's id (the API's ``relid``).
     :param task_type_id: the task type (see :class:`ActiveCampaignListTaskTypesOperator`).
-    :param due_date: when it is due (ISO 8601 text or a datetime). :param end_date: when it ends.
-    :param title: the task's title. :param note: what to do.
-    :param status: 0 incomplete, 1 complete. :param assignee_id: the user it is assigned to.
+    :param due_date: when it is due (ISO 8601 text or a datetime).
+    :param end_date: when it ends.
+    :param title: the task's title.
+    :param note: what to do.
+    :param status: 0 incomplete, 1 complete.
+    :param assignee_id: the user it is assigned to.
     :param extra_fields: any other task fields (``outcomeId``, ``doneAutomation``...), as the API names them.
     """
 
@@ -80,10 +83,15 @@ class ActiveCampaignDeleteTaskOperator(ActiveCampaignDeleteOperator):
 class ActiveCampaignListTasksOperator(ActiveCampaignListOperator):
     """List deal tasks, every page (``GET /dealTasks``).
 
-    :param title: the task's title. :param deal: the deal's id (tasks of that deal, not of a contact).
-    :param status: 0 incomplete, 1 complete. :param note: the task's note.
-    :param due_date: due date. :param task_type: task type id. :param assignee: the assigned user's id.
-    :param due_after, due_before: due date window.
+    :param title: the task's title.
+    :param deal: the deal's id (tasks of that deal, not of a contact).
+    :param status: 0 incomplete, 1 complete.
+    :param note: the task's note.
+    :param due_date: due date.
+    :param task_type: task type id.
+    :param assignee: the assigned user's id.
+    :param due_after: due date window.
+    :param due_before: as ``due_after``.
     """
 
     def __init__(self, *, title: str | None = None, deal: int | str | None = None, status: int | None = None,
@@ -99,7 +107,8 @@ class ActiveCampaignListTasksOperator(ActiveCampaignListOperator):
 class ActiveCampaignCreateTaskTypeOperator(ActiveCampaignCreateOperator):
     """Create a deal task type (``POST /dealTasktypes``); titles are unique. Returns it.
 
-    :param title: the type's title. :param status: 0 active, 1 disabled.
+    :param title: the type's title.
+    :param status: 0 active, 1 disabled.
     """
 
     parameters = {"title": "title", "status": "status"}
@@ -111,7 +120,8 @@ class ActiveCampaignCreateTaskTypeOperator(ActiveCampaignCreateOperator):
 class ActiveCampaignUpdateTaskTypeOperator(ActiveCampaignUpdateOperator):
     """Update a deal task type (``PUT /dealTasktypes/{id}``). Returns it.
 
-    :param task_type_id: the type's id (templated). :param title: new title.
+    :param task_type_id: the type's id (templated).
+    :param title: new title.
     :param status: 0 active, 1 disabled.
     """
 

@@ -27,7 +27,8 @@ WEBHOOK_PARAMETERS = {"name": "name", "url": "url", "events": "events", "sources
 class ActiveCampaignCreateWebhookOperator(ActiveCampaignCreateOperator):
     """Create a webhook (``POST /webhooks``).
 
-    :param name: a label. :param url: where ActiveCampaign POSTs (HTTPS on port 443 only).
+    :param name: a label.
+    :param url: where ActiveCampaign POSTs (HTTPS on port 443 only).
     :param events: event names (see ``resources.WEBHOOK_EVENTS``).
     :param sources: public, admin, api, system (default: all four).
     :param list_id: only events of this list (templated, like all parameters).
@@ -87,8 +88,11 @@ class ActiveCampaignDeleteWebhookOperator(ActiveCampaignDeleteOperator):
 class ActiveCampaignListWebhooksOperator(ActiveCampaignListOperator):
     """List webhooks (``GET /webhooks``, every page).
 
-    :param name: by name. :param url: by URL. :param list_id: by list.
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param name: by name.
+    :param url: by URL.
+    :param list_id: by list.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, name: str | None = None, url: str | None = None, list_id: int | str | None = None,

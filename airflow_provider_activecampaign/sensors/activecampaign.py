@@ -24,7 +24,7 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_activecampaign.catalogue import Rule, compact, ident
+from airflow_provider_activecampaign.catalogue import Rule, compact, ident, resource
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
 from airflow_provider_activecampaign.io import deliver_records
@@ -190,10 +190,18 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         self.log.info("%d %s", len(records), search.describe())
         if len(records) > self.max_xcom_records:
             if self.output_path:
+                self._written_path = self.output_path  # for lineage
                 return deliver_records(records, self.output_path, log=self.log, what=search.envelope)
             self.log.warning("%d records are more than max_xcom_records=%d but no output_path is set: "
                              "all go to XCom", len(records), self.max_xcom_records)
         return records
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage: the watched resource, and the JSON Lines file when the records went to one."""
+        from airflow_provider_activecampaign.lineage import read_lineage
+
+        return read_lineage(self.hook.core.settings.base_url, resource(self.resource),
+                            getattr(self, "_written_path", None))
 
     # the sync path (deferrable=False; poke or reschedule mode) ------------------
 
@@ -276,9 +284,11 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
 class ActiveCampaignWatchContactsSensor(ActiveCampaignWatchSensor):
     """Wait for contacts created (or updated) in the window (``GET /contacts``, server-side window).
 
-    :param email: exact e-mail. :param email_like: part of the e-mail.
+    :param email: exact e-mail.
+    :param email_like: part of the e-mail.
     :param search: part of name, organization, phone or e-mail.
-    :param organization: organization (account) id. :param list_id: list id.
+    :param organization: organization (account) id.
+    :param list_id: list id.
     :param status: list status (-1 any, 0 unconfirmed, 1 active, 2 unsubscribed, 3 bounced).
     :param tag_id: tag id. Filters are templated; the rest as :class:`ActiveCampaignWatchSensor`.
     """
@@ -311,13 +321,18 @@ class ActiveCampaignWatchContactAutomationsSensor(ActiveCampaignWatchSensor):
 class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
     """Wait for deals created (or updated) in the window (``GET /deals``, server-side window).
 
-    :param title: deal title. :param search: text to search (in ``search_field``).
-    :param pipeline: pipeline id. :param stage: stage id. :param owner: owner (user) id.
+    :param title: deal title.
+    :param search: text to search (in ``search_field``).
+    :param pipeline: pipeline id.
+    :param stage: stage id.
+    :param owner: owner (user) id.
     :param status: ``0``/``"open"``, ``1``/``"won"``, ``2``/``"lost"``.
     :param organization: the primary contact's organization (account) id.
-    :param tag: tag of the primary contact. :param task_type: deals with tasks of this type.
+    :param tag: tag of the primary contact.
+    :param task_type: deals with tasks of this type.
     :param next_date_range: due dates of the deals' tasks (``filters[nextdate_range]``).
-    :param minimum_value, maximum_value: value bounds, in dollars. All templated.
+    :param minimum_value: value bounds, in dollars. All templated.
+    :param maximum_value: as ``minimum_value``.
     """
 
     def __init__(self, *, title: str | None = None, search: str | None = None, search_field: str | None = None,
@@ -336,9 +351,12 @@ class ActiveCampaignWatchDealsSensor(ActiveCampaignWatchSensor):
 class ActiveCampaignWatchTasksSensor(ActiveCampaignWatchSensor):
     """Wait for deal tasks created (or updated) in the window (``GET /dealTasks``, client-side window).
 
-    :param title: the task's title. :param deal: the deal's id (its tasks only).
-    :param status: 0 incomplete, 1 complete. :param note: the task's note.
-    :param due_date: due date (that day). :param task_type: task type id. All templated.
+    :param title: the task's title.
+    :param deal: the deal's id (its tasks only).
+    :param status: 0 incomplete, 1 complete.
+    :param note: the task's note.
+    :param due_date: due date (that day).
+    :param task_type: task type id. All templated.
     """
 
     def __init__(self, *, title: str | None = None, deal: int | str | None = None, status: int | str | None = None,

@@ -68,13 +68,20 @@ class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
     the triggerer: one search per poll cycle covers all their windows and each takes its
     own records from it (see :mod:`~airflow_provider_activecampaign.triggers.poller`).
 
-    :param resource, since, until, watch, filters, parent_id: the search (see ``WatchSearch``).
+    :param resource: the search (see ``WatchSearch``).
+    :param since: as ``resource``.
+    :param until: as ``resource``.
+    :param watch: as ``resource``.
+    :param filters: as ``resource``.
+    :param parent_id: as ``resource``.
     :param min_records: how many matching records end the wait.
     :param poke_interval: seconds between two polls.
     :param max_records: most records to carry in the event.
     :param deadline: when to give up (ISO 8601), normally the sensor's start + ``timeout``.
     :param activecampaign_conn_id: the connection.
-    :param retries, retry_backoff, request_timeout: the async hook's retry settings (numbers;
+    :param retries: the async hook's retry settings (numbers;
+    :param retry_backoff: as ``retries``.
+    :param request_timeout: as ``retries``.
         None = the connection's).
     :param coalesce: share polls with like triggers (default); False polls alone.
     """

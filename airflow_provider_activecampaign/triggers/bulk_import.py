@@ -28,7 +28,9 @@ class ActiveCampaignBulkImportTrigger(ActiveCampaignBaseTrigger):
         import must wait for the per-minute limit anyway; None = as soon as the batches are done.
     :param poll_interval: seconds between two polls of an unfinished batch.
     :param activecampaign_conn_id: the connection.
-    :param retries, retry_backoff, request_timeout: the async hook's retry settings (numbers;
+    :param retries: the async hook's retry settings (numbers;
+    :param retry_backoff: as ``retries``.
+    :param request_timeout: as ``retries``.
         None = the connection's).
     """
 

@@ -103,7 +103,7 @@ def test_the_crm_example_builds_a_deal_with_task_and_note(bundle, emulator, logi
 
 @STARTS
 def test_the_export_example_streams_every_record_to_files(bundle, emulator, tmp_path, monkeypatch, logical_date):
-    monkeypatch.setenv("ACTIVECAMPAIGN_EXPORT_URL", str(tmp_path))
+    monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_EXPORT_URL", str(tmp_path))
     for n in range(130):  # more than one page
         emulator.insert("contacts", email=f"export{n}@example.com")
     for n in range(3):
@@ -131,7 +131,7 @@ def test_the_export_example_streams_every_record_to_files(bundle, emulator, tmp_
 @STARTS
 def test_the_watch_example_summarises_the_deals_of_its_window(bundle, emulator, tmp_path, monkeypatch, logical_date):
     """Deals already there: the sensor finds them on its first check (its deferral is tested elsewhere)."""
-    monkeypatch.setenv("ACTIVECAMPAIGN_WATCH_URL", str(tmp_path))
+    monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_WATCH_URL", str(tmp_path))
     end = logical_date or datetime.now(timezone.utc)  # without a logical date the window ends at run_after
     for n in range(2):
         when = end - timedelta(hours=n + 1)

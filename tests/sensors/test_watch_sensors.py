@@ -418,7 +418,7 @@ class TestInAirflow:
 
     def test_the_example_dag_waits_for_the_days_deals_and_summarises_them(self, dag_folder, emulator, tmp_path,
                                                                          monkeypatch):
-        monkeypatch.setenv("ACTIVECAMPAIGN_WATCH_URL", str(tmp_path))
+        monkeypatch.setenv("AIRFLOW_VAR_ACTIVECAMPAIGN_WATCH_URL", str(tmp_path))
         module = load(dag_folder, "example_activecampaign_watch")
         dag = module.dag
         dag.task_dict["wait_for_new_deals"].poke_interval = 0.05  # the example polls every 5 minutes
