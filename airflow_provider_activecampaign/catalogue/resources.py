@@ -77,12 +77,15 @@ class NaturalKey:
     ``under``: a sub-collection to list instead, e.g. ``"contacts/{contact}/contactTags"``
     (placeholders are body fields); ``segments`` turns a body value into a path segment
     (e.g. a note's ``reltype`` ``Deal`` -> ``deals``); without one, the top collection is listed.
+    ``unique``: the filters find at most one record in the account (a contact's e-mail), so the
+    look-up needs no date filter (whose reading the API does not document).
     """
 
     fields: tuple[str, ...]
     filters: Mapping[str, str] = field(default_factory=dict)
     under: str | None = None
     segments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    unique: bool = False
 
     def collection(self, body: Mapping[str, Any]) -> str | None:
         """The sub-collection to list for ``body``, or None (list the resource's own path)."""
@@ -241,7 +244,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         orders=("id", "cdate", "email", "first_name", "last_name", "name", "score"),
         keyset=True,
         server_window=True,
-        natural_key=NaturalKey(("email",), {"email": "email"}),
+        natural_key=NaturalKey(("email",), {"email": "email"}, unique=True),
     ),
     Resource("user", "users", "user", "users", frozenset({GET, LIST}), updated=None),
     Resource("group", "groups", "group", "groups", frozenset({GET, LIST}), updated=None),

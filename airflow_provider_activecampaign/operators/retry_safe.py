@@ -4,7 +4,10 @@ A create whose record can be found by its fields (the catalogue's natural key) l
 on any Airflow attempt after the first, and looks again when its POST failed in a way that
 may have been processed (the reply was lost, or was a 5xx after the server acted). Only
 records created since the DAG run started (less a margin for clock skew) count, so a record
-made by an earlier run is never mistaken for this run's.
+made by an earlier run is never mistaken for this run's. The look-up prefers keys no time zone
+can move (an e-mail, a name, a parent's sub-collection); where it narrows a list by creation date,
+the date filter is written as the account reads it (:mod:`~airflow_provider_activecampaign.client.date_filters`),
+widened when that is not known, and the run-start test is applied here on the record's own stamp.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
+from airflow_provider_activecampaign.client.date_filters import known
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError
 from airflow_provider_activecampaign.watch.timestamps import parse_timestamp
 
@@ -71,9 +75,9 @@ def find_created(hook: ActiveCampaignHook, spec: Resource, body: Mapping[str, An
     if path is None:
         path = spec.path
         filters = {key.filters[name]: value for name, value in wanted.items() if name in key.filters}
-        if since is not None and "created_after" in spec.filters:
-            filters["created_after"] = since
         params = spec.list_params(filters, None)
+        if since is not None and "created_after" in spec.filters and not key.unique:
+            params[spec.filters["created_after"].param] = known(hook.core.settings).after(since)
     matches = [record for record in hook.paginate(path, spec.plural, params=params)
                if _created_since(record, spec.created, since)
                and all(same_value(value, record.get(name)) for name, value in wanted.items())]
