@@ -184,7 +184,7 @@ class Resource:
             direction = str(direction).strip().upper()
             if direction not in ORDER_DIRECTIONS:
                 raise ActiveCampaignInputError("order" if named else f"orders.{name}", "ASC or DESC", direction)
-            params[f"orders[{name}]"] = direction
+            params[f"orders[{name}]"] = direction.lower()  # the document's case: asc|desc
         return params
 
     def item_path(self, record_id: Any, name: str = "record_id") -> str:

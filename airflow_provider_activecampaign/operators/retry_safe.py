@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from airflow_provider_activecampaign.client.date_filters import known
-from airflow_provider_activecampaign.exceptions import ActiveCampaignError
+from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignNotFoundError
 from airflow_provider_activecampaign.watch.timestamps import parse_timestamp
 
 if TYPE_CHECKING:
@@ -78,12 +78,45 @@ def find_created(hook: ActiveCampaignHook, spec: Resource, body: Mapping[str, An
         params = spec.list_params(filters, None)
         if since is not None and "created_after" in spec.filters and not key.unique:
             params[spec.filters["created_after"].param] = known(hook.core.settings).after(since)
-    matches = [record for record in hook.paginate(path, spec.plural, params=params)
+    matches = [record for record in _listed(hook, spec, path, params, wanted)
                if _created_since(record, spec.created, since)
                and all(same_value(value, record.get(name)) for name, value in wanted.items())]
     if len(matches) > 1:
         log.warning("%d %s match %s; taking the newest", len(matches), spec.plural, sorted(wanted))
     return max(matches, key=_id_order, default=None)
+
+
+def _listed(hook: ActiveCampaignHook, spec: Resource, path: str, params: Mapping[str, Any],
+            wanted: Mapping[str, Any]) -> list[Any]:
+    """The records to search; a sub-collection the document does not list that answers 404 is read
+    the documented way instead (:data:`DOCUMENTED_WAYS`)."""
+    try:
+        return list(hook.paginate(path, spec.plural, params=params))
+    except ActiveCampaignNotFoundError:
+        fallback = DOCUMENTED_WAYS.get(spec.name)
+        if path == spec.path or fallback is None:
+            raise
+        log.warning("GET %s answered 404: looking for the %s the documented way", path, spec.name)
+        return fallback(hook, wanted)
+
+
+def _tagged(hook: ActiveCampaignHook, wanted: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``GET /contacts?tagid=T&ids=C``: whether the contact has the tag (the link's own id is not told)."""
+    contact, tag = str(wanted["contact"]), str(wanted["tag"])
+    listed = hook.paginate("contacts", "contacts", params={"tagid": tag, "ids": contact})
+    return [{"contact": contact, "tag": tag} for record in listed if str(record.get("id")) == contact]
+
+
+def _all_notes(hook: ActiveCampaignHook, wanted: Mapping[str, Any]) -> list[Any]:
+    """``GET /notes``: every note, matched to the parent here."""
+    return list(hook.paginate("notes", "notes"))
+
+
+#: How a look-up reads a resource when its undocumented sub-collection answers 404.
+DOCUMENTED_WAYS: dict[str, Callable[[ActiveCampaignHook, Mapping[str, Any]], list[Any]]] = {
+    "contactTag": _tagged,
+    "note": _all_notes,
+}
 
 
 def _created_since(record: Mapping[str, Any], created: str, since: datetime | None) -> bool:

@@ -125,6 +125,25 @@ def test_a_retried_deal_uses_what_the_probe_found(reading, emulator):
     assert started - timedelta(days=1) < read <= started - timedelta(minutes=2)
 
 
+@pytest.mark.parametrize("name", ["add_tag_to_contact", "create_field_options", "create_deal_note"])
+def test_a_retry_succeeds_when_an_undocumented_sub_collection_answers_404(name, emulator):
+    """The look-ups read sub-collections the document lists only as record links; on 404 a documented way is used."""
+    case = CASES[name]
+    prepare(emulator)
+    started = pendulum.now("UTC")
+    before = len(emulator.records(case.plural))
+    case.make("create").execute(context={})
+    emulator.inject_fault(method="GET", path=case.lookup, status=404, count=5,
+                          body='{"message": "No Result found"}')
+
+    again = case.make("create").execute(context=_retry_context(started))
+
+    assert len(emulator.records(case.plural)) == before + case.grows
+    assert _posts(emulator, case.post) == 1
+    assert again
+    assert any(r.status == 404 and r.path == f"/api/3/{case.lookup}" for r in emulator.requests)
+
+
 def _ids(result):
     items = result if isinstance(result, list) else [result]
     return [str(item.get("id") or item.get("subscriber_id") or item.get("name")) for item in items]
