@@ -201,11 +201,16 @@ class Resource:
 
 
 def _date_param(value: Any) -> str:
-    """Dates go out as ISO 8601 with an explicit offset (the API documents no format)."""
+    """A date goes out as the document's ``format: date`` (``2026-03-10``); a date/time as ISO 8601 with
+    an explicit offset, to the second (see tests/data/spec_errata.py for why date/times are kept)."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        return value.strip()
     when = value if hasattr(value, "isoformat") else pendulum.parse(str(value))
+    if not hasattr(when, "hour"):
+        return when.isoformat()
     if getattr(when, "tzinfo", None) is None:
-        when = pendulum.instance(when, tz="UTC") if hasattr(when, "hour") else pendulum.parse(str(value), tz="UTC")
-    return when.isoformat()
+        when = pendulum.instance(when, tz="UTC")
+    return when.isoformat(timespec="seconds")
 
 
 _DATE = Rule("date")
