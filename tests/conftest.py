@@ -26,6 +26,7 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).parent.parent / "e
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ.pop("AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT", None)
+os.environ["ACTIVECAMPAIGN_DATE_FILTERS_CACHE"] = str(_AIRFLOW_HOME / "date-filters")
 
 # The emulator fixtures come from the installed package's pytest11 entry point (activecampaign);
 # naming the plugin here as well would register it twice, which pytest refuses.
@@ -91,3 +92,14 @@ def _fresh_rate_limiters():
     from airflow_provider_activecampaign.client.ratelimit import forget_limiters
 
     forget_limiters()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_date_filters(tmp_path, monkeypatch):
+    """Every test finds its own account's date-filter reading (an emulator may reuse an earlier one's port)."""
+    from airflow_provider_activecampaign.client.date_filters import CACHE_ENV, forget
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "date-filters"))
+    forget()
+    yield
+    forget()

@@ -89,7 +89,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         orders=("id", "cdate", "email", "first_name", "last_name", "name", "score"),
         keyset=True,
         server_window=True,
-        natural_key=NaturalKey(("email",), {"email": "email"}),
+        natural_key=NaturalKey(("email",), {"email": "email"}, unique=True),
     ),
     Resource(
         "user", "users", "user", "users",

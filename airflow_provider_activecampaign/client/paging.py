@@ -114,14 +114,14 @@ class Pager:
         size = self.page_size
         params = dict(self.params)
         if self.keyset:
-            params["orders[id]"] = "ASC"
+            params["orders[id]"] = "asc"  # the document's case
             if self.last_id is not None:
                 params["id_greater"] = self.last_id
             start = 0
             size = size if self.limit is None else min(size, self.limit - self.count)
         else:
             if self.by_id and not self.plain:
-                params.setdefault("orders[id]", "ASC")
+                params.setdefault("orders[id]", "asc")
             anchored = not self.plain and (self.last_id is not None or self.window)
             start = self._restart if self._restart is not None else (
                 max(0, self.offset - self.overlap) if anchored else self.offset)

@@ -181,8 +181,6 @@ _LEGACY_CONTACT_FILTERS = {
     "email": Filter("filters[email]", Rule("email")),
     "first_name": Filter("filters[first_name]"),
     "last_name": Filter("filters[last_name]"),
-    "phone": Filter("filters[phone]"),
-    "orgname": Filter("filters[orgname]"),
     "tag": Filter("filters[tagname]"),
     "list_id": Filter("filters[listid]", ident()),
     "status": Filter("filters[status]", enum(-1, 0, 1, 2, 3)),
@@ -196,8 +194,9 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
     :param email: match these contact fields.
     :param first_name: as ``email``.
     :param last_name: as ``email``.
-    :param phone: as ``email``.
-    :param orgname: as ``email``.
+    :param phone: refused (the legacy documentation lists no such filter, and the API ignores a
+        filter it does not know, returning every contact); use the v3 contacts list.
+    :param orgname: refused, as ``phone``.
     :param tag: a tag name.
     :param field_values: custom fields ``{perstag or field id: value}``.
     :param list_id: only this list.
@@ -215,9 +214,17 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
                  field_values: Mapping[str, Any] | None = None, list_id: int | str | None = None,
                  status: int | str | None = None, limit: int | None = None, output_path: str | None = None,
                  **kwargs: Any) -> None:
-        fields = compact(email=email, first_name=first_name, last_name=last_name, phone=phone, orgname=orgname,
+        fields = compact(email=email, first_name=first_name, last_name=last_name,
                          tag=tag, field_values=field_values, list_id=list_id, status=status)
         super().__init__(fields=fields, limit=limit, output_path=output_path, **kwargs)
+        self.refused = compact(phone=phone, orgname=orgname)
+
+    def checked(self) -> dict[str, Any]:
+        for name in self.refused:
+            valid = ", ".join([*_LEGACY_CONTACT_FILTERS, "field_values"])
+            raise ActiveCampaignInputError(name, f"left out: the legacy contact list filters only by {valid}",
+                                           self.refused[name])
+        return super().checked()
 
     def call(self, values: dict[str, Any]) -> tuple[str, dict[str, Any], None]:
         params: dict[str, Any] = {"ids": "all", "full": 1}

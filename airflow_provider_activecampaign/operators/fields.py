@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
 from airflow_provider_activecampaign.catalogue.resources import is_literal
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignInputError,
+    ActiveCampaignNotFoundError,
+    error_context,
+)
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, id_of
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
@@ -105,12 +109,20 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
             return created
 
         def find(since: Any) -> list[dict[str, Any]] | None:  # option values are unique within a field
-            existing = {str(o.get("value")): o for o in self.hook.paginate(f"fields/{field_id}/options",
-                                                                            "fieldOptions")}
+            existing = {str(o.get("value")): o for o in self.field_options(field_id)}
             found = [existing[str(o["value"])] for o in options if str(o["value"]) in existing]
             return found if len(found) == len(options) else None
 
         return create_once(post, find, context=context, what=f"the options of field {field_id}")
+
+    def field_options(self, field_id: str) -> list[Any]:
+        """The field's options: ``GET /fields/{id}/options`` (its ``links``), or on 404 the documented
+        ``GET /fields/{id}``, which side-loads them."""
+        try:
+            return list(self.hook.paginate(f"fields/{field_id}/options", "fieldOptions"))
+        except ActiveCampaignNotFoundError:
+            reply = self.hook.request("GET", f"fields/{field_id}")
+            return [o for o in (reply or {}).get("fieldOptions") or [] if str(o.get("field")) == str(field_id)]
 
 
 class ActiveCampaignListFieldsOperator(ActiveCampaignListOperator):

@@ -4,7 +4,10 @@ A create whose record can be found by its fields (the catalogue's natural key) l
 on any Airflow attempt after the first, and looks again when its POST failed in a way that
 may have been processed (the reply was lost, or was a 5xx after the server acted). Only
 records created since the DAG run started (less a margin for clock skew) count, so a record
-made by an earlier run is never mistaken for this run's.
+made by an earlier run is never mistaken for this run's. The look-up prefers keys no time zone
+can move (an e-mail, a name, a parent's sub-collection); where it narrows a list by creation date,
+the date filter is written as the account reads it (:mod:`~airflow_provider_activecampaign.client.date_filters`),
+widened when that is not known, and the run-start test is applied here on the record's own stamp.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from airflow_provider_activecampaign.exceptions import ActiveCampaignError
+from airflow_provider_activecampaign.client.date_filters import known
+from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignNotFoundError
 from airflow_provider_activecampaign.watch.timestamps import parse_timestamp
 
 if TYPE_CHECKING:
@@ -71,15 +75,48 @@ def find_created(hook: ActiveCampaignHook, spec: Resource, body: Mapping[str, An
     if path is None:
         path = spec.path
         filters = {key.filters[name]: value for name, value in wanted.items() if name in key.filters}
-        if since is not None and "created_after" in spec.filters:
-            filters["created_after"] = since
         params = spec.list_params(filters, None)
-    matches = [record for record in hook.paginate(path, spec.plural, params=params)
+        if since is not None and "created_after" in spec.filters and not key.unique:
+            params[spec.filters["created_after"].param] = known(hook.core.settings).after(since)
+    matches = [record for record in _listed(hook, spec, path, params, wanted)
                if _created_since(record, spec.created, since)
                and all(same_value(value, record.get(name)) for name, value in wanted.items())]
     if len(matches) > 1:
         log.warning("%d %s match %s; taking the newest", len(matches), spec.plural, sorted(wanted))
     return max(matches, key=_id_order, default=None)
+
+
+def _listed(hook: ActiveCampaignHook, spec: Resource, path: str, params: Mapping[str, Any],
+            wanted: Mapping[str, Any]) -> list[Any]:
+    """The records to search; a sub-collection the document does not list that answers 404 is read
+    the documented way instead (:data:`DOCUMENTED_WAYS`)."""
+    try:
+        return list(hook.paginate(path, spec.plural, params=params))
+    except ActiveCampaignNotFoundError:
+        fallback = DOCUMENTED_WAYS.get(spec.name)
+        if path == spec.path or fallback is None:
+            raise
+        log.warning("GET %s answered 404: looking for the %s the documented way", path, spec.name)
+        return fallback(hook, wanted)
+
+
+def _tagged(hook: ActiveCampaignHook, wanted: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``GET /contacts?tagid=T&ids=C``: whether the contact has the tag (the link's own id is not told)."""
+    contact, tag = str(wanted["contact"]), str(wanted["tag"])
+    listed = hook.paginate("contacts", "contacts", params={"tagid": tag, "ids": contact})
+    return [{"contact": contact, "tag": tag} for record in listed if str(record.get("id")) == contact]
+
+
+def _all_notes(hook: ActiveCampaignHook, wanted: Mapping[str, Any]) -> list[Any]:
+    """``GET /notes``: every note, matched to the parent here."""
+    return list(hook.paginate("notes", "notes"))
+
+
+#: How a look-up reads a resource when its undocumented sub-collection answers 404.
+DOCUMENTED_WAYS: dict[str, Callable[[ActiveCampaignHook, Mapping[str, Any]], list[Any]]] = {
+    "contactTag": _tagged,
+    "note": _all_notes,
+}
 
 
 def _created_since(record: Mapping[str, Any], created: str, since: datetime | None) -> bool:

@@ -14,9 +14,16 @@ from airflow_provider_activecampaign.testing.emulator import ActiveCampaignEmula
 
 @pytest.fixture
 def activecampaign_emulator() -> Iterator[ActiveCampaignEmulator]:
-    """A started emulator on a free port (minimal seed, rate limit off), stopped afterwards."""
+    """A started emulator on a free port (minimal seed, rate limit off), stopped afterwards.
+
+    What this process learnt of an earlier emulator's date filters is forgotten (a port may be reused).
+    """
+    from airflow_provider_activecampaign.client.date_filters import forget
+
+    forget()
     with ActiveCampaignEmulator() as emulator:
         yield emulator
+    forget()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The one search behind the Watch sensors and their trigger.
 
 :class:`WatchSearch` builds the query parameters (the API's own date filters where they
-exist, widened by :data:`SERVER_WINDOW_OVERLAP`), tests each record's timestamp against
+exist, as the account reads them: :mod:`~airflow_provider_activecampaign.client.date_filters`
+finds that once per account, and widens them when it cannot), tests each record's timestamp against
 the exact window, de-duplicates by id, and drives a hook's ``paginate`` (sync or async),
 so the sensor's ``poke`` and the trigger cannot drift apart. See docs/watch.md.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from airflow_provider_activecampaign.catalogue import LIST, Resource, ident, resource
+from airflow_provider_activecampaign.client.date_filters import UNKNOWN, DateFilters, adate_filters, date_filters
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.watch.timestamps import ACCOUNT_ZONE_SPREAD, parse_when, record_time
 from airflow_provider_activecampaign.watch.windows import Window
@@ -23,9 +25,9 @@ from airflow_provider_activecampaign.watch.windows import Window
 if TYPE_CHECKING:
     from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
 
-#: How far the API's own date filters are widened on each side; the exact window is applied on our side.
-#: The filters' zone is undocumented: whether the API reads the bound as sent (UTC) or its clock time in
-#: the account's zone (US Central, 5-6 hours behind), the widened bounds hold the whole window.
+#: At most how far the API's own date filters reach beyond a window on each side, when the account's
+#: reading of them is not known (the exact window is applied on our side); shared polls merge windows
+#: closer than twice this.
 SERVER_WINDOW_OVERLAP = ACCOUNT_ZONE_SPREAD + timedelta(minutes=15)
 WATCH_KINDS = ("created", "updated")
 #: Filters a Watch search sets itself from its window (``since``/``until``), never taken from the user.
@@ -115,13 +117,15 @@ class WatchSearch:
     def keyset(self) -> bool:
         return self.spec.keyset and self.parent_id is None
 
-    def params(self) -> dict[str, Any]:
-        """Query parameters: the filters, plus the API's date filters widened by the overlap."""
-        filters: dict[str, Any] = dict(self.filters)
+    def params(self, dates: DateFilters = UNKNOWN) -> dict[str, Any]:
+        """Query parameters: the filters, plus the API's date filters around the window as ``dates``
+        says the account reads them (exact when known, widened when not)."""
+        params = self.spec.list_params(self.filters, None)
         if self.server_window:
-            filters[f"{self.watch}_after"] = self.window.since - SERVER_WINDOW_OVERLAP
-            filters[f"{self.watch}_before"] = self.window.until + SERVER_WINDOW_OVERLAP
-        return self.spec.list_params(filters, None)
+            filters = self.spec.filters
+            params[filters[f"{self.watch}_after"].param] = dates.after(self.window.since)
+            params[filters[f"{self.watch}_before"].param] = dates.before(self.window.until)
+        return params
 
     # what counts -----------------------------------------------------------------
 
@@ -154,7 +158,8 @@ class WatchSearch:
 
     def fetch(self, hook: ActiveCampaignHook) -> list[dict[str, Any]]:
         """Page through the collection with the sync hook and return :meth:`select`'s records."""
-        return self.select(hook.paginate(self.path, self.envelope, params=self.params(), keyset=self.keyset))
+        dates = date_filters(hook) if self.server_window else UNKNOWN
+        return self.select(hook.paginate(self.path, self.envelope, params=self.params(dates), keyset=self.keyset))
 
     async def afetch(self, hook: ActiveCampaignAsyncHook) -> list[dict[str, Any]]:
         """The same with the async hook (triggers): never blocks the event loop."""
@@ -162,7 +167,9 @@ class WatchSearch:
 
     async def aread(self, hook: ActiveCampaignAsyncHook) -> list[Any]:
         """Every record the search's requests return, before :meth:`select` (shared polls select per trigger)."""
-        pages: AsyncIterable[Any] = hook.paginate(self.path, self.envelope, params=self.params(), keyset=self.keyset)
+        dates = await adate_filters(hook) if self.server_window else UNKNOWN
+        pages: AsyncIterable[Any] = hook.paginate(self.path, self.envelope, params=self.params(dates),
+                                                  keyset=self.keyset)
         return [record async for record in pages]
 
     # serializing -----------------------------------------------------------------

@@ -28,7 +28,7 @@ class TestPaging:
             if n == 50:
                 ids += make_contacts(emulator, 30)
         assert seen == ids
-        assert emulator.requests[0].query["orders[id]"] == ["ASC"]
+        assert emulator.requests[0].query["orders[id]"] == ["asc"]
 
     def test_offset_paging_while_records_are_inserted_has_no_duplicates(self, emulator):
         ids = make_contacts(emulator, 230)

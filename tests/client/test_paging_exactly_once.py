@@ -43,7 +43,7 @@ def test_offset_paging_loses_nothing_when_records_already_read_are_deleted(emula
     assert len(deleted) == deletes
     assert len(got) == len(set(got))  # nothing twice
     assert set(ids) - set(deleted) <= set(got)  # nothing that existed throughout is lost
-    assert all(r.query["orders[id]"] == ["ASC"] for r in emulator.requests if r.method == "GET")
+    assert all(r.query["orders[id]"] == ["asc"] for r in emulator.requests if r.method == "GET")
 
 
 @pytest.mark.parametrize("resource", ["contacts", "deals", "contactAutomations"])

@@ -19,13 +19,16 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
+import pendulum
 import pytest
 
 import airflow_provider_activecampaign.operators as ops
 from airflow_provider_activecampaign.catalogue import CREATE, GET, LIST, RESOURCES, UPDATE
+from airflow_provider_activecampaign.testing.emulator.filters import FILTER_READINGS
 from tests.data.spec_errata import FIDELITY
 from tests.data.spec_errata import KNOWN as ERRATA
 from tests.fidelity.unserved import UNSERVED
@@ -61,13 +64,26 @@ def operation(method: str, path: str) -> tuple[str, dict[str, Any]] | None:
 
 def request_problems(method: str, template: str, op: dict[str, Any], query: dict, body: Any) -> list[str]:
     where = f"{method} {template}"
-    known = {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"} | PAGING
+    documented = {p["name"]: p.get("schema") or {} for p in op.get("parameters", []) if p.get("in") == "query"}
+    known = set(documented) | PAGING
     problems = [f"{where}: query {name} not documented" for name in sorted(query) if name not in known]
+    problems += [problem for name in sorted(set(query) & set(documented))
+                 for value in query[name] if (problem := value_problem(where, name, documented[name], value))]
     schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
     if schema is not None and body is not None:
         problems += [f"{where}: body {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.validator}"
                      for e in VALIDATOR(schema).iter_errors(body)]
     return problems
+
+
+def value_problem(where: str, name: str, schema: dict[str, Any], value: str) -> str | None:
+    """A query value outside the parameter's enum (exact case) or not in its format (``date``)."""
+    enum = schema.get("enum")
+    if enum is not None and value not in {str(item) for item in enum}:
+        return f"{where}: query {name} not in enum"
+    if schema.get("format") == "date" and not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return f"{where}: query {name} not format date"
+    return None
 
 
 def reply_problems(method: str, template: str, op: dict[str, Any], status: int, reply: Any) -> list[str]:
@@ -104,8 +120,10 @@ def _example(response: dict[str, Any]) -> Any:
 
 def _representative_run(emulator) -> None:
     prepare(emulator)
+    started = pendulum.now("UTC")
     for name, case in sorted(CASES.items()):
         case.make(f"create_{name}").execute(context={})
+    _retries(emulator, started)
     for spec in RESOURCES.values():
         if spec.parent is not None or f"GET /{spec.path}" in UNSERVED:  # see tests/fidelity
             continue
@@ -119,7 +137,22 @@ def _representative_run(emulator) -> None:
     ops.ActiveCampaignUpdateDealOperator(task_id="update", deal_id=1, title="Renamed", status="won").execute({})
     ops.ActiveCampaignListDealsOperator(task_id="deals", pipeline=1, status="open", order_by="title").execute({})
     ops.ActiveCampaignListContactsOperator(task_id="contacts", email="ada@example.com").execute({})
+    ops.ActiveCampaignListOperator(task_id="due", resource="dealTask", filters={"due_before": "2031-01-01"}).execute({})
     ops.ActiveCampaignDeleteDealOperator(task_id="delete", deal_id=1).execute({})
+
+
+def _retries(emulator, started) -> None:
+    """Try 2 of every create that looks up, under every reading of the date filters: nothing is written."""
+    retry = {"ti": SimpleNamespace(try_number=2, xcom_push=lambda key, value: None),
+             "dag_run": SimpleNamespace(start_date=started)}
+    counts = {case.plural: len(emulator.records(case.plural)) for case in CASES.values()}
+    for reading in FILTER_READINGS:
+        emulator.date_filters = reading
+        for name, case in sorted(CASES.items()):
+            if case.lookup:
+                assert case.make(f"retry_{name}").execute(context=retry), (name, reading)
+    emulator.date_filters = "offset"
+    assert {plural: len(emulator.records(plural)) for plural in counts} == counts
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +205,10 @@ def test_the_checks_catch_what_they_should():
     template, op = operation("GET", "/api/3/deals")
     assert request_problems("GET", template, op, {"filters[colour]": ["red"]}, None) == [
         "GET /deals: query filters[colour] not documented"]
+    template, op = operation("GET", "/api/3/contacts")
+    assert request_problems("GET", template, op, {"orders[email]": ["ASC"], "filters[created_after]": [
+        "2026-03-10T00:00:00+00:00"], "filters[created_before]": ["2026-03-11"]}, None) == [
+        "GET /contacts: query filters[created_after] not format date", "GET /contacts: query orders[email] not in enum"]
     template, op = operation("GET", "/api/3/tags/1")
     example = _example(op["responses"]["200"])
     reply = {"tag": {k: v for k, v in example["tag"].items() if k != "tagType"}}

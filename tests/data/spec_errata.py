@@ -29,6 +29,19 @@ ERRATA: dict[str, str] = {
         "only 201 is documented; the docs' text says 201 created, 200 updated (an existing e-mail)",
     r"GET /dealTasks(/\{id\})?: status 200 not documented":
         "the list and get of tasks document only 201 (copied from create); a read answers 200",
+    r"GET /api/3/(contacts/\d+/contactTags|deals/\d+/notes|fields/\d+/options): not in the spec":
+        "a retried create looks its record up in these sub-collections, which the document lists no operation "
+        "for but names in its own example records' links (contact.links.contactTags = "
+        "'/api/3/contacts/51/contactTags', deal.links.notes = '/api/3/deals/51/notes', field links "
+        "'.../fields/1/options'); on 404 the look-up reads them the documented way (GET /contacts?tagid=&ids=, "
+        "GET /notes, GET /fields/{id} with its fieldOptions)",
+    r"GET /(contacts|deals): query filters\[(created|updated)_(after|before)\] not format date":
+        "the document says format: date, but a date-only bound makes every Watch poll and retry look-up read "
+        "whole days; the date filters are sent as date-times with an offset where the account reads the time "
+        "of day, which the per-account probe (client/date_filters.py) measures by asking for one record with "
+        "crafted bounds; where it finds the date-only reading, plain dates are sent (the documented format)",
+    r"GET /dealTasks: query filters\[due_before\] not documented":
+        "the document spells the parameter 'Fitlers[due_before]' (a typo); the provider sends filters[due_before]",
     r"GET /automations/\{automationId\}: reply (automations|meta) missing":
         "the example of getting one automation is the list example (automations + meta), not {automation}",
 }
@@ -47,6 +60,8 @@ EMULATOR_GAPS: dict[str, str] = {
     r"GET /automations: reply meta\.(filtered|smsLogs|starts) missing": "automation list statistics: not modelled",
     r"GET /contactAutomations: reply meta\.showcase_stats missing": "automation statistics: not modelled",
     r"GET /contacts: reply contacts\.scoreValues missing": "contact scores: not modelled",
+    r"GET /contacts/\{id\}/contactAutomations: reply contactAutomations\.in_als missing":
+        "whether an automation entry is in an automation's 'als' state: not modelled, read by no operator",
     r"(POST|PUT) /deals(/\{id\})?: reply deal\.fields missing":
         "a written deal's custom field values are echoed only when the request sent some",
     r"POST /accounts: reply account\.fields missing":

@@ -188,6 +188,8 @@ LEGACY_HAPPY: dict[str, Case] = {
 
 LEGACY_BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
     (ops.ActiveCampaignListSubscribedContactsOperator, {"status": 7}, "status"),
+    (ops.ActiveCampaignListSubscribedContactsOperator, {"phone": "+99 000"}, "phone"),
+    (ops.ActiveCampaignListSubscribedContactsOperator, {"orgname": "Acme"}, "orgname"),
     (ops.ActiveCampaignLegacySyncContactOperator, {"first_name": "Nobody"}, "email or contact_id"),
     (ops.ActiveCampaignLegacySyncContactOperator, {"email": "x@example.com", "field_values": {"bad key": 1}},
      "field_values.bad key"),
@@ -244,7 +246,7 @@ def test_list_contacts_pages_by_id_and_reads_every_record_once(emulator):
     assert [c["id"] for c in contacts] == [c["id"] for c in made]  # each once, in id order
     # keyset paging: id order, then "after the last id seen"; never an offset
     assert [r.query.get("id_greater") for r in emulator.requests] == [None, [made[99]["id"]], [made[199]["id"]]]
-    assert all(r.query["orders[id]"] == ["ASC"] and "offset" not in r.query for r in emulator.requests)
+    assert all(r.query["orders[id]"] == ["asc"] and "offset" not in r.query for r in emulator.requests)
 
 
 def test_list_contacts_does_not_skip_records_when_one_is_deleted_between_pages(emulator, monkeypatch):
@@ -351,7 +353,7 @@ def test_list_contacts_ordered(emulator, order_by, order, key, reverse):
     assert [key(c) for c in contacts] == sorted((key(c) for c in contacts), reverse=reverse)
     # an explicit ordering rules out keyset paging by id: offset paging, asking for that ordering
     assert [r.query["offset"] for r in emulator.requests] == [["0"], ["95"]]
-    assert all(r.query[f"orders[{order_by}]"] == [order.upper()] and "id_greater" not in r.query
+    assert all(r.query[f"orders[{order_by}]"] == [order.lower()] and "id_greater" not in r.query
                for r in emulator.requests)
 
 

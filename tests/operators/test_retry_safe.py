@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
@@ -19,6 +20,7 @@ import pytest
 import airflow_provider_activecampaign.operators as ops
 from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignConnectionError
 from airflow_provider_activecampaign.operators.retry_safe import is_retry, run_started, same_value
+from airflow_provider_activecampaign.testing.emulator.filters import FILTER_READINGS
 from tests.bundles import load, own_bundle
 from tests.operators.retry_cases import CASES, DAG_FILE, prepare
 
@@ -81,6 +83,70 @@ def test_within_one_attempt_a_lost_reply_is_found_and_not_sent_again(name, emula
     assert _posts(emulator, case.post) == 1
     made = result if isinstance(result, list) else [result]
     assert all(item.get("id") or item.get("name") for item in made)  # tracking events are named, not numbered
+
+
+@pytest.mark.parametrize("reading", FILTER_READINGS)
+@pytest.mark.parametrize("name", LOOKS_UP)
+def test_a_retry_finds_its_record_under_every_reading_of_the_date_filters(name, reading, emulator):
+    """Try 2 of every create that looks up: the record try 1 made is found, whatever the API's date filters mean."""
+    emulator.date_filters = reading
+    case = CASES[name]
+    prepare(emulator)
+    started = pendulum.now("UTC")
+    before = len(emulator.records(case.plural))
+    first = case.make("create").execute(context={})
+
+    again = case.make("create").execute(context=_retry_context(started))
+
+    assert len(emulator.records(case.plural)) == before + case.grows
+    assert _posts(emulator, case.post) == 1
+    assert _ids(again) == _ids(first) or _ids(first) == ["None"]  # a legacy reply may carry no id
+
+
+@pytest.mark.parametrize("reading", FILTER_READINGS)
+def test_a_retried_deal_uses_what_the_probe_found(reading, emulator):
+    """After a Watch poll found the reading, a retried deal asks for the run's own stretch and finds its deal."""
+    from airflow_provider_activecampaign.client.date_filters import date_filters, read_bound
+    from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
+
+    emulator.date_filters = reading
+    prepare(emulator)
+    started = pendulum.now("UTC")
+    first = CASES["create_deal"].make("create").execute(context={})
+    with ActiveCampaignHook() as hook:
+        assert reading in date_filters(hook).readings
+    emulator.clear_requests()
+
+    again = CASES["create_deal"].make("create").execute(context=_retry_context(started))
+
+    assert again["id"] == first["id"] and [r.method for r in emulator.requests] == ["GET"]
+    sent = emulator.requests[0].query["filters[created_after]"][0]
+    read = read_bound(reading, sent, ZoneInfo("America/Chicago"))
+    assert started - timedelta(days=1) < read <= started - timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("name", ["add_tag_to_contact", "create_field_options", "create_deal_note"])
+def test_a_retry_succeeds_when_an_undocumented_sub_collection_answers_404(name, emulator):
+    """The look-ups read sub-collections the document lists only as record links; on 404 a documented way is used."""
+    case = CASES[name]
+    prepare(emulator)
+    started = pendulum.now("UTC")
+    before = len(emulator.records(case.plural))
+    case.make("create").execute(context={})
+    emulator.inject_fault(method="GET", path=case.lookup, status=404, count=5,
+                          body='{"message": "No Result found"}')
+
+    again = case.make("create").execute(context=_retry_context(started))
+
+    assert len(emulator.records(case.plural)) == before + case.grows
+    assert _posts(emulator, case.post) == 1
+    assert again
+    assert any(r.status == 404 and r.path == f"/api/3/{case.lookup}" for r in emulator.requests)
+
+
+def _ids(result):
+    items = result if isinstance(result, list) else [result]
+    return [str(item.get("id") or item.get("subscriber_id") or item.get("name")) for item in items]
 
 
 def _retry_context(started):

@@ -60,7 +60,8 @@ def add_deal(emulator, when: datetime, **fields) -> dict:
 
 
 def deals_requests(emulator) -> int:
-    return sum(1 for r in emulator.requests if r.path == "/api/3/deals")
+    """The searches for deals (not the date-filter probe's look for a record: ``limit=1``)."""
+    return sum(1 for r in emulator.requests if r.path == "/api/3/deals" and r.query != {"limit": ["1"]})
 
 
 # =========================================================================== unit level
@@ -220,25 +221,25 @@ class TestNamedSensors:
                                            search="Ada", organization=2, list_id=3, status=1, tag_id=4),
          "/api/3/contacts",
          {"email": "a@example.com", "email_like": "example", "search": "Ada", "organization": "2", "listid": "3",
-          "status": "1", "tagid": "4", "filters[created_after]": "2026-03-08T17:45:00+00:00",
-          "filters[created_before]": "2026-03-10T06:15:00+00:00", "orders[id]": "ASC", "limit": "100"}),
+          "status": "1", "tagid": "4", "filters[created_after]": "2026-03-09T00:00:00+00:00",
+          "filters[created_before]": "2026-03-10T00:00:00+00:00", "orders[id]": "asc", "limit": "100"}),
         (ActiveCampaignWatchDealsSensor(task_id="d", title="Big", pipeline=1, stage=2, owner=1, status="won",
                                         minimum_value=10, watch="updated"),
          "/api/3/deals",
          {"filters[title]": "Big", "filters[group]": "1", "filters[stage]": "2", "filters[owner]": "1",
-          "filters[status]": "1", "filters[minimum_value]": "10", "filters[updated_after]": "2026-03-08T17:45:00+00:00",
-          "filters[updated_before]": "2026-03-10T06:15:00+00:00", "limit": "100", "offset": "0",
-          "orders[id]": "ASC"}),
+          "filters[status]": "1", "filters[minimum_value]": "10", "filters[updated_after]": "2026-03-09T00:00:00+00:00",
+          "filters[updated_before]": "2026-03-10T00:00:00+00:00", "limit": "100", "offset": "0",
+          "orders[id]": "asc"}),
         (ActiveCampaignWatchTasksSensor(task_id="t", title="Call", deal=5, status=0, note="x", due_date="2026-03-12",
                                         task_type=1),
          "/api/3/dealTasks",
          {"filters[title]": "Call", "filters[relid]": "5", "filters[reltype]": "Deal", "filters[status]": "0",
           "filters[note]": "x", "filters[duedate]": "2026-03-12", "filters[d_tasktypeid]": "1", "limit": "100",
-          "offset": "0", "orders[id]": "ASC"}),
+          "offset": "0", "orders[id]": "asc"}),
         (ActiveCampaignWatchCalendarFeedsSensor(task_id="f", watch="updated"), "/api/3/calendars",
-         {"limit": "100", "offset": "0", "orders[id]": "ASC"}),
+         {"limit": "100", "offset": "0", "orders[id]": "asc"}),
         (ActiveCampaignWatchContactAutomationsSensor(task_id="a", contact_id="{{ params.contact }}"),
-         "/api/3/contacts/1/contactAutomations", {"limit": "100", "offset": "0", "orders[id]": "ASC"}),
+         "/api/3/contacts/1/contactAutomations", {"limit": "100", "offset": "0", "orders[id]": "asc"}),
     ], ids=["W-01 contacts", "W-03 deals", "W-04 tasks", "W-05 calendar feeds", "W-02 contact automations"])
     def test_each_sensor_asks_the_api_with_its_filters_and_window(self, emulator, sensor, path, params):
         emulator.insert("contacts", id="1", email="one@example.com")

@@ -17,7 +17,6 @@ import pytest
 from airflow_provider_activecampaign.hooks import ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.hooks import clients as shared
 from airflow_provider_activecampaign.triggers import ActiveCampaignWatchTrigger, poller
-from airflow_provider_activecampaign.watch import SERVER_WINDOW_OVERLAP
 from tests.triggers.test_watch_trigger import NOW, _deal, first_event, polls, trigger, wait_for
 
 HOUR = timedelta(hours=1)
@@ -45,8 +44,7 @@ async def test_like_triggers_send_one_request_per_cycle_over_the_union_of_their_
     await wait_for(lambda: poller.active_groups() == [5])
     joined = polls(emulator, "deals") + 1  # a cycle in flight may have started before the last one joined
     await wait_for(lambda: polls(emulator, "deals") >= joined + 10)
-    overlap = SERVER_WINDOW_OVERLAP
-    union = (iso(NOW - timedelta(hours=10) - overlap), iso(NOW - timedelta(hours=4) + overlap))
+    union = (iso(NOW - timedelta(hours=10)), iso(NOW - timedelta(hours=4)))  # the reading is known: exact
     assert set(deal_queries(emulator)[joined:]) == {union}  # never a request for one trigger's own window
     for task in tasks:
         task.cancel()
@@ -77,8 +75,7 @@ async def test_each_trigger_gets_exactly_its_own_records(emulator):
         assert (event["since"], event["until"]) == (iso(NOW - timedelta(hours=start)),
                                                    iso(NOW - timedelta(hours=start - length)))
     stretches = {after for after, _ in deal_queries(emulator)}
-    assert stretches == {iso(NOW - timedelta(hours=10) - SERVER_WINDOW_OVERLAP),
-                         iso(NOW - timedelta(hours=50) - SERVER_WINDOW_OVERLAP)}
+    assert stretches == {iso(NOW - timedelta(hours=10)), iso(NOW - timedelta(hours=50))}
 
 
 async def test_different_filters_are_never_shared(emulator):

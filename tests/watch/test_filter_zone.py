@@ -1,8 +1,7 @@
-"""The API's date filters have an undocumented zone: whichever way the server reads our
-bound (the instant as sent, its clock time as UTC, or its clock time in the account's zone,
-US Central), a Watch search over real HTTP returns exactly the records in its window.
-
-The emulator's reading is switched in ``testing/emulator/filters.py`` (``FILTER_READING``).
+"""The API's date filters have an undocumented reading: whichever way the server reads our
+bound (the instant as sent, its clock time as UTC or in the account's zone, US Central, or its
+date only), the probe finds it and a Watch search over real HTTP returns exactly the records in
+its window. The emulator's reading is its ``date_filters`` option.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ from datetime import timedelta
 import pendulum
 import pytest
 
+from airflow_provider_activecampaign.client.date_filters import UNKNOWN, DateFilters, date_filters
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from airflow_provider_activecampaign.testing.emulator import filters as emulator_filters
 from airflow_provider_activecampaign.watch import WatchSearch, Window
-from airflow_provider_activecampaign.watch import search as search_module
 
 SECOND = timedelta(seconds=1)
 
@@ -62,29 +61,69 @@ def found(window: Window, watch: str) -> set[str]:
 @pytest.mark.parametrize("watch", ["created", "updated"])
 @pytest.mark.parametrize("window", list(WINDOWS.values()), ids=list(WINDOWS))
 @pytest.mark.parametrize("reading", emulator_filters.FILTER_READINGS)
-def test_every_reading_of_the_date_filters_returns_exactly_the_window(emulator, monkeypatch, reading, window, watch):
-    monkeypatch.setattr(emulator_filters, "FILTER_READING", reading)
+def test_every_reading_of_the_date_filters_returns_exactly_the_window(emulator, reading, window, watch):
+    emulator.date_filters = reading
     expected = seed(emulator, window, watch)
     assert len(expected) == 6
     assert found(window, watch) == expected
     asked = [r for r in emulator.requests if r.path == "/api/3/deals"]
-    assert f"filters[{watch}_after]" in asked[-1].query  # the server filtered (widened) too
+    assert f"filters[{watch}_after]" in asked[-1].query  # the server filtered too
 
 
-def test_the_old_fifteen_minutes_lose_records_when_the_server_reads_account_time(emulator, monkeypatch):
-    """The check above can fail: with the former overlap the account-time reading drops the window's start."""
-    monkeypatch.setattr(emulator_filters, "FILTER_READING", "account")
-    monkeypatch.setattr(search_module, "SERVER_WINDOW_OVERLAP", timedelta(minutes=15))
+@pytest.mark.parametrize("reading", emulator_filters.FILTER_READINGS)
+def test_the_probe_finds_each_reading_and_the_window_is_read_exactly(emulator, reading):
+    """Once the reading is known, the API is asked for the window itself (a day for the date-only reading)."""
+    emulator.date_filters = reading
+    window = WINDOWS["15 minutes"]
+    seed(emulator, window, "created")
+    hook = ActiveCampaignHook()
+    try:
+        dates = date_filters(hook)
+        assert dates.readings == {reading} or (reading in dates.readings and len(dates.readings) == 2)
+        emulator.clear_requests()
+        WatchSearch("contact", window).fetch(hook)
+    finally:
+        hook.close()
+    (asked,) = emulator.requests  # known: no second probe
+    after, before = asked.query["filters[created_after]"][0], asked.query["filters[created_before]"][0]
+    read = [emulator_filters.filter_bound(after, reading), emulator_filters.filter_bound(before, reading)]
+    if reading == "date":
+        assert (after, before) == ("2026-06-01", "2026-06-02")  # the documented format, whole days
+    else:
+        assert read == [window.since, window.until]
+
+
+def test_a_wrong_reading_would_lose_records_so_the_checks_can_fail(emulator):
+    """The check above can fail: bounds written for the UTC reading lose the window's start under account time."""
+    emulator.date_filters = "account"
     window = WINDOWS["a day"]
     expected = seed(emulator, window, "created")
-    assert found(window, "created") < expected
+    hook = ActiveCampaignHook()
+    try:
+        wrong = DateFilters(frozenset({"utc"}))
+        params = WatchSearch("deal", window).params(wrong)
+        got = {f"deal:{r['id']}" for r in hook.paginate("deals", "deals", params=params)}
+    finally:
+        hook.close()
+    assert {e for e in expected if e.startswith("deal:")} - got
 
 
-def test_the_emulator_reads_the_bound_as_switched(emulator, monkeypatch):
+def test_an_account_without_records_is_read_widened_until_it_has_some(emulator):
+    emulator.date_filters = "account"
+    hook = ActiveCampaignHook()
+    try:
+        assert date_filters(hook) == UNKNOWN  # nothing to probe with: every reading stays possible
+        window = WINDOWS["a day"]
+        expected = seed(emulator, window, "created")
+        assert found(window, "created") == expected  # widened, still exact
+    finally:
+        hook.close()
+
+
+def test_the_emulator_reads_the_bound_as_switched():
     bound = "2026-03-10T00:00:00+00:00"
-    readings = {}
-    for reading in emulator_filters.FILTER_READINGS:
-        monkeypatch.setattr(emulator_filters, "FILTER_READING", reading)
-        readings[reading] = emulator_filters.filter_bound(bound)
+    readings = {reading: emulator_filters.filter_bound(bound, reading) for reading in emulator_filters.FILTER_READINGS}
     assert readings["offset"] == readings["utc"] == pendulum.datetime(2026, 3, 10, tz="UTC")
     assert readings["account"] == pendulum.datetime(2026, 3, 10, 5, tz="UTC")  # midnight CDT
+    assert readings["date"] == pendulum.datetime(2026, 3, 10, 5, tz="UTC")
+    assert emulator_filters.filter_bound("2026-03-10T23:59:00-05:00", "date") == readings["date"]

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import lazy_object_proxy
 import pendulum
 import pytest
 
 from airflow_provider_activecampaign.catalogue import resource
+from airflow_provider_activecampaign.client.date_filters import READINGS, DateFilters, read_bound
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.watch import (
-    SERVER_WINDOW_OVERLAP,
     WatchSearch,
     Window,
     parse_timestamp,
@@ -231,17 +232,22 @@ class TestWhatCounts:
 
 
 class TestSearchParams:
-    def test_contacts_and_deals_use_the_apis_date_filters_widened_by_the_overlap(self):
+    def test_contacts_and_deals_use_the_apis_date_filters_widened_when_the_reading_is_unknown(self):
         params = WatchSearch("deal", WINDOW, "created", {"stage": 3}).params()
-        assert params == {
-            "filters[stage]": "3",
-            "filters[created_after]": (WINDOW.since - SERVER_WINDOW_OVERLAP).isoformat(),
-            "filters[created_before]": (WINDOW.until + SERVER_WINDOW_OVERLAP).isoformat(),
-        }
-        assert params["filters[created_after]"] == "2026-03-08T17:45:00+00:00"  # ISO 8601 with an offset
-        assert SERVER_WINDOW_OVERLAP == timedelta(hours=6, minutes=15)  # US Central's 6 hours and a margin
+        assert set(params) == {"filters[stage]", "filters[created_after]", "filters[created_before]"}
+        zone = ZoneInfo("America/Chicago")
+        for reading in READINGS:  # whichever way the API reads them, the bounds hold the window, within a day
+            after = read_bound(reading, params["filters[created_after]"], zone)
+            before = read_bound(reading, params["filters[created_before]"], zone)
+            assert WINDOW.since - timedelta(days=1) < after <= WINDOW.since
+            assert WINDOW.until <= before < WINDOW.until + timedelta(days=1)
         updated = WatchSearch("contact", WINDOW, "updated", {"list_id": "2"}).params()
         assert set(updated) == {"listid", "filters[updated_after]", "filters[updated_before]"}
+
+    def test_a_known_reading_asks_for_the_window_itself(self):
+        params = WatchSearch("deal", WINDOW, "created").params(DateFilters(frozenset({"offset"})))
+        assert params == {"filters[created_after]": WINDOW.since.isoformat(),
+                          "filters[created_before]": WINDOW.until.isoformat()}
 
     @pytest.mark.parametrize(("name", "path"), [("dealTask", "dealTasks"), ("calendar", "calendars")])
     def test_resources_without_date_filters_are_read_whole_and_filtered_here(self, name, path):

@@ -6,6 +6,7 @@ import argparse
 import signal
 import threading
 
+from airflow_provider_activecampaign.testing.emulator.filters import FILTER_READINGS
 from airflow_provider_activecampaign.testing.emulator.server import ActiveCampaignEmulator
 
 
@@ -17,9 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-key", default="emulator-api-key", help="the key clients must send")
     parser.add_argument("--rate-limit", type=float, default=None, help="requests per second (default: off)")
     parser.add_argument("--seed", choices=["demo"], default=None, help="add demo data to the minimal account")
+    parser.add_argument("--date-filters", choices=FILTER_READINGS, default="offset",
+                        help="how date filters read the value sent: the instant (offset), its clock time as UTC "
+                             "(utc) or in the account's zone (account), or its date only (date)")
     args = parser.parse_args(argv)
     emulator = ActiveCampaignEmulator(args.api_key, host=args.host, port=args.port, rate_limit=args.rate_limit,
-                                      seed=args.seed)
+                                      seed=args.seed, date_filters=args.date_filters)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

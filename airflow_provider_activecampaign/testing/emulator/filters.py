@@ -31,18 +31,30 @@ Predicate = Callable[["Store", Record, str, Query], bool]
 
 #: How the date filters (``filters[created_after]``...) read their bound; the API does not document it.
 #: ``"offset"``: the instant as sent; ``"utc"``: its clock time as UTC; ``"account"``: its clock time in
-#: the account's zone (US Central), offset ignored. Tests switch it (``monkeypatch.setattr``).
-FILTER_READINGS = ("offset", "utc", "account")
-FILTER_READING = "offset"
+#: the account's zone (US Central), offset ignored; ``"date"``: its date only, from midnight in the
+#: account's zone (the time of day dropped). An emulator's reading is its ``date_filters`` option.
+FILTER_READINGS = ("offset", "utc", "account", "date")
+DEFAULT_FILTER_READING = "offset"
 _OFFSET = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?)(?:Z|[ +-]\d\d:?\d\d)$")
+_DATE = re.compile(r"\s*(\d{4}-\d\d-\d\d)")
 
 
-def filter_bound(value: str) -> datetime | None:
-    """A date filter's bound as an instant, read as :data:`FILTER_READING` says."""
-    if FILTER_READING == "offset":
+def check_reading(reading: str) -> str:
+    """``reading`` if it is one of :data:`FILTER_READINGS`, else a ValueError naming them."""
+    if reading not in FILTER_READINGS:
+        raise ValueError(f"Unknown date-filter reading {reading!r}: use one of {', '.join(FILTER_READINGS)}")
+    return reading
+
+
+def filter_bound(value: str, reading: str = DEFAULT_FILTER_READING) -> datetime | None:
+    """A date filter's bound as an instant, read as ``reading`` says."""
+    if reading == "offset":
         return parse_time(value)
+    if reading == "date":
+        day = _DATE.match(str(value))
+        return parse_time(day.group(1)) if day else None  # midnight, account time
     clock = parse_time(_OFFSET.sub(r"\1", str(value).strip()))  # offset-less text: Central
-    if clock is None or FILTER_READING == "account":
+    if clock is None or reading == "account":
         return clock
     return clock.astimezone(CENTRAL).replace(tzinfo=timezone.utc)
 
@@ -108,7 +120,7 @@ def _stamp_of(rec: Record, name: str, fallback: str | None) -> datetime | None:
 def since(name: str, fallback: str | None = None) -> Predicate:
     """The timestamp is at or after V (an unreadable V is ignored, as the API ignores it)."""
     def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
-        bound = filter_bound(value)
+        bound = filter_bound(value, store.filter_reading)
         when = _stamp_of(rec, name, fallback)
         return bound is None or (when is not None and when >= bound)
     return predicate
@@ -117,7 +129,7 @@ def since(name: str, fallback: str | None = None) -> Predicate:
 def until(name: str, fallback: str | None = None) -> Predicate:
     """The timestamp is strictly before V."""
     def predicate(store: Store, rec: Record, value: str, query: Query) -> bool:
-        bound = filter_bound(value)
+        bound = filter_bound(value, store.filter_reading)
         when = _stamp_of(rec, name, fallback)
         return bound is None or (when is not None and when < bound)
     return predicate

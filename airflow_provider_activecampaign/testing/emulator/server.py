@@ -30,6 +30,7 @@ from airflow_provider_activecampaign.testing.emulator.chaos import (
 )
 from airflow_provider_activecampaign.testing.emulator.deliveries import Deliveries
 from airflow_provider_activecampaign.testing.emulator.faults import Fault, Faults, RateLimit, trickle
+from airflow_provider_activecampaign.testing.emulator.filters import check_reading
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES, Resource
 from airflow_provider_activecampaign.testing.emulator.seed import seed as seed_account
 from airflow_provider_activecampaign.testing.emulator.store import Store
@@ -58,10 +59,15 @@ class ActiveCampaignEmulator:
     task types, two automations, a list, a tag); ``seed="demo"`` adds contacts, deals, tasks,
     calendar feeds, messages, campaigns and more. Records made through the API fire webhooks
     from source ``api``; records made with :meth:`insert`/:meth:`modify` from source ``admin``.
+
+    ``date_filters`` says how ``filters[created_after]`` and the other date filters read the value
+    sent, which the API does not document: ``"offset"`` (the instant as sent, the default), ``"utc"``
+    (its clock time as UTC), ``"account"`` (its clock time in the account's zone, US Central) or
+    ``"date"`` (its date only, from midnight in the account's zone). It can be changed while serving.
     """
 
     def __init__(self, api_key: str = "emulator-api-key", *, host: str = "127.0.0.1", port: int = 0,
-                 rate_limit: float | None = None, seed: str | None = None) -> None:
+                 rate_limit: float | None = None, seed: str | None = None, date_filters: str = "offset") -> None:
         if seed not in (None, "demo"):
             raise ValueError(f"Unknown seed {seed!r}: use None or 'demo'")
         self.api_key = api_key
@@ -72,6 +78,7 @@ class ActiveCampaignEmulator:
         self.requests: list[RequestRecord] = []
         self.server_errors: list[str] = []  # tracebacks of unexpected failures (500 replies)
         self._store = Store()
+        self.date_filters = date_filters
         self._deliveries = Deliveries(self._store)
         self.deliveries: list[dict[str, Any]] = self._deliveries.entries
         self._faults = Faults()
@@ -123,6 +130,15 @@ class ActiveCampaignEmulator:
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads = []
+
+    @property
+    def date_filters(self) -> str:
+        """How the date filters read the value sent: ``offset``, ``utc``, ``account`` or ``date``."""
+        return self._store.filter_reading
+
+    @date_filters.setter
+    def date_filters(self, reading: str) -> None:
+        self._store.filter_reading = check_reading(reading)
 
     def __enter__(self) -> ActiveCampaignEmulator:
         return self.start()

@@ -93,6 +93,7 @@ class Store:
         self.base = ""  # the server's URL, for ``links``
         self.tracking_enabled = False
         self.site_tracking = False
+        self.filter_reading = "offset"  # how date filters read their bound (filters.FILTER_READINGS)
         self.tables: dict[str, Table] = {}
         self.next_ids: dict[str, int] = {}
         self.on_change: ChangeListener = _ignore_change

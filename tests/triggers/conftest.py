@@ -1,0 +1,15 @@
+"""Trigger tests are about polls: the account's date-filter reading is known before they start
+(the emulator's default, the instant as sent), so no probe request mixes with their counts and faults."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _reading_known(request):
+    if "emulator" in request.fixturenames:
+        from airflow_provider_activecampaign.client.date_filters import DateFilters, remember
+
+        emulator = request.getfixturevalue("emulator")
+        remember(emulator.url, DateFilters(frozenset({emulator.date_filters})))
