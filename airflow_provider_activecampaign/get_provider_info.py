@@ -100,6 +100,16 @@ CONFIG: dict[str, Any] = {
     }
 }
 
+#: ``activecampaign://ACCOUNT/RESOURCE`` asset URIs: normalized, built and turned into lineage datasets by one module.
+ASSET_URIS = [
+    {
+        "schemes": ["activecampaign"],
+        "handler": f"{PACKAGE}.assets.sanitize_uri",
+        "factory": f"{PACKAGE}.assets.create_asset",
+        "to_openlineage_converter": f"{PACKAGE}.assets.convert_asset_to_openlineage",
+    }
+]
+
 #: Operator extra links: each opens, in ActiveCampaign's app, the record a task created or changed.
 EXTRA_LINKS = [f"{PACKAGE}.operators.links.ActiveCampaignRecordLink"]
 
@@ -137,5 +147,6 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": EXTRA_LINKS,
+        "asset-uris": ASSET_URIS,
         "config": CONFIG,
     }

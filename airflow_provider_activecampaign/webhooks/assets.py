@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import inspect
-import re
 from typing import Any
 
 from airflow.providers.common.compat.sdk import Asset
 
+from airflow_provider_activecampaign.assets import normalize_account, resource_uri
 from airflow_provider_activecampaign.webhooks.forms import WEBHOOK_EVENTS
 
 DEFAULT_ACCOUNT = "default"
-_ACCOUNT_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
-
-
-
-def normalize_account(account: str) -> str:
-    """Lower-case an account label and check it: letters, digits and inner hyphens, at most 63."""
-    normalized = account.strip().lower() if isinstance(account, str) else ""
-    if not _ACCOUNT_RE.fullmatch(normalized):
-        raise ValueError(f"ActiveCampaign account label must be 1-63 letters, digits or inner hyphens, got {account!r}")
-    return normalized
 
 
 def activecampaign_asset(event_type: str, account: str = DEFAULT_ACCOUNT) -> Asset:
@@ -37,7 +27,7 @@ def activecampaign_asset(event_type: str, account: str = DEFAULT_ACCOUNT) -> Ass
     account = normalize_account(account)
     return Asset(
         name=f"activecampaign_{account}_{event_type}",
-        uri=f"activecampaign://{account}/webhooks/{event_type}",
+        uri=resource_uri(account, f"webhooks/{event_type}"),
         group="activecampaign",
     )
 
