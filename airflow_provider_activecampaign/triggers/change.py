@@ -26,10 +26,10 @@ import json
 import time
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
+from airflow_provider_activecampaign.assets import account_from_url
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position
 
@@ -55,8 +55,8 @@ def stream_variable(kwargs: Mapping[str, Any]) -> str:
 
 
 def account_of(base_url: str) -> str:
-    """The account part of a change key: the API host (never the key)."""
-    return urlsplit(base_url).netloc or base_url
+    """The account part of a change key, as in ``activecampaign://ACCOUNT/...`` asset URIs (never the key)."""
+    return account_from_url(base_url)
 
 
 class PositionStore:
