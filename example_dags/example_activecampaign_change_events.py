@@ -1,7 +1,7 @@
 """Change events: a DAG run for every deal changed in ActiveCampaign, without a schedule or a sensor.
 
 An ``AssetWatcher`` runs :class:`ActiveCampaignChangeTrigger` in the triggerer: each changed
-deal becomes one asset event (``extra``: ``change_key``, ``id``, ``stamp``, ``record``...),
+deal becomes one asset event (``extra["payload"]``: ``change_key``, ``id``, ``stamp``, ``record``...),
 and the DAG runs on the events. On Airflow 3.3+ every watcher of the same stream shares one
 poll and the stream's position moves only once the events are stored (see docs/change-events.md).
 Started by hand (or by ``dag.test()``), the run has no asset events and reports nothing.
@@ -39,7 +39,7 @@ with DAG(
         keys = []
         for events in (triggering_asset_events or {}).values():
             for event in events:
-                change = event.extra or {}
+                change = (event.extra or {}).get("payload") or {}  # what the trigger sent
                 print(f"deal {change.get('id')} {change.get('watch')} at {change.get('stamp')}")
                 keys.append(change.get("change_key"))  # de-duplicate downstream writes by this key
         return keys

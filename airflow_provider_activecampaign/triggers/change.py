@@ -94,7 +94,7 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
     :param reconcile_interval: seconds between two id-set comparisons (``watch="deleted"``).
     :param conn_id: the ActiveCampaign connection.
 
-    Each event's payload (the asset event's ``extra``): ``change_key``, ``account``,
+    Each event's payload (the asset event's ``extra["payload"]``): ``change_key``, ``account``,
     ``resource``, ``id``, ``watch``, ``stamp`` and ``record`` (None above 4 KiB of JSON: read it by id).
     """
 
