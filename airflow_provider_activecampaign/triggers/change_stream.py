@@ -40,7 +40,7 @@ from airflow_provider_activecampaign.catalogue import LIST, Resource, resource
 from airflow_provider_activecampaign.client.paging import PAGE_SIZE, Pager
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook
-from airflow_provider_activecampaign.watch.search import PARENT_PATHS, SERVER_WINDOW_OVERLAP, WatchSearch
+from airflow_provider_activecampaign.watch.search import SERVER_WINDOW_OVERLAP, WatchSearch
 from airflow_provider_activecampaign.watch.timestamps import parse_when, record_time
 from airflow_provider_activecampaign.watch.windows import Window
 
@@ -142,7 +142,7 @@ class ChangeStream:
         if self.settle < 0:
             raise ActiveCampaignInputError("settle", "zero or more seconds", self.settle)
         # the Watch search checks filters and parent id the same way the sensors do
-        search = self.search(Window(pendulum.datetime(2000, 1, 1), pendulum.datetime(2000, 1, 2)))
+        search = self._where
         object.__setattr__(self, "filters", dict(search.filters))
         object.__setattr__(self, "parent_id", search.parent_id)
 
@@ -164,14 +164,17 @@ class ChangeStream:
                            dict(self.filters), self.parent_id)
 
     @property
+    def _where(self) -> WatchSearch:
+        """Where the records are read (path, keyset paging): as the Watch search reads them."""
+        return self.search(Window(pendulum.datetime(2000, 1, 1), pendulum.datetime(2000, 1, 2)))
+
+    @property
     def path(self) -> str:
-        if self.parent_id is not None:
-            return f"{PARENT_PATHS[self.resource]}/{self.parent_id}/{self.spec.plural}"
-        return self.spec.path
+        return self._where.path
 
     @property
     def keyset(self) -> bool:
-        return self.spec.keyset and self.parent_id is None
+        return self._where.keyset
 
     def stamp_of(self, record: Mapping[str, Any]) -> str | None:
         when = record_time(record, self.spec, "created" if self.watch == "created" else "updated")
