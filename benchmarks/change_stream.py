@@ -26,6 +26,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import isolated_airflow, machine, table
@@ -66,29 +67,52 @@ def quiet_polls(sizes: list[int]) -> list[list[str]]:
     return rows
 
 
-def live(watchers: int, changes: int, minutes: float, kills: int, poll: float) -> list[list[str]]:
-    from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
-    from tests.triggers.live_airflow import LiveAirflow
+STREAMS = [("deal", "deals", {"title": "x", "value": 1, "currency": "usd"}), ("contact", "contacts", {}),
+           ("note", "notes", {"note": "x", "reltype": "Subscriber", "relid": "1"})]
 
-    streams = [("deal", "deals", {"title": "x", "value": 1, "currency": "usd"}),
-               ("contact", "contacts", {}), ("note", "notes", {"note": "x", "reltype": "Subscriber", "relid": "1"})]
+
+def _dag_file(watchers: int, poll: float) -> str:
     lines = ["import pendulum", "from airflow.sdk import DAG, Asset, AssetWatcher",
              "from airflow.providers.standard.operators.empty import EmptyOperator",
              "from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger", "assets = []"]
     for n in range(watchers):
-        name = streams[n % 3][0]
+        name = STREAMS[n % 3][0]
         lines.append(f"assets.append(Asset('activecampaign://bench/{name}s/{n}', watchers=[AssetWatcher("
                      f"name='w{n}', trigger=ActiveCampaignChangeTrigger(resource='{name}', watch='created', "
                      f"poll_interval={poll}))]))")
     lines.append("with DAG('on_changes', schedule=assets[:3], start_date=pendulum.datetime(2026, 1, 1), "
                  "catchup=False):\n    EmptyOperator(task_id='t')")
+    return "\n".join(lines)
+
+
+def _insert(emu: Any, airflow: Any, changes: int, minutes: float, kills: int) -> dict[tuple[str, str], float]:
+    """Insert the changes evenly over the run, SIGKILLing the triggerer ``kills`` times meanwhile."""
+    inserted: dict[tuple[str, str], float] = {}
+    start = time.monotonic()
+    kill_at = [start + (k + 1) * minutes * 60 / (kills + 1) for k in range(kills)]
+    for n in range(changes):
+        time.sleep(max(0.0, start + n * minutes * 60 / changes - time.monotonic()))
+        resource, plural, fields = STREAMS[n % 3]
+        if resource == "contact":
+            fields = {"email": f"c{n}@example.com"}
+        rec = emu.insert(plural, **fields)
+        inserted[(resource, rec["id"])] = time.time()
+        if kill_at and time.monotonic() >= kill_at[0]:
+            kill_at.pop(0)
+            airflow.kill_triggerer()
+    return inserted
+
+
+def live(watchers: int, changes: int, minutes: float, kills: int, poll: float) -> list[list[str]]:
+    from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
+    from tests.triggers.live_airflow import LiveAirflow
+
     with ActiveCampaignEmulator(api_key=API_KEY, rate_limit=5) as emu:
         conn = json.loads(emu.connection_json())
         conn["extra"].update({"requests_per_second": 4})
-        with LiveAirflow({"bench": "\n".join(lines)}, json.dumps(conn)) as airflow:
+        with LiveAirflow({"bench": _dag_file(watchers, poll)}, json.dumps(conn)) as airflow:
             airflow.wait(lambda: len(airflow.query("SELECT key FROM variable")) >= 3, 300, "three streams started")
-            inserted: dict[tuple[str, str], float] = {}
-            start, per_second = time.monotonic(), []
+            per_second: list[int] = []
             stop = threading.Event()
 
             def count() -> None:
@@ -100,17 +124,7 @@ def live(watchers: int, changes: int, minutes: float, kills: int, poll: float) -
 
             counter = threading.Thread(target=count)
             counter.start()
-            kill_at = [start + (k + 1) * minutes * 60 / (kills + 1) for k in range(kills)]
-            for n in range(changes):
-                time.sleep(max(0.0, start + n * minutes * 60 / changes - time.monotonic()))
-                resource, plural, fields = streams[n % 3]
-                if resource == "contact":
-                    fields = {"email": f"c{n}@example.com"}
-                rec = emu.insert(plural, **fields)
-                inserted[(resource, rec["id"])] = time.time()
-                if kill_at and time.monotonic() >= kill_at[0]:
-                    kill_at.pop(0)
-                    airflow.kill_triggerer()
+            inserted = _insert(emu, airflow, changes, minutes, kills)
             airflow.wait(lambda: len({(e["resource"], e["id"]) for _, e, _ in airflow.asset_events()})
                          >= len(inserted), 300, "every change as an event")
             stop.set()
@@ -118,31 +132,30 @@ def live(watchers: int, changes: int, minutes: float, kills: int, poll: float) -
             events = airflow.asset_events()
             statuses = Counter(r.status for r in emu.requests)
             variables = len(airflow.query("SELECT key FROM variable WHERE key LIKE 'activecampaign_changes__%'"))
-    by_change: dict[tuple[str, str, str], list[str]] = {}
-    for uri, extra, _ts in events:
-        by_change.setdefault((uri, extra["resource"], extra["id"]), []).append(extra["change_key"])
-    missing = sum(1 for (resource, rid) in inserted if not any(
-        k[1] == resource and k[2] == rid for k in by_change))
-    dupes = sum(len(keys) - 1 for keys in by_change.values())
-    same_key = all(len(set(keys)) == 1 for keys in by_change.values())
-    latency = []
-    first: dict[tuple[str, str], str] = {}
-    for _, extra, ts in events:
-        first.setdefault((extra["resource"], extra["id"]), ts)
+    return _report(inserted, events, per_second, statuses, variables, watchers, kills)
+
+
+def _report(inserted: dict[tuple[str, str], float], events: list[Any], per_second: list[int],
+            statuses: Counter[int], variables: int, watchers: int, kills: int) -> list[list[str]]:
     from datetime import datetime
 
-    for key, at in inserted.items():
-        if key in first:
-            latency.append(datetime.fromisoformat(str(first[key]).replace(" ", "T")).timestamp() - at)
-    latency.sort()
-    busy = max(per_second or [0])
+    by_change: dict[tuple[str, str, str], list[str]] = {}
+    first: dict[tuple[str, str], str] = {}
+    for uri, extra, ts in events:
+        by_change.setdefault((uri, extra["resource"], extra["id"]), []).append(extra["change_key"])
+        first.setdefault((extra["resource"], extra["id"]), ts)
+    missing = sum(1 for key in inserted if key not in first)
+    dupes = sum(len(keys) - 1 for keys in by_change.values())
+    same_key = all(len(set(keys)) == 1 for keys in by_change.values())
+    latency = sorted(datetime.fromisoformat(str(first[key]).replace(" ", "T")).timestamp() - at
+                     for key, at in inserted.items() if key in first)
     return [["changes inserted", str(len(inserted))], ["watchers / streams", f"{watchers} / 3"],
             ["triggerer SIGKILLs", str(kills)], ["changes with no event", str(missing)],
             ["duplicate events (same change_key)", f"{dupes} ({'yes' if same_key else 'NO'})"],
-            ["requests/s mean / busiest second", f"{statistics.mean(per_second or [0]):.2f} / {busy}"],
+            ["requests/s mean / busiest second",
+             f"{statistics.mean(per_second or [0]):.2f} / {max(per_second or [0])}"],
             ["429 replies", str(statuses.get(429, 0))], ["position Variables (one per stream)", str(variables)],
-            ["latency p50 / p99 (s)", f"{_pct(latency, 50):.1f} / {_pct(latency, 99):.1f}"
-             if latency else "n/a"]]
+            ["latency p50 / p99 (s)", f"{_pct(latency, 50):.1f} / {_pct(latency, 99):.1f}" if latency else "n/a"]]
 
 
 def _pct(values: list[float], p: int) -> float:
