@@ -12,8 +12,9 @@ the catalogue:
   nothing was skipped (the pager steps back when records before it were deleted). One
   request for a quiet poll, whatever the size of the list.
 - ``dated`` (``watch="updated"`` on contacts and deals): the API's own ``updated_after``
-  filter from the position's bound, widened by the filter's zone margin; a quiet poll
-  costs one request plus one per 100 records changed within the margin.
+  filter from the position's bound, exact where the account's reading of date filters was
+  probed (``client.date_filters``), else widened by the zone margin (then a quiet poll
+  costs one request plus one per 100 records changed within the margin).
 - ``scan`` (``watch="updated"`` where the API has no date filter): every record, one page
   at a time in id order (never the whole collection in memory); a record counts when its
   update stamp is at or after the bound. ``ceil(N / 100)`` requests per poll.
@@ -47,6 +48,16 @@ from airflow_provider_activecampaign.watch.windows import Window
 CHANGE_KINDS = ("created", "updated", "deleted")
 #: Records whose JSON is bigger than this travel in an event as their id only.
 MAX_RECORD_BYTES = 4096
+
+
+async def _updated_after(hook: ActiveCampaignAsyncHook, bound: pendulum.DateTime) -> str:
+    """``filters[updated_after]`` that the API reads at or before ``bound``: exact where the account's
+    reading of date filters was probed (``client.date_filters``), else widened by the zone margin."""
+    try:
+        from airflow_provider_activecampaign.client.date_filters import adate_filters
+    except ImportError:  # no probe in this version: widen
+        return (bound - SERVER_WINDOW_OVERLAP).isoformat()
+    return (await adate_filters(hook)).after(bound)
 
 
 def stamp_text(when: Any) -> str:
@@ -257,10 +268,10 @@ class ChangeStream:
     async def _read_stamped(self, hook: ActiveCampaignAsyncHook, position: Position, now: pendulum.DateTime
                             ) -> AsyncIterator[tuple[Change | None, Position]]:
         bound = parse_when(position.bound, "bound") if position.bound else now - timedelta(seconds=self.settle)
-        params: dict[str, Any] = dict(self.filters)
+        params = self.spec.list_params(dict(self.filters), None)
         if self.how == "dated":
-            params["updated_after"] = bound - SERVER_WINDOW_OVERLAP
-        pager = self._pager(None, self.spec.list_params(params, None))
+            params[self.spec.filters["updated_after"].param] = await _updated_after(hook, bound)
+        pager = self._pager(None, params)
         current = position
         async for page in self._pages(hook, pager):
             for record in page:
