@@ -83,6 +83,9 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
     :param watermark_key: the Variable of ``window_mode="watermark"`` (default
         ``activecampaign_watch__<dag_id>__<task_id>``).
     :param min_records: how many matching records end the wait (default 1).
+    :param wait_when_closed: keep waiting for ``min_records`` when the window is already over
+        (its end plus ``settle`` is past). Default False: such a run ends at once with the
+        records the window has (possibly none), since no record can still fall in it.
     :param max_xcom_records: most records returned to XCom (and carried in a trigger event).
     :param output_path: local path or object-storage URL for JSON Lines (templated).
     :param deferrable: wait in the triggerer instead of a worker slot. Default: Airflow's
@@ -98,12 +101,15 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
 
     template_fields: Sequence[str] = ("filters", "parent_id", "since", "until", "output_path")
     template_fields_renderers = {"filters": "json"}
+    #: ``wait_when_closed`` when not given
+    WAIT_WHEN_CLOSED = False
     ui_color = "#dfe8fd"
 
     def __init__(self, *, resource: str, filters: Mapping[str, Any] | None = None, parent_id: Any = None,
                  watch: str = "created", since: Any = None, until: Any = None,
                  lookback: timedelta | float = DEFAULT_LOOKBACK, window_mode: str = "interval",
                  settle: timedelta | float = 0, watermark_key: str | None = None, min_records: int = 1,
+                 wait_when_closed: bool | None = None,
                  max_xcom_records: int = DEFAULT_MAX_XCOM_RECORDS, output_path: str | None = None,
                  activecampaign_conn_id: str = DEFAULT_CONN_ID, deferrable: bool | None = None,
                  request_retries: int | None = None, retry_backoff: float = 0.5,
@@ -128,6 +134,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         self.until = until
         self.lookback = lookback
         self.window_mode = window_mode
+        self.wait_when_closed = wait_when_closed
         self.watermark_key = watermark_key
         self.output_path = output_path
         self.activecampaign_conn_id = activecampaign_conn_id
@@ -179,6 +186,18 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
             self.watermark(context).delivered()
         return result
 
+    def enough(self, records: list[dict[str, Any]], search: WatchSearch) -> bool:
+        """Done: ``min_records`` matched, or the window is over (unless ``wait_when_closed``)."""
+        if len(records) >= self.min_records:
+            return True
+        wait = self.WAIT_WHEN_CLOSED if self.wait_when_closed is None else self.wait_when_closed
+        closed = search.window.until + self.settle <= pendulum.now("UTC")
+        if closed and not wait:
+            self.log.info("%s is over with %d of %d records: done (wait_when_closed=False)",
+                          search.describe(), len(records), self.min_records)
+            return True
+        return False
+
     def fetch(self, search: WatchSearch) -> list[dict[str, Any]]:
         try:
             return search.fetch(self.hook)
@@ -209,7 +228,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         with error_context(self.where):
             search = self.search(self.window(context))
             records = self.fetch(search)
-        if len(records) >= self.min_records:
+        if self.enough(records, search):
             return PokeReturnValue(is_done=True, xcom_value=self.finish(context, records, search))
         self.log.info("%d of %d %s; waiting", len(records), self.min_records, search.describe())
         return PokeReturnValue(is_done=False)
@@ -223,7 +242,7 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
         with error_context(self.where):
             search = self.search(self.window(context))
             records = self.fetch(search)  # already there: no need to defer
-        if len(records) >= self.min_records:
+        if self.enough(records, search):
             return self.finish(context, records, search)
         try:
             timeout: timedelta | None = timedelta(seconds=self.timeout)

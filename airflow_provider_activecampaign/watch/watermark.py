@@ -90,6 +90,8 @@ class Watermark:
                 "set max_active_runs=1 on the DAG")
         if run_state == "success" and claim.get("delivered"):
             state["watermark"] = claim["until"]
+        elif not state.get("watermark"):  # a failed first run: the next run reads its window again
+            state["watermark"] = claim["since"]
         state["claim"] = None
 
     def claim(self, first: Window) -> Window | None:

@@ -160,3 +160,15 @@ def test_the_webhook_examples_run_however_started(bundle, emulator, monkeypatch,
     run = events.test(logical_date=logical_date)
     assert run.state == "success"
     assert xcom(events.dag_id, run.run_id, "summarise_new_deals") == []
+
+
+@STARTS
+def test_the_change_events_example_runs_by_hand_with_no_change(bundle, emulator, logical_date):
+    """Its asset carries a change-stream watcher; started by hand the run has no events and reports none."""
+    module = load("example_activecampaign_change_events")
+    dag = module.dag
+    assert module.deal_changes.uri == "activecampaign://myaccount/deals"
+    assert type(module.deal_changes.watchers[0].trigger).__name__ == "ActiveCampaignChangeTrigger"
+    run = dag.test(logical_date=logical_date)
+    assert run.state == "success"
+    assert xcom(dag.dag_id, run.run_id, "report_changes") == []

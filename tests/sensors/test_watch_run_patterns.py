@@ -45,7 +45,7 @@ for dag_id, mode, deferrable in [("watch_watermark", "watermark", False), ("watc
     with DAG(dag_id, schedule=CronTriggerTimetable("0 0 * * *", timezone="UTC"), catchup=False,
              start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), max_active_runs=1) as dag:
         deals = ActiveCampaignWatchDealsSensor(task_id="watch", window_mode=mode, settle=timedelta(hours=1),
-                                               deferrable=deferrable, poke_interval=0.05,
+                                               deferrable=deferrable, poke_interval=0.05, wait_when_closed=True,
                                                timeout=5 if deferrable else 0.3, soft_fail=True)
 
         @task

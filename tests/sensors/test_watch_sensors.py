@@ -42,6 +42,15 @@ TRIGGER_PATH = "airflow_provider_activecampaign.triggers.activecampaign.ActiveCa
 
 
 @pytest.fixture(autouse=True)
+def _waiting_on_closed_windows(monkeypatch):
+    """These tests watch windows in the past and wait for records inserted meanwhile: the opt-in
+    ``wait_when_closed=True`` (the default's ending at once is tested in test_closed_windows.py)."""
+    from airflow_provider_activecampaign.sensors.activecampaign import ActiveCampaignWatchSensor
+
+    monkeypatch.setattr(ActiveCampaignWatchSensor, "WAIT_WHEN_CLOSED", True)
+
+
+@pytest.fixture(autouse=True)
 def _deferrable_by_default(monkeypatch):
     """Most tests here exercise deferral: Airflow's ``[operators] default_deferrable`` on
     (TestDefaultDeferrable checks the option itself)."""

@@ -1,0 +1,260 @@
+"""ActiveCampaign changes as Airflow asset events: :class:`ActiveCampaignChangeTrigger` (see docs/change-events.md).
+
+Behind an ``AssetWatcher``, the trigger turns every change of a resource (created, updated,
+or, with reconciliation, deleted) into one asset event whose ``extra`` carries the change's
+stable ``change_key``.
+
+- Airflow 3.3+: every watcher of one stream (connection, resource, watch, filters, parent)
+  shares one poll loop in **ack mode**: the stream's position moves only in ``advance()``,
+  once the events derived from a change are stored in the metadata database. A triggerer
+  killed at any moment re-delivers at most the changes whose events were not confirmed,
+  with the same ``change_key``.
+- Airflow 3.0-3.2: each trigger runs its own loop (watchers of identical triggers are one
+  trigger) and saves its position one poll after the events it covers were handed to the
+  triggerer: at least once, with stable keys.
+
+The position is kept in an Airflow Variable per stream (``activecampaign_changes__<digest>``),
+which a restarted triggerer on any host finds; see :mod:`.change_stream` for what a
+position holds and what a poll costs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+from typing import Any
+
+from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+from airflow_provider_activecampaign.assets import account_from_url
+from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
+from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position
+
+try:  # Airflow 3.3+: shared streams with an ack channel
+    from airflow.triggers.shared_stream import AdvanceItem, SharedStreamProducer
+
+    SHARED_STREAMS = True
+except ImportError:  # Airflow 3.0-3.2: every trigger polls on its own
+    SHARED_STREAMS = False
+    SharedStreamProducer = object  # type: ignore[assignment,misc]
+    AdvanceItem = Any  # type: ignore[assignment,misc]
+
+#: A quiet stream still saves its position this often (seconds), so a restart re-reads little.
+CHECKPOINT_EVERY = 60.0
+
+
+def stream_variable(kwargs: Mapping[str, Any]) -> str:
+    """The Variable that keeps a stream's position: one per (connection, resource, watch, filters, parent)."""
+    ident = json.dumps([kwargs.get("activecampaign_conn_id"), kwargs.get("resource"), kwargs.get("watch"),
+                        kwargs.get("filters") or {}, kwargs.get("parent_id")], sort_keys=True, default=str)
+    return f"activecampaign_changes__{kwargs.get('resource')}_{kwargs.get('watch')}__" + \
+        hashlib.sha256(ident.encode()).hexdigest()[:16]
+
+
+def account_of(base_url: str) -> str:
+    """The account part of a change key, as in ``activecampaign://ACCOUNT/...`` asset URIs (never the key)."""
+    return account_from_url(base_url)
+
+
+class PositionStore:
+    """Load and save a stream's position in its Variable (from the triggerer, without blocking the loop)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    async def load(self) -> Position | None:
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        raw = await sync_to_async(Variable.get)(self.key, default=None)
+        return Position.from_json(json.loads(raw)) if raw else None
+
+    async def save(self, position: Position) -> None:
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        await sync_to_async(Variable.set)(self.key, json.dumps(position.to_json()),
+                                          description="ActiveCampaign change stream position")
+
+
+class ActiveCampaignChangeTrigger(BaseEventTrigger):
+    """One asset event per change of an ActiveCampaign resource (use behind an ``AssetWatcher``).
+
+    :param resource: catalogue name of a listable resource (``contact``, ``deal``, ``dealTask``,
+        ``note``, ``account``, ``calendar``, ``contactAutomation``...).
+    :param watch: ``"created"``, ``"updated"`` (changed; a new record is a change too) or
+        ``"deleted"`` (opt-in reconciliation of id sets every ``reconcile_interval`` seconds).
+    :param filters: catalogue filter name -> value (the date filters are the stream's own).
+    :param parent_id: the parent record of a sub-collection (the contact of ``contactAutomation``).
+    :param poll_interval: seconds between two polls of the stream.
+    :param settle: seconds a changed record may take to show up in the API (``updated``).
+    :param reconcile_interval: seconds between two id-set comparisons (``watch="deleted"``).
+    :param conn_id: the ActiveCampaign connection.
+
+    Each event's payload (the asset event's ``extra["payload"]``): ``change_key``, ``account``,
+    ``resource``, ``id``, ``watch``, ``stamp`` and ``record`` (None above 4 KiB of JSON: read it by id).
+    """
+
+    def __init__(self, *, resource: str, watch: str = "updated", filters: Mapping[str, Any] | None = None,
+                 parent_id: str | None = None, poll_interval: float = 30.0, settle: float = 60.0,
+                 reconcile_interval: float = 3600.0, conn_id: str = DEFAULT_CONN_ID,
+                 retries: int | None = None, retry_backoff: float = 0.5, request_timeout: float | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stream = ChangeStream(resource, watch, dict(filters or {}), parent_id, float(settle))
+        self.resource = resource
+        self.watch = watch
+        self.filters = dict(self.stream.filters)
+        self.parent_id = self.stream.parent_id
+        self.poll_interval = float(poll_interval)
+        self.settle = float(settle)
+        self.reconcile_interval = float(reconcile_interval)
+        self.conn_id = conn_id
+        self.retries = retries
+        self.retry_backoff = float(retry_backoff)
+        self.request_timeout = request_timeout
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (f"{type(self).__module__}.{type(self).__qualname__}", {
+            "resource": self.resource, "watch": self.watch, "filters": dict(self.filters),
+            "parent_id": self.parent_id, "poll_interval": self.poll_interval, "settle": self.settle,
+            "reconcile_interval": self.reconcile_interval, "conn_id": self.conn_id, "retries": self.retries,
+            "retry_backoff": self.retry_backoff, "request_timeout": self.request_timeout})
+
+    # Airflow 3.3+: one shared, acknowledged poll per stream -------------------------------
+
+    def shared_stream_key(self) -> Hashable | None:
+        if not SHARED_STREAMS:
+            return None
+        kwargs = self.serialize()[1]
+        return ("activecampaign-changes", stream_variable(kwargs), self.poll_interval, self.settle,
+                self.reconcile_interval)
+
+    @classmethod
+    def create_shared_stream_producer(cls, kwargs: dict[str, Any]) -> ChangeProducer:
+        return ChangeProducer(cls(**kwargs))
+
+    async def filter_shared_stream(self, shared_stream: AsyncIterator[Any]) -> AsyncIterator[TriggerEvent]:
+        async for raw in shared_stream:
+            if isinstance(raw, Mapping) and raw.get("change_key"):
+                yield TriggerEvent(dict(raw))
+
+    # Airflow 3.0-3.2: the trigger's own loop -------------------------------------------------
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        store = PositionStore(stream_variable(self.serialize()[1]))
+        async with self.hook() as hook:
+            poller = ChangePoller(self, hook)
+            position = await store.load() or await poller.start()
+            pending: Position | None = None
+            while True:
+                if pending is not None:  # the events before it were handed over a poll ago
+                    await store.save(pending)
+                    position = pending
+                final = position
+                async for payload, after in poller.poll(position):
+                    if payload is not None:
+                        yield TriggerEvent(payload)
+                    final = after
+                pending = final
+                await asyncio.sleep(self.poll_interval)
+
+    # shared -----------------------------------------------------------------------------------
+
+    def hook(self) -> ActiveCampaignAsyncHook:
+        return ActiveCampaignAsyncHook(self.conn_id, retries=self.retries, timeout=self.request_timeout,
+                                       retry_backoff=self.retry_backoff)
+
+
+class ChangePoller:
+    """One poll of a trigger's stream: the events' payloads, each with the position after it."""
+
+    def __init__(self, trigger: ActiveCampaignChangeTrigger, hook: ActiveCampaignAsyncHook) -> None:
+        self.trigger = trigger
+        self.stream = trigger.stream
+        self.hook = hook
+        self.account: str | None = None
+
+    async def start(self) -> Position:
+        if self.stream.how == "ids":
+            from airflow_provider_activecampaign.triggers.change_deletes import start_ids
+
+            return await start_ids(self.stream, self.hook)
+        return await self.stream.start(self.hook)
+
+    async def poll(self, position: Position) -> AsyncIterator[tuple[dict[str, Any] | None, Position]]:
+        """``(payload, position after it)`` per change, then ``(None, the poll's final position)``."""
+        if self.account is None:
+            self.account = account_of((await self.hook.get_core()).settings.base_url)
+        if self.stream.how == "ids":
+            from airflow_provider_activecampaign.triggers.change_deletes import read_deletes
+
+            reading = read_deletes(self.stream, self.hook, position, self.trigger.reconcile_interval)
+        else:
+            reading = self.stream.read(self.hook, position)
+        async for change, after in reading:
+            yield (None if change is None else self.payload(change)), after
+
+    def payload(self, change: Change) -> dict[str, Any]:
+        account = self.account or ""
+        return {"change_key": change.key(account, self.stream.resource, self.stream.watch),
+                "account": account, "resource": self.stream.resource, "id": change.id,
+                "watch": self.stream.watch, "stamp": change.stamp,
+                "record": None if change.record is None else dict(change.record)}
+
+
+class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
+    """The shared poll of one stream in ack mode (Airflow 3.3+).
+
+    Yields ``(payload, position after it)`` per change; after a poll with changes (or every
+    :data:`CHECKPOINT_EVERY` seconds of quiet) a checkpoint ``({}, final position)`` that no
+    subscriber turns into an event. :meth:`advance` saves the position of the last event of
+    a batch that every subscriber resolved cleanly; an event some subscriber failed stops
+    the stream, so the triggerer starts it again from the saved position (re-delivery).
+    """
+
+    def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
+        self.trigger = trigger
+        self.store = PositionStore(stream_variable(trigger.serialize()[1]))
+        self.polls = 0
+        self._hook: ActiveCampaignAsyncHook | None = None
+
+    async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
+        self._hook = self.trigger.hook()
+        poller = ChangePoller(self.trigger, self._hook)
+        position = await self.store.load()
+        if position is None:
+            position = await poller.start()
+            await self.store.save(position)
+        saved_at = time.monotonic()
+        while True:
+            self.polls += 1
+            final, changed = position, False
+            async for payload, after in poller.poll(position):
+                if payload is not None:
+                    changed = True
+                    yield payload, after.to_json()
+                final = after
+            position = final
+            if changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY:
+                saved_at = time.monotonic()
+                yield {}, position.to_json()
+            await asyncio.sleep(self.trigger.poll_interval)
+
+    async def advance(self, batch: Sequence[AdvanceItem]) -> None:
+        clean = [item for item in batch if item.outcome.acked or item.outcome.failed or item.outcome.rejected]
+        failed = [item for item in clean if item.outcome.failed]
+        if failed:
+            raise RuntimeError(f"{len(failed)} change events of {self.store.key} were not stored; "
+                               "the stream starts again from its saved position")
+        if clean:
+            position = Position.from_json(clean[-1].broker_payload)
+            if position is not None:
+                await self.store.save(position)
+
+    async def aclose(self) -> None:
+        if self._hook is not None:
+            await self._hook.aclose()

@@ -1,0 +1,128 @@
+"""A real Airflow (dag-processor, scheduler, triggerer) in a throw-away home, for change-stream tests and benchmarks.
+
+:class:`LiveAirflow` migrates a SQLite metadata database, writes the given DAG files and
+starts the three processes with the emulator's connection in the environment; the
+triggerer can be SIGKILLed and started again. Asset events are read from the database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PROCESSES = ("dag-processor", "scheduler", "triggerer")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveAirflow:
+    """Airflow's processes on a SQLite database in a temporary home (use as a context manager)."""
+
+    def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="ac-live-airflow-"))
+        (self.home / "dags").mkdir()
+        for name, text in dags.items():
+            (self.home / "dags" / f"{name}.py").write_text(text)
+        self.db = self.home / "airflow.db"
+        self.env = {**os.environ, "AIRFLOW_HOME": str(self.home), "AIRFLOW__CORE__DAGS_FOLDER": str(self.home / "dags"),
+                    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.db}",
+                    "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+                    "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+                    "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "2",
+                    "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "2",
+                    "AIRFLOW__TRIGGERER__SHARED_STREAM_COHORT_GRACE_PERIOD": "2",
+                    "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+                    # log servers on free ports: other Airflows on this machine keep theirs
+                    "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+                    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+                    "AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT": connection_json, **(extra_env or {})}
+        self.env.pop("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", None)
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.kills = 0
+
+    def __enter__(self) -> LiveAirflow:
+        subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=self.env, check=True,
+                       capture_output=True)
+        for name in PROCESSES:
+            self.start(name)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def start(self, name: str) -> None:
+        log = (self.home / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen([sys.executable, "-m", "airflow", name], env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, sig)  # the process and the children it started (its own session)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def kill_triggerer(self) -> None:
+        """SIGKILL the triggerer (and its children) and start a new one."""
+        self.stop("triggerer", signal.SIGKILL)
+        self.kills += 1
+        self.start("triggerer")
+
+    def log(self, name: str) -> str:
+        path = self.home / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        if not self.db.exists():
+            return []
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10) as conn:
+            try:
+                return conn.execute(sql, args).fetchall()
+            except sqlite3.OperationalError:  # a table not made yet, or the database busy
+                return []
+
+    def asset_events(self) -> list[tuple[str, dict[str, Any], str]]:
+        """(asset uri, the change (the trigger's payload), timestamp) of every asset event so far."""
+        rows = self.query("SELECT a.uri, e.extra, e.timestamp FROM asset_event e JOIN asset a ON a.id = e.asset_id "
+                          "ORDER BY e.id")
+        out = []
+        for uri, extra, ts in rows:
+            data = json.loads(extra) if isinstance(extra, str) else (extra or {})
+            out.append((uri, data.get("payload", data) if isinstance(data, dict) else {}, ts))
+        return out
+
+    def wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise AssertionError(f"airflow {name} exited: {self.log(name)[-3000:]}")
+            if time.monotonic() > deadline:
+                variables = self.query("SELECT key FROM variable")
+                raise AssertionError(f"{what}: not within {timeout} s; variables {variables}"
+                                     f"; triggerer log:\n{self.log('triggerer')[-6000:]}")
+            time.sleep(0.5)

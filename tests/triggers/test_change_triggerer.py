@@ -1,0 +1,64 @@
+"""Change streams in a real Airflow: dag-processor, scheduler and triggerer processes on SQLite.
+
+Deals created in the emulator become asset events (one per change, with its change_key)
+and asset-triggered runs; a SIGKILLed triggerer loses no change and re-delivers at most
+what it had not confirmed, with the same change_key. About 60-120 s on a loaded machine
+(Airflow takes 30 s or more to start its processes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from airflow_provider_activecampaign.triggers import change as change_module
+from tests.conftest import emulator_connection
+from tests.triggers.live_airflow import LiveAirflow
+
+DAG = '''
+import pendulum
+from airflow.sdk import DAG, Asset, AssetWatcher
+from airflow.providers.standard.operators.empty import EmptyOperator
+
+from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
+
+deals = Asset("activecampaign://emulator/deals", watchers=[
+    AssetWatcher(name="deal_created", trigger=ActiveCampaignChangeTrigger(resource="deal", watch="created",
+                                                                          poll_interval=1)),
+])
+
+with DAG("on_deal_created", schedule=[deals], start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
+    EmptyOperator(task_id="noted")
+'''
+
+
+@pytest.mark.skipif(not change_module.SHARED_STREAMS,
+                    reason="needs Airflow 3.3+ shared streams; on 3.0.6 the own loop's Variable access fails in "
+                           "the triggerer (AsyncToSync in the event loop thread): known open bug, see notes")
+def test_a_killed_triggerer_loses_no_change(emulator):
+    """The acknowledged shared stream of Airflow 3.3+."""
+    with LiveAirflow({"change_dags": DAG}, emulator_connection(emulator)) as airflow:
+        airflow.wait(lambda: any(r.path == "/api/3/deals" for r in emulator.requests), 150,
+                     "the triggerer polls the deals")
+        airflow.wait(lambda: airflow.query("SELECT key FROM variable WHERE key LIKE 'activecampaign_changes__%'"),
+                     30, "the stream saved its starting position")
+        first = [emulator.insert("deals", title=f"before {n}", value=1, currency="usd")["id"] for n in range(3)]
+        airflow.wait(lambda: len(airflow.asset_events()) >= 3, 30, "three asset events")
+        airflow.kill_triggerer()
+        second = [emulator.insert("deals", title=f"after {n}", value=1, currency="usd")["id"] for n in range(2)]
+        ids = first + second
+
+        def all_seen() -> bool:
+            return {e["id"] for _, e, _ in airflow.asset_events()} >= set(ids)
+
+        airflow.wait(all_seen, 60, "every deal as an asset event after the restart")
+        events = [extra for _, extra, _ in airflow.asset_events()]
+        assert {e["id"] for e in events} == set(ids)
+        by_id = {e["id"]: e["change_key"] for e in events}
+        assert all(by_id[e["id"]] == e["change_key"] for e in events)  # a re-delivery has the same key
+        counts = Counter(e["change_key"] for e in events)
+        assert all(counts[by_id[i]] == 1 for i in second)  # made after the kill: exactly once
+        assert all(e["watch"] == "created" and e["resource"] == "deal" for e in events)
+        airflow.wait(lambda: airflow.query("SELECT count(*) FROM dag_run WHERE dag_id = 'on_deal_created'")[0][0] >= 1,
+                     30, "an asset-triggered run")
