@@ -11,11 +11,17 @@ import pytest
 
 from airflow_provider_activecampaign.testing.emulator import ActiveCampaignEmulator
 
+#: the network-like delay before each request reaches the fixtures' emulator (seconds, random in the span)
+EMULATOR_LATENCY = (0.0, 0.01)
+
 
 @pytest.fixture
 def activecampaign_emulator() -> Iterator[ActiveCampaignEmulator]:
-    """A started emulator on a free port (minimal seed, rate limit off), stopped afterwards."""
-    with ActiveCampaignEmulator() as emulator:
+    """A started emulator on a free port (minimal seed, rate limit off, 0-10 ms of latency), stopped afterwards.
+
+    Set ``emulator.rate_limit = 5`` for the API's limit, ``emulator.latency = None`` for none.
+    """
+    with ActiveCampaignEmulator(latency=EMULATOR_LATENCY) as emulator:
         yield emulator
 
 

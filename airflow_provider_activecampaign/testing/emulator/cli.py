@@ -16,10 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--api-key", default="emulator-api-key", help="the key clients must send")
     parser.add_argument("--rate-limit", type=float, default=None, help="requests per second (default: off)")
+    parser.add_argument("--latency", type=_span, default=None, metavar="LOW,HIGH",
+                        help="random delay before each request arrives, in seconds (e.g. 0,0.03)")
     parser.add_argument("--seed", choices=["demo"], default=None, help="add demo data to the minimal account")
     args = parser.parse_args(argv)
     emulator = ActiveCampaignEmulator(args.api_key, host=args.host, port=args.port, rate_limit=args.rate_limit,
-                                      seed=args.seed)
+                                      seed=args.seed, latency=args.latency)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -28,3 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         while not stop.wait(0.2):
             pass
     return 0
+
+
+def _span(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(",")
+    try:
+        return float(low), float(high or low)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH seconds, got {text!r}") from None
