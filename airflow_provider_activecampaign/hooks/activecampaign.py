@@ -25,6 +25,7 @@ from airflow_provider_activecampaign.client import (
     Permit,
     RequestCore,
 )
+from airflow_provider_activecampaign.client.ratelimit import Slot
 from airflow_provider_activecampaign.hooks.clients import ClientKey, client_key, lease_client, release_client
 
 __all__ = ["DEFAULT_CONN_ID", "PAGE_SIZE", "ActiveCampaignAsyncHook", "ActiveCampaignHook"]
@@ -120,7 +121,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
     def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
         steps, client = self.core.exchange(call), self.client  # the client exists before a slot is taken
-        outcome: httpx.Response | Exception | float | None = None
+        outcome: httpx.Response | Exception | Slot | None = None
         try:
             while True:
                 if isinstance(outcome, httpx.Response):
@@ -248,7 +249,7 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     async def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
         steps, client = (await self.get_core()).exchange(call), await self.get_client()
-        outcome: httpx.Response | Exception | float | None = None
+        outcome: httpx.Response | Exception | Slot | None = None
         try:
             while True:
                 step = steps.send(outcome)
