@@ -45,7 +45,7 @@ MAX_PAUSE = 300.0
 #: the shortest wait between two tries for a slot (no busy loop)
 MIN_WAIT = 0.002
 #: the latest a request is taken to arrive after it was sent (while in flight, and at most once read)
-MAX_MARGIN = 0.25
+MAX_MARGIN = 0.5
 #: replies of a kind read before the fastest of them is trusted (until then the whole round trip counts)
 WARM_UP = 5
 #: added to every margin after each 429 the margins did not foresee; it wears off by DECAY a reply
