@@ -8,6 +8,7 @@ restart: re-created from ``serialize()`` it keeps watching the same window.
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 import time
 from collections.abc import Callable
@@ -105,6 +106,17 @@ async def test_with_nothing_in_the_window_it_keeps_polling(emulator):
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_a_quiet_poll_logs_no_info_line(emulator, caplog):
+    """A triggerer runs thousands of these: a poll that finds nothing writes at DEBUG."""
+    task = asyncio.create_task(first_event(trigger("deal"), timeout=30))
+    await wait_for(lambda: polls(emulator, "deals") >= 4)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    quiet = [r for r in caplog.records if "next poll in" in r.getMessage()]
+    assert quiet and all(r.levelno == logging.DEBUG for r in quiet)
 
 
 async def test_min_records_waits_for_that_many(emulator):
