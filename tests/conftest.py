@@ -52,10 +52,12 @@ def emulator(monkeypatch):
     """A started emulator (API key = the canary) with the default connection pointing at it.
 
     The client-side rate limit is off so the suite runs fast; tests of the limiter set it.
+    Requests reach it after a random network-like delay (the plugin's ``EMULATOR_LATENCY``).
     """
     from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
+    from airflow_provider_activecampaign.testing.pytest_plugin import EMULATOR_LATENCY
 
-    with ActiveCampaignEmulator(api_key=CANARY_KEY) as server:
+    with ActiveCampaignEmulator(api_key=CANARY_KEY, latency=EMULATOR_LATENCY) as server:
         monkeypatch.setenv("AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT", emulator_connection(server))
         yield server
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from airflow_provider_activecampaign import __version__
-from airflow_provider_activecampaign.client.ratelimit import Permit, limiter_for
+from airflow_provider_activecampaign.client.ratelimit import Permit, Slot, kind_of, limiter_for
 from airflow_provider_activecampaign.client.redaction import protect_key, redact
 from airflow_provider_activecampaign.client.replies import MAY_HAVE_BEEN_PROCESSED, read_reply
 from airflow_provider_activecampaign.client.settings import ConnectionSettings
@@ -148,11 +148,11 @@ class RequestCore:
 
     # the exchange -------------------------------------------------------------
 
-    def exchange(self, call: Call) -> Generator[float | Call | Permit, httpx.Response | Exception | float | None, Any]:
+    def exchange(self, call: Call) -> Generator[float | Call | Permit, httpx.Response | Exception | Slot | None, Any]:
         """The whole send/retry loop without I/O, driven by both hooks.
 
         Yields seconds to sleep (a float), the account's :class:`Permit` to take a slot (sent
-        back the seconds that took) or the call to send (a :class:`Call`, sent back the
+        back the :class:`Slot` taken) or the call to send (a :class:`Call`, sent back the
         outcome of the send: the ``httpx.Response`` or the exception raised).
         Returns the parsed reply; raises the provider's errors.
         """
@@ -160,13 +160,15 @@ class RequestCore:
         deadline = time.monotonic() + self.settings.timeout
         budget = deadline + self.settings.timeout * self.settings.retries  # timeout x attempts, for all but slots
         while True:
-            waited = yield self.permit
-            deadline += waited if isinstance(waited, float) else 0.0
-            budget += waited if isinstance(waited, float) else 0.0
+            slot = yield self.permit
+            waited = slot.waited if isinstance(slot, Slot) else 0.0
+            deadline += waited
+            budget += waited
             remaining = max(MIN_ATTEMPT_TIMEOUT, min(deadline, budget) - time.monotonic())
             outcome = yield replace(call, timeout=min(self.settings.timeout, remaining))
             if isinstance(outcome, httpx.Response):
-                self.limiter.observe(outcome.status_code, outcome.headers)
+                self.limiter.observe(outcome.status_code, outcome.headers, slot if isinstance(slot, Slot) else None,
+                                     kind_of(call.method, call.path))
                 try:
                     return self.read(call, outcome)
                 except ActiveCampaignApiError as error:

@@ -5,11 +5,12 @@ changed and deleted between pages, or :class:`ActiveCampaignPagingError` says wh
 
 - keyset (``orders[id]=ASC`` + ``id_greater``, contacts): the position is the last id read;
   a page that does not move past it (a server ignoring ``id_greater``) is an error.
-- offset, in id order (``orders[id]=ASC``, every other list): each page starts a few records
-  before the position (the overlap). The page must reach back to an id already read,
-  which proves nothing was skipped; when records before the position were deleted it does
-  not, and the pager steps back. Only ids above the last one read are new.
-- offset in the caller's order: the same, anchored on the ids of the last records read.
+- offset, in id order (``orders[id]=ASC``, every other list): each page starts one record
+  before the position. The page must start at an id already read, which proves nothing was
+  skipped; when records before the position were deleted it does not, and the pager steps
+  back. Only ids above the last one read are new (1 % of a page is paid for this).
+- offset in the caller's order: the same, starting a few records back (the overlap),
+  anchored on the ids of the last records read.
 - records without ids: plain offset paging, an error if ``meta.total`` changes meanwhile.
 
 Paging ends when ``meta.total`` is reached, never on a short page alone. Memory is one page
@@ -66,12 +67,15 @@ class Pager:
         self.limit = limit
         self.keyset = keyset
         self.page_size = page_size
-        self.overlap = 0 if keyset else max(0, min(overlap, page_size // 2))
         self.by_id = not any(str(k).startswith("orders[") for k in self.params)
+        self._wide = 0 if keyset else max(0, min(overlap, page_size // 2))
+        # in id order one record re-read proves the position (a deletion before it shifts the page
+        # past the last id read); in another order the anchor is any of the last ``overlap`` ids
+        self.overlap = min(1, self._wide) if self.by_id else self._wide
         self.plain = False
         self.offset = 0  # the list's records before the position (offset paging)
         self.last_id: int | None = None
-        self.window: deque[str] = deque(maxlen=max(1, self.overlap))
+        self.window: deque[str] = deque(maxlen=max(1, self._wide))
         self.total: int | None = None
         self.count = 0
         self.pages = 0
@@ -178,6 +182,7 @@ class Pager:
         numbers = _numeric(ids) if self.by_id else None
         if numbers is not None and numbers != sorted(set(numbers)):
             self.by_id, numbers = False, None  # the server keeps another order: anchor on the window
+            self.overlap = self._wide
         start = self._asked_offset
         if numbers is not None:
             found = self.last_id is None or start == 0 or (bool(numbers) and numbers[0] <= self.last_id)

@@ -2,14 +2,19 @@
 
 Selected by the connection extra ``rate_limit_storage`` (``redis://host:6379/0``,
 ``rediss://``, ``redis+unix://``, ``redis+sentinel://``, ``redis+cluster://``): every
-process using the same store and account shares one moving window of send times, the pause
-after a 429 and the lowest rate any of them was given. Only the hooks call it (the sync hook
+process using the same store and account shares one window of arrivals, the pause after a
+429 and the lowest rate any of them was given. Only the hooks call it (the sync hook
 directly, the async hook in a thread); the request core never does.
+
+The window is a sorted set of requests scored by the latest time each can have arrived, on
+the store's clock (so machines need not agree on the time); a script takes a slot, or says
+how long to wait, in one round trip. ``limits``' own moving window cannot do this: its
+entries all expire after the same whole number of seconds, counted from the send.
 """
 
 from __future__ import annotations
 
-import time
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +51,44 @@ def check_storage_uri(uri: str, where: str) -> str:
     return uri.strip()
 
 
+# KEYS[1]: the account's arrivals (member -> latest arrival, epoch s on the store's clock).
+# ARGV: hold (s a new request counts ahead while in flight), member, the number of settled
+# requests then (member, latest arrival) pairs, then (limit, seconds) pairs of every window.
+# Returns {wait, now}: wait 0 when the member was added.
+_TAKE = """
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('time')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local hold, n = tonumber(ARGV[1]), tonumber(ARGV[3])
+local i = 4
+for _ = 1, n do
+  if redis.call('zscore', KEYS[1], ARGV[i]) then redis.call('zadd', KEYS[1], ARGV[i + 1], ARGV[i]) end
+  i = i + 2
+end
+local longest, wait = 1, 0
+while ARGV[i] do
+  local limit, seconds = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  if seconds > longest then longest = seconds end
+  local since = '(' .. tostring(now - seconds)
+  if redis.call('zcount', KEYS[1], since, '+inf') >= limit then
+    local nth = redis.call('zrevrangebyscore', KEYS[1], '+inf', since, 'WITHSCORES', 'LIMIT', limit - 1, 1)
+    wait = math.max(wait, tonumber(nth[2]) + seconds - now)
+  end
+  i = i + 2
+end
+redis.call('zremrangebyscore', KEYS[1], '-inf', now - longest - hold)
+if wait > 0 then return {tostring(wait), tostring(now)} end
+redis.call('zadd', KEYS[1], now + hold, ARGV[2])
+redis.call('pexpire', KEYS[1], math.ceil((longest + 2 * hold) * 1000))
+return {'0', tostring(now)}
+"""
+
+# KEYS[1]: the account's arrivals; ARGV[1]: a time on the store's clock. How many may have arrived after it.
+_COUNT = """
+return redis.call('zcount', KEYS[1], '(' .. ARGV[1], '+inf')
+"""
+
+
 class SharedStore:
     """One account's moving window, pause and rate in a Redis store shared by every process using it."""
 
@@ -64,7 +107,10 @@ class SharedStore:
         if password:
             protect_key(password)
         self._key = f"activecampaign/{account}"
-        self._sync = self._storage.get_connection().register_script(_SYNC_STATE)
+        connection = self._storage.get_connection()
+        self._sync = connection.register_script(_SYNC_STATE)
+        self._take = connection.register_script(_TAKE)
+        self._count = connection.register_script(_COUNT)
 
     def __repr__(self) -> str:  # the URI may carry the store's password
         return f"SharedStore({self.host!r})"
@@ -74,17 +120,26 @@ class SharedStore:
         paused, lowest = self._call(self._sync, keys=[f"{self._key}/state"], args=[repr(paused_until), repr(rate)])
         return float(paused), float(lowest)
 
-    def take(self, limit: int, seconds: int) -> float | None:
-        """Take a slot now (None), or the seconds until the window has one."""
-        key = f"{self._key}/{seconds}s"
-        if self._call(self._storage.acquire_entry, key, limit, seconds):
-            return None
-        oldest, _ = self._call(self._storage.get_moving_window, key, limit, seconds)
-        return oldest + seconds - time.time()
+    def take(self, windows: tuple[tuple[int, float], ...], hold: float,
+             settled: list[tuple[str, float]]) -> tuple[float, str | None, float]:
+        """Record ``settled`` requests' latest arrivals, then take a slot in every window.
 
-    def count(self, limit: int, seconds: int) -> int:
-        """How many slots of the window are taken."""
-        return int(self._call(self._storage.get_moving_window, f"{self._key}/{seconds}s", limit, seconds)[1])
+        Returns (0, member, now) with the slot taken (counted ``hold`` seconds ahead until
+        settled), or (seconds to wait, None, now); ``now`` on the store's clock.
+        """
+        member = secrets.token_hex(8)
+        args: list[Any] = [repr(hold), member, len(settled)]
+        for done, latest in settled:
+            args += [done, repr(latest)]
+        for limit, seconds in windows:
+            args += [limit, repr(seconds)]
+        wait, now = self._call(self._take, keys=[f"{self._key}/arrivals"], args=args)
+        wait = float(wait)
+        return (wait, None, float(now)) if wait > 0 else (0.0, member, float(now))
+
+    def count(self, since: float) -> int:
+        """How many requests may have arrived after ``since`` (the store's clock)."""
+        return int(self._call(self._count, keys=[f"{self._key}/arrivals"], args=[repr(since)]))
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -25,6 +25,7 @@ from airflow_provider_activecampaign.client import (
     Permit,
     RequestCore,
 )
+from airflow_provider_activecampaign.client.ratelimit import Slot
 from airflow_provider_activecampaign.hooks.clients import ClientKey, client_key, lease_client, release_client
 from airflow_provider_activecampaign.hooks.deadline import deadline, sync_client, within
 
@@ -137,7 +138,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
     def send_reply(self, call: Call) -> Reply:
         """Send a prepared call like :meth:`send`; return the last reply's status with the parsed body."""
         steps, client = self.core.exchange(call), self.client  # the client exists before a slot is taken
-        outcome: httpx.Response | Exception | float | None = None
+        outcome: httpx.Response | Exception | Slot | None = None
         status: int | None = None
         try:
             while True:
@@ -283,7 +284,7 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     async def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
         steps, client = (await self.get_core()).exchange(call), await self.get_client()
-        outcome: httpx.Response | Exception | float | None = None
+        outcome: httpx.Response | Exception | Slot | None = None
         try:
             while True:
                 step = steps.send(outcome)

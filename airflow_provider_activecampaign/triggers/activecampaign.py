@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -27,6 +28,8 @@ DEFAULT_MAX_EVENT_RECORDS = 100
 FIRST_POLL_WAIT = 1.0
 #: The longest wait before trying a failing poll again (the wait doubles from ``poke_interval``).
 MAX_RETRY_WAIT = 600.0
+#: a poll that finds too little logs at INFO once in this many polls, at DEBUG otherwise
+QUIET_POLLS = 60
 
 
 def is_transient(error: Exception) -> bool:
@@ -175,8 +178,9 @@ class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
                     wait = min(wait, left)
                 if polled.error is not None:
                     self.log.warning("%s; trying again in %.1f s", state, wait)
-                else:
-                    self.log.info("%s; next poll in %.1f s", state, wait)
+                else:  # a quiet poll: one INFO line in QUIET_POLLS (a triggerer runs thousands of these)
+                    self.log.log(logging.INFO if polls % QUIET_POLLS == 0 else logging.DEBUG,
+                                 "%s; next poll in %.1f s", state, wait)
                 due = time.monotonic() + wait
 
     def failed(self, error: Exception) -> dict[str, Any]:

@@ -9,7 +9,15 @@ import time
 import httpx
 import pytest
 
-from airflow_provider_activecampaign.client.ratelimit import Permit, RateLimiter, limiter_for, window_of
+from airflow_provider_activecampaign.client.ratelimit import (
+    MAX_MARGIN,
+    WARM_UP,
+    Permit,
+    RateLimiter,
+    limiter_for,
+    window_of,
+    windows_of,
+)
 from airflow_provider_activecampaign.exceptions import ActiveCampaignRateLimitError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
 from tests.conftest import CANARY_KEY, emulator_connection
@@ -32,23 +40,56 @@ class TestTheBudget:
         assert fast.rate == 2
         assert limiter_for("https://two.api-us1.com", 5) is not fast
 
-    def test_a_rolling_window_lets_the_whole_budget_through_then_waits_for_the_oldest_send(self):
+    def test_a_rolling_window_lets_the_whole_budget_through_then_waits_for_the_oldest_arrival(self):
+        """Requests still in flight count as arriving up to MAX_MARGIN after they left."""
         limiter = RateLimiter("https://window.example", 5)
         assert [limiter.try_acquire() for _ in range(5)] == [0.0] * 5
         wait = limiter.try_acquire()
-        assert 0.9 < wait <= 1.0
+        assert 1.0 < wait <= 1.0 + MAX_MARGIN
         time.sleep(wait)
         assert limiter.try_acquire() == 0.0
+
+    def test_a_settled_request_counts_from_its_latest_possible_arrival(self):
+        """A reply read 20 ms after the slot: the request arrived at most 20 ms after it, not MAX_MARGIN."""
+        limiter = RateLimiter("https://settled.example", 5)
+        slots = []
+        for _ in range(5):
+            slots.append(limiter.take())
+        time.sleep(0.02)
+        for slot in slots:
+            limiter.settle(slot, "GET /api/3/users/#")
+        wait = limiter.try_acquire()
+        assert 0.95 < wait <= 1.0 + 0.02 + 0.01
+
+    def test_the_margin_is_measured_against_the_fastest_reply_of_its_kind(self):
+        limiter = RateLimiter("https://margin.example", 1000)
+        margins = limiter._margins
+        for round_trip in [0.05] * WARM_UP:
+            assert margins.of("GET /x", round_trip) == 0.05  # warming up: the whole round trip
+        assert margins.of("GET /x", 0.01) == pytest.approx(0.0)  # the fastest so far
+        assert margins.of("GET /x", 0.04) == pytest.approx(0.03)  # 30 ms slower than the fastest
+        assert margins.of("GET /x", 5.0) == MAX_MARGIN
+        limiter.observe(429, {"Retry-After": "0"})
+        assert margins.of("GET /x", 0.04) > 0.03  # a 429 the margins did not foresee widens them
 
     @pytest.mark.parametrize(("rate", "window"), [(5, (5, 1)), (2.5, (5, 2)), (0.2, (1, 5)), (1000, (1000, 1))])
     def test_fractional_rates_become_whole_windows(self, rate, window):
         assert window_of(rate) == window
 
+    @pytest.mark.parametrize(("rate", "windows"), [(5, ((5, 1.0),)), (4.5, ((5, 1.0), (9, 2.0))),
+                                                   (4.9, ((5, 1.0), (49, 10.0))), (0.5, ((1, 1.0), (1, 2.0)))])
+    def test_a_fractional_rate_keeps_its_ceiling_in_any_second(self, rate, windows):
+        assert windows_of(rate) == windows
+
+    def test_four_and_a_half_a_second_never_bursts_nine(self):
+        limiter = RateLimiter("https://fraction.example", 4.5)
+        assert [limiter.try_acquire() == 0.0 for _ in range(9)] == [True] * 5 + [False] * 4
+
     def test_an_unpaced_connection_takes_no_slot_but_waits_out_a_pause(self):
         limiter = RateLimiter("https://unpaced.example", 0)
-        assert all(Permit(limiter, paced=False).acquire() < 0.05 for _ in range(50))
+        assert all(Permit(limiter, paced=False).acquire().waited < 0.05 for _ in range(50))
         limiter.pause(0.3)
-        assert Permit(limiter, paced=False).acquire() >= 0.25
+        assert Permit(limiter, paced=False).acquire().waited >= 0.25
 
 
 class TestOverHttp:

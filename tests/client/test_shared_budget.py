@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_activecampaign.client.ratelimit import RateLimiter
+from airflow_provider_activecampaign.client.ratelimit import MAX_MARGIN, RateLimiter
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
 from tests.conftest import emulator_connection
@@ -51,10 +51,15 @@ class TestSharedStore:
     def test_two_processes_limiters_share_one_window(self, redis_url, account):
         """Two limiters on one store behave as one budget: 5 slots a second between them, not 10."""
         first, second = RateLimiter(account, 5, redis_url), RateLimiter(account, 5, redis_url)
-        taken = [limiter.try_acquire() == 0.0 for _ in range(5) for limiter in (first, second)]
-        assert taken.count(True) == 5
+        taken = [(limiter, limiter.take()) for _ in range(5) for limiter in (first, second)]
+        slots = [(limiter, slot) for limiter, slot in taken if not isinstance(slot, float)]
+        assert len(slots) == 5
+        assert 1.0 < second.try_acquire() <= 1.0 + MAX_MARGIN  # in flight: may arrive up to MAX_MARGIN late
+        for limiter, slot in slots:
+            limiter.settle(slot, "GET /api/3/users/#")  # the replies are read: arrived by now
+        first.try_acquire(), second.try_acquire()  # each tells the store with its next try
         wait = second.try_acquire()
-        assert 0.8 < wait <= 1.0
+        assert 0.8 < wait <= 1.05
         time.sleep(wait)
         assert first.try_acquire() == 0.0
 

@@ -8,6 +8,8 @@ import httpx
 import pytest
 
 from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
+from airflow_provider_activecampaign.testing.emulator import faults
+from airflow_provider_activecampaign.testing.emulator.values import ApiError
 from tests.emulator.helpers import v3_client
 
 # --------------------------------------------------------------------------- rate limit
@@ -25,8 +27,35 @@ def test_rate_limit_answers_429_with_retry_after_only_when_enabled(
     refused = replies[-1]
     assert (refused.status_code, refused.json()) == (429, {"message": "Too Many Requests"})
     assert (refused.headers["Retry-After"], refused.headers["RateLimit-Remaining"]) == ("1", "0")
+    assert "RateLimit-Reset" not in refused.headers, "the API sends no reset header"
     time.sleep(float(refused.headers["Retry-After"]))
     assert api.get("/users/me").status_code == 200
+
+
+def test_the_window_is_a_whole_second_of_arrivals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No allowance for clients pacing by their own clock: the 6th arrival 0.999 s after the 1st is refused."""
+    clock = [100.0]
+    monkeypatch.setattr(faults.time, "monotonic", lambda: clock[0])
+    window = faults.RateLimit()
+    for step in (0.0, 0.1, 0.1, 0.1, 0.1):
+        clock[0] += step
+        window.admit(5)
+    clock[0] = 100.999
+    with pytest.raises(ApiError) as refused:
+        window.admit(5)
+    assert refused.value.status == 429 and refused.value.headers["Retry-After"] == "1"
+    clock[0] = 101.0
+    assert window.admit(5)["RateLimit-Remaining"] == "0"  # the 1st left the window; 5 in it again
+
+
+def test_latency_delays_each_request_before_it_arrives(activecampaign_emulator: ActiveCampaignEmulator,
+                                                       api: httpx.Client) -> None:
+    activecampaign_emulator.latency = (0.05, 0.06)
+    started = time.monotonic()
+    assert api.get("/users/me").status_code == 200
+    assert time.monotonic() - started >= 0.05
+    with pytest.raises(ValueError, match="latency"):
+        activecampaign_emulator.latency = (0.03, 0.01)
 
 
 # --------------------------------------------------------------------------- faults

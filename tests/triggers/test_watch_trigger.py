@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -105,6 +106,30 @@ async def test_with_nothing_in_the_window_it_keeps_polling(emulator):
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
+    """A triggerer runs thousands of these: a poll that finds nothing writes at DEBUG."""
+    lines: list[tuple[int, str]] = []
+
+    class Recorder:
+        def log(self, level: int, message: str, *args: object) -> None:
+            lines.append((level, message % args))
+
+        def info(self, message: str, *args: object) -> None:
+            self.log(logging.INFO, message, *args)
+
+        def warning(self, message: str, *args: object) -> None:
+            self.log(logging.WARNING, message, *args)
+
+    monkeypatch.setattr(ActiveCampaignWatchTrigger, "log", Recorder(), raising=False)
+    task = asyncio.create_task(first_event(trigger("deal"), timeout=30))
+    await wait_for(lambda: polls(emulator, "deals") >= 4)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    quiet = [level for level, text in lines if "next poll in" in text]
+    assert quiet and set(quiet) == {logging.DEBUG}
 
 
 async def test_min_records_waits_for_that_many(emulator):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import threading
 import time
 from collections import deque
@@ -14,8 +15,7 @@ from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator.values import ApiError, Reply
 
-RATE_WINDOW = 0.95  # one second, less an allowance for arrival jitter of clients that pace at the limit
-
+RATE_WINDOW = 1.0  # the API's window: requests counted as they arrive, in any rolling second
 
 
 @dataclass
@@ -96,10 +96,13 @@ class Faults:
 
 
 class RateLimit:
-    """A sliding one-second window per account (see RATE_WINDOW); 429 with ``Retry-After`` when over.
+    """ActiveCampaign's limit: at most N requests arrive in any rolling second (``RATE_WINDOW``), per account.
 
-    Every reply carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset``
-    (whole seconds until the oldest request in the window leaves it).
+    A request is counted when it arrives, with no allowance for clients that pace at the limit
+    by their own clock: network jitter between their sends and our arrivals is theirs to absorb.
+    Admitted requests count; refused ones do not. Every reply carries ``RateLimit-Limit`` and
+    ``RateLimit-Remaining`` (the API sends no reset header); a 429 also ``Retry-After``, whole
+    seconds until the window has room.
     """
 
     def __init__(self) -> None:
@@ -111,7 +114,10 @@ class RateLimit:
             self._hits.clear()
 
     def admit(self, limit: float | None) -> dict[str, str]:
-        """Count one request against ``limit`` requests a second (None or 0: off); the reply's headers."""
+        """Count one request arriving now against ``limit`` a second (None or 0: off); the reply's headers.
+
+        Raises the 429 :class:`ApiError` when the window is full.
+        """
         if not limit:
             return {}
         with self._lock:
@@ -122,9 +128,40 @@ class RateLimit:
             over = len(self._hits) >= allowed
             if not over:
                 self._hits.append(now)
-            reset = str(math.ceil(max(0.0, self._hits[0] + RATE_WINDOW - now)))
-            headers = {"RateLimit-Limit": str(allowed), "RateLimit-Remaining": str(allowed - len(self._hits)),
-                       "RateLimit-Reset": reset}
+            free_in = self._hits[0] + RATE_WINDOW - now
+            headers = {"RateLimit-Limit": str(allowed), "RateLimit-Remaining": str(allowed - len(self._hits))}
         if over:
-            raise ApiError(429, {"message": "Too Many Requests"}, {"Retry-After": "1", **headers})
+            retry_after = str(max(1, math.ceil(free_in)))
+            raise ApiError(429, {"message": "Too Many Requests"}, {"Retry-After": retry_after, **headers})
         return headers
+
+
+class Latency:
+    """Network-like jitter: each request waits a random ``(low, high)`` seconds before it arrives.
+
+    The wait comes before the request is counted by the rate limit (and before any fault or
+    handler), so a client's send times and the emulator's arrival times differ as they do over a
+    network. ``None`` or ``(0, 0)``: no wait.
+    """
+
+    def __init__(self, span: tuple[float, float] | None = None, seed: int | None = None) -> None:
+        self.span = check_latency(span)
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def pick(self) -> float:
+        if self.span is None:
+            return 0.0
+        low, high = self.span
+        with self._lock:
+            return self._random.uniform(low, high)
+
+
+def check_latency(span: tuple[float, float] | None) -> tuple[float, float] | None:
+    """``span`` as (low, high) seconds, checked; None (or zeros) for no latency."""
+    if span is None:
+        return None
+    low, high = (float(v) for v in span)
+    if low < 0 or high < low:
+        raise ValueError(f"latency must be (low, high) seconds with 0 <= low <= high, got {span!r}")
+    return None if high == 0 else (low, high)

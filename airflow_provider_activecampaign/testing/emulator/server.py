@@ -29,7 +29,14 @@ from airflow_provider_activecampaign.testing.emulator.chaos import (
     without_paging,
 )
 from airflow_provider_activecampaign.testing.emulator.deliveries import Deliveries
-from airflow_provider_activecampaign.testing.emulator.faults import Fault, Faults, RateLimit, trickle
+from airflow_provider_activecampaign.testing.emulator.faults import (
+    Fault,
+    Faults,
+    Latency,
+    RateLimit,
+    check_latency,
+    trickle,
+)
 from airflow_provider_activecampaign.testing.emulator.filters import check_reading
 from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES, Resource
 from airflow_provider_activecampaign.testing.emulator.seed import seed as seed_account
@@ -64,10 +71,14 @@ class ActiveCampaignEmulator:
     sent, which the API does not document: ``"offset"`` (the instant as sent, the default), ``"utc"``
     (its clock time as UTC), ``"account"`` (its clock time in the account's zone, US Central) or
     ``"date"`` (its date only, from midnight in the account's zone). It can be changed while serving.
+    ``rate_limit`` turns on the API's limit (requests arriving in any rolling second, 429 over
+    it); ``latency=(low, high)`` delays every request by a random number of seconds before it
+    arrives, as a network would (e.g. ``(0, 0.03)``).
     """
 
     def __init__(self, api_key: str = "emulator-api-key", *, host: str = "127.0.0.1", port: int = 0,
-                 rate_limit: float | None = None, seed: str | None = None, date_filters: str = "offset") -> None:
+                 rate_limit: float | None = None, seed: str | None = None, date_filters: str = "offset",
+                 latency: tuple[float, float] | None = None) -> None:
         if seed not in (None, "demo"):
             raise ValueError(f"Unknown seed {seed!r}: use None or 'demo'")
         self.api_key = api_key
@@ -83,6 +94,7 @@ class ActiveCampaignEmulator:
         self.deliveries: list[dict[str, Any]] = self._deliveries.entries
         self._faults = Faults()
         self._rate = RateLimit()
+        self._latency = Latency(latency)
         self._chaos: Chaos | None = None
         self._request_hooks: list[RequestHook] = []
         self._ignored_paging: tuple[str, ...] = ()
@@ -148,6 +160,15 @@ class ActiveCampaignEmulator:
 
     def __repr__(self) -> str:
         return f"ActiveCampaignEmulator(url={self._store.base or None!r}, seed={self.seed!r})"
+
+    @property
+    def latency(self) -> tuple[float, float] | None:
+        """The random delay before each request arrives, (low, high) seconds, or None."""
+        return self._latency.span
+
+    @latency.setter
+    def latency(self, span: tuple[float, float] | None) -> None:
+        self._latency.span = check_latency(span)
 
     def connection_json(self) -> str:
         """An Airflow connection (``AIRFLOW_CONN_*``) pointing at this emulator."""
@@ -287,6 +308,7 @@ class ActiveCampaignEmulator:
         if self._stopping.is_set():
             return _drop(handler)
         request = _Request.read(handler)
+        admission = self._arrive(request.path)
         with self._store.lock:
             self.requests.append(request.record)
         for hook in list(self._request_hooks):
@@ -300,7 +322,7 @@ class ActiveCampaignEmulator:
             if self._fault_ends_request(fault, handler, request.record):
                 return None
         try:
-            reply = self._dispatch(request, handler.headers)
+            reply = self._dispatch(request, handler.headers, admission)
         except ApiError as error:
             reply = Reply(error.status, error.body, error.headers)
         except Exception:  # a bug in the emulator: answer 500 and keep the traceback for the test
@@ -343,7 +365,20 @@ class ActiveCampaignEmulator:
         handler.close_connection = True
         trickle(handler.wfile, reply.status, headers, reply.encode(), interval, self._stopping)
 
-    def _dispatch(self, request: _Request, headers: Mapping[str, str]) -> Reply:
+
+    def _arrive(self, path: str) -> dict[str, str] | ApiError:
+        """The request arrives (after the network's latency) and is counted: its rate-limit headers, or the 429."""
+        delay = self._latency.pick()
+        if delay:
+            self._stopping.wait(delay)
+        if path.rstrip("/") != "/admin/api.php" and not path.startswith("/api/3/"):
+            return {}
+        try:
+            return self._rate.admit(self.rate_limit)
+        except ApiError as refused:
+            return refused
+
+    def _dispatch(self, request: _Request, headers: Mapping[str, str], admission: dict[str, str] | ApiError) -> Reply:
         path, pairs, form = request.path, request.pairs, request.form or []
         is_legacy = path.rstrip("/") == "/admin/api.php"
         if not is_legacy and not path.startswith("/api/3/"):
@@ -354,7 +389,9 @@ class ActiveCampaignEmulator:
                                "result_output": "json"})
         if not is_legacy and not self._authorized(headers.get("Api-Token")):
             raise ApiError(403, {"message": "Forbidden"})
-        limit_headers = self._rate.admit(self.rate_limit)
+        if isinstance(admission, ApiError):
+            raise admission
+        limit_headers = admission
         try:
             if is_legacy:
                 reply = legacy.answer(self._store, params, pairs + form)
