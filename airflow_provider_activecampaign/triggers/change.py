@@ -30,6 +30,7 @@ from typing import Any
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.assets import account_from_url
+from airflow_provider_activecampaign.exceptions import ActiveCampaignError
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position
 
@@ -103,6 +104,11 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
                  reconcile_interval: float = 3600.0, conn_id: str = DEFAULT_CONN_ID,
                  retries: int | None = None, retry_backoff: float = 0.5, request_timeout: float | None = None,
                  **kwargs: Any) -> None:
+        if not SHARED_STREAMS:
+            raise ActiveCampaignError(
+                "ActiveCampaignChangeTrigger needs Airflow 3.3 or later (shared streams that acknowledge "
+                "stored events); on Airflow 3.0-3.2 its position cannot be saved from the triggerer yet. "
+                "Use the Watch sensors or the webhook assets there.")
         super().__init__(**kwargs)
         self.stream = ChangeStream(resource, watch, dict(filters or {}), parent_id, float(settle))
         self.resource = resource

@@ -19,6 +19,9 @@ from airflow_provider_activecampaign.triggers.change import ChangePoller, Change
 from airflow_provider_activecampaign.triggers.change_deletes import add_id, missing
 from airflow_provider_activecampaign.triggers.change_stream import ChangeStream, Position
 
+pytestmark = pytest.mark.skipif(not change_module.SHARED_STREAMS,
+                                reason="the change trigger needs Airflow 3.3+ (shared streams that acknowledge)")
+
 
 def gets(emulator, path: str) -> int:
     return sum(1 for r in emulator.requests if r.method == "GET" and r.path == f"/api/3/{path}")
@@ -227,3 +230,12 @@ def test_hook_is_the_async_one():
     assert ChangeStream("deal", "created").how == "tail"
     assert ChangeStream("deal", "updated").how == "dated"
     assert ChangeStream("dealTask", "updated").how == "scan"
+
+
+def test_before_airflow_3_3_the_trigger_is_refused_with_the_alternatives(monkeypatch):
+    """On 3.0-3.2 the position cannot be saved from a real triggerer: refuse plainly, never run half-safe."""
+    monkeypatch.setattr(change_module, "SHARED_STREAMS", False)
+    from airflow_provider_activecampaign.exceptions import ActiveCampaignError
+
+    with pytest.raises(ActiveCampaignError, match=r"needs Airflow 3\.3 or later.*Watch sensors or the webhook assets"):
+        ActiveCampaignChangeTrigger(resource="deal", watch="created")
