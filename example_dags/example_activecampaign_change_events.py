@@ -46,3 +46,8 @@ with DAG(
 
     report_changes()
 # [END howto_change_events]
+
+from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
+
+# Run as a system test (tests/examples/test_system.py): one dag.test() run that must succeed.
+test_run = get_test_run(dag)

@@ -52,7 +52,8 @@ class _SecretFilter(logging.Filter):
 
 
 _FILTER = _SecretFilter()
-for _name in ("httpx", "httpcore"):
+# httpx2 is httpx's successor (Starlette's test client prefers it): it logs the same full URLs.
+for _name in ("httpx", "httpcore", "httpx2", "httpcore2"):
     logging.getLogger(_name).addFilter(_FILTER)
 
 

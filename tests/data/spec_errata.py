@@ -60,8 +60,6 @@ EMULATOR_GAPS: dict[str, str] = {
     r"GET /automations: reply meta\.(filtered|smsLogs|starts) missing": "automation list statistics: not modelled",
     r"GET /contactAutomations: reply meta\.showcase_stats missing": "automation statistics: not modelled",
     r"GET /contacts: reply contacts\.scoreValues missing": "contact scores: not modelled",
-    r"GET /contacts/\{id\}/contactAutomations: reply contactAutomations\.in_als missing":
-        "whether an automation entry is in an automation's 'als' state: not modelled, read by no operator",
     r"(POST|PUT) /deals(/\{id\})?: reply deal\.fields missing":
         "a written deal's custom field values are echoed only when the request sent some",
     r"POST /accounts: reply account\.fields missing":
