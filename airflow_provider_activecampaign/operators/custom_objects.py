@@ -74,7 +74,8 @@ class ActiveCampaignListCustomObjectRecordsOperator(ActiveCampaignListOperator):
 
     :param schema_id: the schema's id (templated).
     :param external_id: only the record with this external id.
-    :param limit: at most this many. :param output_path: write JSON Lines there instead.
+    :param limit: at most this many.
+    :param output_path: write JSON Lines there instead.
     """
 
     def __init__(self, *, schema_id: str, external_id: str | None = None, limit: int | None = None,
@@ -87,7 +88,8 @@ class ActiveCampaignDeleteCustomObjectRecordOperator(ActiveCampaignActionOperato
     """Delete a custom object record by its external id
     (``DELETE /customObjects/records/{schemaId}/external/{externalId}``).
 
-    :param schema_id: the schema's id (templated). :param external_id: the record's external id (templated).
+    :param schema_id: the schema's id (templated).
+    :param external_id: the record's external id (templated).
     """
 
     def __init__(self, *, schema_id: str, external_id: str, **kwargs: Any) -> None:

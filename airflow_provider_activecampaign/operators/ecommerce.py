@@ -36,10 +36,13 @@ class ActiveCampaignCreateEcomOrderOperator(ActiveCampaignCreateOperator):
     ``external_checkout_id`` for a cart. A retried task looks for the order its first attempt
     made (by connection and external ids).
 
-    :param connection_id: the store connection's id. :param customer_id: the e-commerce customer's id.
+    :param connection_id: the store connection's id.
+    :param customer_id: the e-commerce customer's id.
     :param email: the customer's e-mail address.
-    :param external_id: the order's id in the store. :param external_checkout_id: the cart's id there.
-    :param total_price: the order's total, in cents. :param currency: e.g. ``"usd"``.
+    :param external_id: the order's id in the store.
+    :param external_checkout_id: the cart's id there.
+    :param total_price: the order's total, in cents.
+    :param currency: e.g. ``"usd"``.
     :param order_products: ``[{"externalid", "name", "price", "quantity", ...}]``.
     :param external_created_date: when the store created the order.
     :param source: 1 real-time (the default: automations and the dashboard see it), 0 historical.
