@@ -87,7 +87,7 @@ def test_the_snippet_runs_as_pasted(code, emulator, airflow_db, monkeypatch, req
     else:  # a part of a DAG file: it goes in a DAG
         wrapped = f"with DAG({dag_id!r}, schedule=None):\n" + textwrap.indent(code, "    ")
     if "ActiveCampaignChangeTrigger" in code and not SHARED_STREAMS:  # on 3.0-3.2 it says what it needs
-        with pytest.raises(ActiveCampaignError, match="needs Airflow 3.3 or later"):
+        with pytest.raises(ActiveCampaignError, match=r"needs Airflow 3\.3 or later"):
             exec(compile(wrapped, request.node.callspec.id, "exec"), namespace)
         return
     exec(compile(wrapped, request.node.callspec.id, "exec"), namespace)

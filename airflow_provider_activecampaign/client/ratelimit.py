@@ -8,8 +8,9 @@ its send time but at the latest time it can have arrived:
 - while a request is in flight it counts as arriving up to :data:`MAX_MARGIN` after it left;
 - when its reply is read, it counts as arriving its *margin* after it left: how much slower
   than the fastest reply of its kind it was (a request arrives before its reply, and no sooner
-  than the fastest one would), never more than its whole round trip. The margin is measured
-  per request, not guessed, and grows after a 429 the measurements did not foresee.
+  than the fastest one would) plus :data:`JITTER_FLOOR`, never more than its whole round trip.
+  The margin is measured per request, not guessed, and grows after a 429 the measurements did
+  not foresee.
 
 A fractional rate is exact: 4.5 a second is at most 5 in any second *and* 9 in any 2 seconds.
 One budget per account (its base URL) in a process; with a shared store (the connection extra
@@ -50,6 +51,9 @@ MAX_MARGIN = 0.5
 WARM_UP = 5
 #: added to every margin after each 429 the margins did not foresee; it wears off by DECAY a reply
 SURPRISE = 0.01
+#: always added to a measured margin: the reply of a request can leave the server a few ms sooner than
+#: the fastest round trip's did (its processing varies), and the margin must still cover its arrival
+JITTER_FLOOR = 0.005
 DECAY = 0.00002
 
 
@@ -133,7 +137,7 @@ class _Margins:
         self.surprise = max(0.0, self.surprise - DECAY)
         if seen < WARM_UP:  # not enough replies to know the fastest: a request arrives before its reply
             return min(round_trip, MAX_MARGIN)
-        return min(round_trip, round_trip - fastest + self.surprise, MAX_MARGIN)
+        return min(round_trip, round_trip - fastest + JITTER_FLOOR + self.surprise, MAX_MARGIN)
 
     def surprised(self) -> None:
         """A 429 the margins did not foresee: widen every margin for a while."""

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from airflow_provider_activecampaign.client.ratelimit import (
+    JITTER_FLOOR,
     MAX_MARGIN,
     WARM_UP,
     Permit,
@@ -66,11 +67,11 @@ class TestTheBudget:
         margins = limiter._margins
         for round_trip in [0.05] * WARM_UP:
             assert margins.of("GET /x", round_trip) == 0.05  # warming up: the whole round trip
-        assert margins.of("GET /x", 0.01) == pytest.approx(0.0)  # the fastest so far
-        assert margins.of("GET /x", 0.04) == pytest.approx(0.03)  # 30 ms slower than the fastest
+        assert margins.of("GET /x", 0.01) == pytest.approx(JITTER_FLOOR)  # the fastest so far: the floor only
+        assert margins.of("GET /x", 0.04) == pytest.approx(0.03 + JITTER_FLOOR)  # 30 ms slower than the fastest
         assert margins.of("GET /x", 5.0) == MAX_MARGIN
         limiter.observe(429, {"Retry-After": "0"})
-        assert margins.of("GET /x", 0.04) > 0.03  # a 429 the margins did not foresee widens them
+        assert margins.of("GET /x", 0.04) > 0.03 + JITTER_FLOOR  # a 429 the margins did not foresee widens them
 
     @pytest.mark.parametrize(("rate", "window"), [(5, (5, 1)), (2.5, (5, 2)), (0.2, (1, 5)), (1000, (1000, 1))])
     def test_fractional_rates_become_whole_windows(self, rate, window):
