@@ -10,7 +10,9 @@ AIRFLOW_FLOOR ?= 3.0.6
 # PyJWT 2.11+ refuses the empty issuer Airflow 3.0 puts in its tokens ("Issuer (iss) must be a
 # string"), so nobody can log in to the UI or the API; Airflow 3.0.6 itself needs PyJWT >= 2.10.
 FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2" "pyjwt<2.11"
-PYTEST_ARGS ?=
+# Four workers: most of the suite's time is spent waiting (servers, the rate budget), not computing.
+# Tests that must share a session name an xdist_group. PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n 4 --dist loadgroup
 
 .PHONY: test test-floor lint demo docs bench clean
 

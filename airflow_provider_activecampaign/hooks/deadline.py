@@ -3,18 +3,18 @@
 httpx's timeouts apply to each socket operation, so a server that drips its reply a byte at a
 time never trips them. The sync hook sends through :class:`DeadlineTransport`, whose sockets
 give every operation only what is left of the request's deadline (set with :func:`deadline`);
-the async hook bounds the whole request with ``asyncio.wait_for`` instead (see :func:`within`).
+the async hook bounds the whole request with a cancel scope instead (see :func:`within`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+import anyio
 import httpcore
 import httpx
 
@@ -47,9 +47,12 @@ async def within(seconds: float | None, request: Awaitable[T]) -> T:
     """Await ``request`` for at most ``seconds`` in all; past that, :func:`deadline_passed`."""
     if seconds is None:
         return await request
+    # anyio's scope, not asyncio.wait_for: on Python 3.10 and 3.11, wait_for drops a cancel that
+    # comes as the reply arrives, and a cancelled trigger would go on polling
     try:
-        return await asyncio.wait_for(request, seconds)
-    except asyncio.TimeoutError:
+        with anyio.fail_after(seconds):
+            return await request
+    except TimeoutError:
         raise deadline_passed(seconds) from None
 
 

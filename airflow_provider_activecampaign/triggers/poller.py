@@ -27,6 +27,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mappin
 from dataclasses import dataclass, replace
 from typing import Any
 
+import anyio
+
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.hooks.clients import client_key
 from airflow_provider_activecampaign.watch import SERVER_WINDOW_OVERLAP, WatchSearch, Window
@@ -161,8 +163,8 @@ class SharedPoll:
             return False
         delay = min(due for _, due in self._waiting.values()) - time.monotonic()
         if delay > 0:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            with anyio.move_on_after(delay):  # not asyncio.wait_for: it can drop a cancel (Python < 3.12)
+                await self._wake.wait()
             return False
         return True
 

@@ -7,11 +7,12 @@ nested dicts and lists.
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import re
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
+
+import anyio
 
 from airflow_provider_activecampaign.catalogue import WEBHOOK_EVENTS as CATALOGUE_WEBHOOK_EVENTS
 
@@ -150,8 +151,9 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     from starlette.requests import ClientDisconnect
 
     try:
-        return await asyncio.wait_for(_read_body(request, limit), timeout)
-    except asyncio.TimeoutError:
+        with anyio.fail_after(timeout):  # not asyncio.wait_for: it can drop a cancel (Python < 3.12)
+            return await _read_body(request, limit)
+    except TimeoutError:
         raise Rejected(408, f"body not received within {timeout:g} s") from None
     except ClientDisconnect:  # the sender hung up mid-body: nothing to record, nobody to answer
         raise Rejected(400, "client disconnected before the whole body arrived") from None

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import httpx
 import pytest
 
 from airflow_provider_activecampaign.exceptions import ActiveCampaignConnectionError, ActiveCampaignRateLimitError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook, ActiveCampaignHook
+from airflow_provider_activecampaign.hooks.deadline import within
 
 #: a reply of ~200 bytes at 0.25 s a byte takes ~50 s: far beyond any bound asserted here
 DRIP = 0.25
@@ -71,3 +73,25 @@ class TestRetryBudget:
         emulator.inject_fault(path="/api/3/users/me", status=429, retry_after=1)
         assert ActiveCampaignHook(timeout=2.0, retries=2).request("GET", "users/me")["user"]["id"] == "1"
         assert [r.status for r in emulator.requests] == [429, 200]
+
+
+class TestCancellation:
+    """A triggerer cancels triggers (a cleared task, a trigger moved to another triggerer): the
+    cancel must end the request even when its reply arrives at the same moment. Python 3.11's
+    ``asyncio.wait_for`` returns the reply then and drops the cancel, and the trigger polls on."""
+
+    async def test_a_cancel_as_the_reply_arrives_is_not_lost(self):
+        reply = asyncio.get_running_loop().create_future()
+        request = asyncio.create_task(within(30.0, reply))
+        await asyncio.sleep(0)  # the request is waiting for its reply
+        reply.set_result("the reply")
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+
+    async def test_a_request_past_its_deadline_ends_with_the_deadline_error(self):
+        with pytest.raises(httpx.ReadTimeout, match=r"deadline of 0\.05 s"):
+            await within(0.05, asyncio.sleep(5))
+
+    async def test_a_request_within_its_deadline_returns_its_reply(self):
+        assert await within(1.0, asyncio.sleep(0, result="the reply")) == "the reply"
