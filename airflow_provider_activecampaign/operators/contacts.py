@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,6 +12,7 @@ from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignNotFoundError,
     ActiveCampaignReplyError,
 )
+from airflow_provider_activecampaign.operators.custom_fields import known_field_id
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -235,6 +237,10 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
         return "contact_list", params, None
 
 
+#: A legacy form's custom field value given by id (``field[7,0]``).
+_LEGACY_FIELD_ID = re.compile(r"field\[\s*([0-9]+)\s*(?:,[^\]]*)?\]")
+
+
 class _LegacyContactOperator(LegacyOperator):
     """The legacy contact actions' shared parameters (sync, create, update).
 
@@ -277,6 +283,12 @@ class _LegacyContactOperator(LegacyOperator):
             names = group.split("|")
             if all(values[name] is None for name in names):
                 raise ActiveCampaignInputError(" or ".join(names), "given")
+        ids = [(key, f"field_values.{key}") for key in legacy_field_values(values["field_values"] or {},
+                                                                           "field_values") if key.isdigit()]
+        ids += [(found.group(1), f"extra_fields.{key}") for key in values["extra_fields"] or {}
+                if (found := _LEGACY_FIELD_ID.fullmatch(str(key).strip()))]
+        for field_id, label in ids:  # the account must have these fields (tags are the legacy API's to match)
+            known_field_id(self.hook, "field", field_id, label)
         return values
 
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
