@@ -26,7 +26,8 @@ class ActiveCampaignActionOperator(ActiveCampaignBaseOperator):
     :param path_params: the path's placeholders -> values, e.g. ``{"id": 7}`` (templated).
     :param query: the action's query parameters by their catalogue names (templated).
     :param body: the body (templated); fields the catalogue declares are checked and wrapped as the
-        API expects, other actions' bodies are sent as given.
+        API expects, other actions' bodies are sent as given. Custom field ids are checked against the
+        account's fields before the call (one extra read per task, only when given).
     """
 
     template_fields: Sequence[str] = ("action", "path_params", "query", "body")

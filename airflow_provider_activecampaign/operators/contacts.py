@@ -48,7 +48,8 @@ class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
     :param phone: phone number.
     :param field_values: custom field values, ``{field id or personalization tag: value}``
         (``{"COLOUR": "blue"}``; a tag is looked up with ``GET /fields``) or the API's list
-        ``[{"field": "1", "value": "x"}]``.
+        ``[{"field": "1", "value": "x"}]``. Field ids are checked against the account's fields before
+        the write (one extra read per task, only when given).
     :param extra_fields: other contact fields of the API (``orgid``, ``deleted``), as the API names them.
     """
 
@@ -250,7 +251,8 @@ class _LegacyContactOperator(LegacyOperator):
     :param phone: as ``first_name``.
     :param orgname: organization (company) name.
     :param tags: tag names (list or comma-separated).
-    :param field_values: custom fields ``{perstag or field id: value}`` (``field[%PERS%,0]``).
+    :param field_values: custom fields ``{perstag or field id: value}`` (``field[%PERS%,0]``). Field
+        ids are checked against the account's fields (``GET /fields``: one extra read per task, only when given).
     :param list_id: a list to put the contact on (``p[ID]``).
     :param list_status: its status there (``status[ID]``): 1 active (default), 2 unsubscribed.
     :param extra_fields: other legacy form fields, as the legacy API names them.

@@ -26,8 +26,10 @@ def acct(emulator, crm_world) -> dict[str, Any]:
     colour = emulator.insert("fields", title="Colour", type="text", perstag="COLOUR")
     budget = emulator.insert("dealCustomFieldMeta", fieldLabel="Budget", fieldType="text", personalization="BUDGET")
     size = emulator.insert("accountCustomFieldMeta", fieldLabel="Size", fieldType="text")
+    value = emulator.insert("fieldValues", contact=crm_world["contact"], field=colour["id"], value="blue")
     emulator.clear_requests()
-    return {**crm_world, "colour": colour["id"], "budget": budget["id"], "size": size["id"]}
+    return {**crm_world, "colour": colour["id"], "budget": budget["id"], "size": size["id"],
+            "colour_value": value["id"]}
 
 
 def _contact(make: Callable[..., Any], **kw: Any) -> Callable[[dict, Any], Any]:
@@ -53,6 +55,12 @@ WRITES: list[tuple[str, Callable[[dict, Any], Any], str, str, str, str]] = [
     ("field value", lambda a, f: ops.ActiveCampaignCreateOperator(
         task_id="t", resource="fieldValue", body={"contact": a["contact"], "field": f, "value": "red"}),
      "colour", "body.field", FIELDS, "POST /api/3/fieldValues"),
+    ("upsert field value", lambda a, f: ops.ActiveCampaignUpsertFieldValueOperator(
+        task_id="t", contact_id=a["contact"], field_id=f, value="red"),
+     "colour", "field_id", FIELDS, "PUT /api/3/fieldValues/{colour_value}"),  # the contact has a colour
+    ("update field value", lambda a, f: ops.ActiveCampaignUpdateFieldValueOperator(
+        task_id="t", field_value_id=a["colour_value"], contact_id=a["contact"], field_id=f, value="green"),
+     "colour", "field_id", FIELDS, "PUT /api/3/fieldValues/{colour_value}"),
     ("create deal", lambda a, f: ops.ActiveCampaignCreateDealOperator(
         task_id="t", title="Order", value=100, currency="usd", contact_id=a["contact"], pipeline_id=1,
         custom_fields={f: "5000"}),
