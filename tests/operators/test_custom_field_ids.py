@@ -4,6 +4,7 @@ one read of the field definitions (every page); a write without custom fields re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -179,3 +180,30 @@ def test_a_nested_field_value_is_refused_before_any_request(emulator, acct, valu
         run(ops.ActiveCampaignCreateContactOperator(task_id="t", email="new@example.com",
                                                     field_values={acct["colour"]: value}))
     assert emulator.requests == []
+
+
+def test_a_bulk_import_row_with_an_unknown_field_id_is_failed_and_not_sent(emulator, acct, tmp_path) -> None:
+    emulator.bulk_imports.configure(processing_seconds=0.05)
+    rows = [{"email": "a@example.com", "fields": {acct["colour"]: "red"}},
+            {"email": "b@example.com", "fields": [{"id": UNKNOWN, "value": "x"}]},
+            {"email": "c@example.com", f"field:{acct['colour']}": "blue"}]
+    result = run(ops.ActiveCampaignBulkImportContactsOperator(
+        task_id="t", contacts=rows, report_path=str(tmp_path / "report.jsonl"), poll_interval=0.01))
+    assert (result["imported"], result["failed"]) == (2, 1)
+    (post,) = [r for r in emulator.requests if r.method == "POST"]
+    assert [c["email"] for c in post.json["contacts"]] == ["a@example.com", "c@example.com"]
+    assert methods(emulator).count(FIELDS) == 1  # read once, before the first batch
+    assert methods(emulator).index(FIELDS) < methods(emulator).index("POST /api/3/import/bulk_import")
+    failed = [json.loads(line) for line in (tmp_path / "report.jsonl").read_text().splitlines()][1]
+    assert failed["status"] == "failed"
+    assert failed["reason"] == ("field \"fields id '999'\" must be the id of one of the account's custom fields "
+                                "(none has it in GET /fields), got 999")
+
+
+def test_a_bulk_import_without_custom_fields_reads_no_field_definitions(emulator, acct, tmp_path) -> None:
+    emulator.bulk_imports.configure(processing_seconds=0.05)
+    result = run(ops.ActiveCampaignBulkImportContactsOperator(
+        task_id="t", contacts=[{"email": "a@example.com"}], report_path=str(tmp_path / "report.jsonl"),
+        poll_interval=0.01))
+    assert result["imported"] == 1
+    assert FIELDS not in methods(emulator)
