@@ -44,8 +44,12 @@ class Importer:
     """One import's batches: cut, sent, finished; ``state`` is what the ledger keeps."""
 
     def __init__(self, *, hook: Any, ledger: Ledger, source: Source, state: dict[str, Any], batch_size: int,
-                 max_in_flight: int, window: ImportWindow, log: Any, clock: Callable[[], float] = time.time) -> None:
+                 max_in_flight: int, window: ImportWindow, log: Any, clock: Callable[[], float] = time.time,
+                 field_ids: Callable[[], set[str]] | None = None) -> None:
         self.hook = hook
+        #: reads the ids of the account's contact custom fields (called once, when a row has custom fields)
+        self.field_ids = field_ids
+        self._known_ids: set[str] | None = None
         self.ledger = ledger
         self.source = source
         self.state = state
@@ -115,7 +119,7 @@ class Importer:
         while not self.state["exhausted"]:
             entries, sendable, last = [], 0, None
             for last in self._rows:
-                entries.append(_entry(last))
+                entries.append(self._with_known_fields(_entry(last)))
                 sendable += "contact" in entries[-1]
                 if sendable >= self.batch_size or len(entries) >= 2 * self.batch_size:
                     break
@@ -134,6 +138,20 @@ class Importer:
                 return batch
             self._finish_batch(batch, [_report_row(e, "failed", e["reason"]) for e in entries])
         return None
+
+    def _with_known_fields(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """The entry, or a failed row (not sent) when its contact names a custom field the account lacks."""
+        fields = entry.get("contact", {}).get("fields")
+        if not fields or self.field_ids is None:
+            return entry
+        if self._known_ids is None:
+            self._known_ids = self.field_ids()
+        unknown = [f["id"] for f in fields if str(f["id"]) not in self._known_ids]
+        if not unknown:
+            return entry
+        error = ActiveCampaignInputError(f"fields id {str(unknown[0])!r}", "the id of one of the account's custom "
+                                         "fields (none has it in GET /fields)", unknown[0])
+        return {"row": entry["row"], "email": entry["email"], "reason": str(error)}
 
     def _send(self, batch: dict[str, Any]) -> None:
         """Send one batch; saved as ``sending`` first, ``queued`` with its batch id after."""

@@ -71,7 +71,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
         fields={
             "email": required(Rule("email")),
             "firstName": text(), "lastName": text(), "phone": text(),
-            "fieldValues": Rule("fields", choices=("field", "value")),  # custom fields
+            "fieldValues": Rule("fields", choices=("field", "value"), defined_by="field"),  # custom fields
             "orgid": ident(), "deleted": Rule("bool"),
         },
         filters={
@@ -128,7 +128,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
     #    campaigns, messages, event tracking, webhooks) --
     Resource(
         "fieldValue", "fieldValues", "fieldValue", "fieldValues",
-        fields={"contact": required(ident()), "field": required(ident()), "value": required(text())},
+        fields={"contact": required(ident()), "field": ident(required=True, defined_by="field"),
+                "value": required(text())},
         filters={"field_id": Filter("filters[fieldid]", ident()), "value": Filter("filters[val]")},
     ),
     Resource(
@@ -215,7 +216,7 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
             "group": ident(), "stage": ident(), "owner": ident(),
             "percent": Rule("int", minimum=0, maximum=100),
             "status": enum(0, 1, 2, aliases=DEAL_STATUSES),  # 0 open, 1 won, 2 lost
-            "fields": Rule("fields", choices=("customFieldId", "fieldValue")),  # custom fields
+            "fields": Rule("fields", choices=("customFieldId", "fieldValue"), defined_by="dealCustomFieldMetum"),
         },
         filters={
             "title": Filter("filters[title]"),
@@ -307,7 +308,8 @@ RESOURCES: Mapping[str, Resource] = _catalogue(
     Resource(
         "account", "accounts", "account", "accounts",
         fields={"name": required(text()), "accountUrl": text(), "owner": ident(),
-                "fields": Rule("fields", choices=("customFieldId", "fieldValue"))},
+                "fields": Rule("fields", choices=("customFieldId", "fieldValue"),
+                               defined_by="accountCustomFieldMetum")},
         filters={"search": Filter("search"), "count_deals": Filter("count_deals", Rule("bool"))},
         natural_key=NaturalKey(("name",), {"name": "search"}),
         created="createdTimestamp",

@@ -47,7 +47,8 @@ class Rule:
     (true/false), flag (1/0), date (``YYYY-MM-DD`` for a day, else ISO 8601 with an offset;
     a time without one is UTC), enum,
     currency, list, dict, fields (custom field values; ``choices`` = the API's id and value
-    keys) or any. ``minimum``/``maximum`` bound int and number values.
+    keys) or any. ``minimum``/``maximum`` bound int and number values. ``defined_by`` names the
+    catalogue resource that lists the custom fields whose ids the value holds (checked before a write).
     """
 
     kind: str = "str"
@@ -58,6 +59,8 @@ class Rule:
     maximum: float | None = None
     #: enum values also taken by name (``("won", 1)``: "won" is sent as 1), any case
     aliases: tuple[tuple[str, Any], ...] = ()
+    #: the catalogue resource listing the custom fields this value's ids name (``"field"``), or None
+    defined_by: str | None = None
 
     def expected(self) -> str:
         if self.kind == "enum":
@@ -294,7 +297,7 @@ def custom_field_list(value: Any, name: str, id_key: str, value_key: str) -> lis
             raise input_error(
                 label, "keyed by a custom field id or personalization tag (COLOUR or %COLOUR%)", key)
         else:
-            item[id_key] = number if id_key in _INT_FIELD_IDS else str(number)
+            item[id_key] = number if id_key in INT_FIELD_IDS else str(number)
         if value_key not in item:
             raise input_error(label, f"a {value_key!r} given")
         if isinstance(item[value_key], Mapping) or (isinstance(item[value_key], (list, tuple)) and any(
@@ -306,7 +309,7 @@ def custom_field_list(value: Any, name: str, id_key: str, value_key: str) -> lis
 
 
 #: Custom field id keys the API takes as numbers (the others as text).
-_INT_FIELD_IDS = frozenset({"customFieldId"})
+INT_FIELD_IDS = frozenset({"customFieldId"})
 
 
 def ident(**kw: Any) -> Rule:

@@ -22,7 +22,8 @@ class ActiveCampaignCreateAccountOperator(ActiveCampaignCreateOperator):
     :param name: the account's name.
     :param account_url: its website.
     :param owner_id: the user owning it.
-    :param custom_fields: custom field values, ``{field id: value}`` or the API's list.
+    :param custom_fields: custom field values, ``{field id: value}`` or the API's list. Field ids are
+        checked against the account's account fields before the write (one extra read per task, only when given).
     :param extra_fields: other account fields of the API, as the API names them.
     """
 

@@ -9,6 +9,7 @@ from airflow_provider_activecampaign.catalogue import Action, action
 from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.custom_fields import check_custom_fields
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -25,7 +26,8 @@ class ActiveCampaignActionOperator(ActiveCampaignBaseOperator):
     :param path_params: the path's placeholders -> values, e.g. ``{"id": 7}`` (templated).
     :param query: the action's query parameters by their catalogue names (templated).
     :param body: the body (templated); fields the catalogue declares are checked and wrapped as the
-        API expects, other actions' bodies are sent as given.
+        API expects, other actions' bodies are sent as given. Custom field ids are checked against the
+        account's fields before the call (one extra read per task, only when given).
     """
 
     template_fields: Sequence[str] = ("action", "path_params", "query", "body")
@@ -67,6 +69,10 @@ class ActiveCampaignActionOperator(ActiveCampaignBaseOperator):
         path = spec.fill(self.path_params)
         params = self.query_params(spec)
         body = spec.check_body(self.body)
+        if spec.fields and body is not None:  # custom field ids (and tags) checked against the account's fields
+            inner = check_custom_fields(self.hook, spec.fields, body if spec.envelope is None else body[spec.envelope],
+                                        lambda name: f"body.{name}", spec.name)
+            body = inner if spec.envelope is None else {spec.envelope: inner}
         status, reply = self.hook.request_reply(spec.method, path, params=params or None, json=body)
         if spec.method != "GET":
             self.log.info("%s: %s %s done (HTTP %s)", spec.name, spec.method, path, status)

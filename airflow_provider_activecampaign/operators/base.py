@@ -21,7 +21,7 @@ from airflow_provider_activecampaign.exceptions import (
     error_context,
 )
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignHook
-from airflow_provider_activecampaign.operators.custom_fields import resolve_tags
+from airflow_provider_activecampaign.operators.custom_fields import check_custom_fields
 from airflow_provider_activecampaign.operators.links import RECORD_XCOM_KEY, app_url
 from airflow_provider_activecampaign.operators.retry_safe import is_retry
 
@@ -180,11 +180,12 @@ class ResourceOperator(ActiveCampaignBaseOperator):
 
     def checked_body(self, spec: Resource, *, partial: bool, body: Any = None) -> dict[str, Any]:
         """``body`` (default ``self.body``, rendered) checked and converted into a new dict (the operator's
-        own attributes never change); custom fields given by tag keyed by id."""
+        own attributes never change); custom fields given by tag keyed by id, every custom field id
+        checked against the account's fields (one read per task, only when the body has any)."""
         body = spec.check_body(self.body if body is None else body, partial=partial, label=self.label)
         if partial and not body:
             self.nothing_to_change()
-        return resolve_tags(self.hook, spec, body, self.label)
+        return check_custom_fields(self.hook, spec.fields, body, self.label, spec.plural)
 
     def nothing_to_change(self) -> None:
         """Refuse an update without fields: an empty PUT would "succeed" and change nothing."""

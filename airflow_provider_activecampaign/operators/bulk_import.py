@@ -23,6 +23,7 @@ from airflow_provider_activecampaign.bulk import (
 from airflow_provider_activecampaign.catalogue import Rule
 from airflow_provider_activecampaign.exceptions import ActiveCampaignConfigError, ActiveCampaignError, error_context
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.custom_fields import field_definitions
 from airflow_provider_activecampaign.triggers.bulk_import import ActiveCampaignBulkImportTrigger
 
 if TYPE_CHECKING:
@@ -38,8 +39,10 @@ class ActiveCampaignBulkImportContactsOperator(ActiveCampaignBaseOperator):
     ``last_name``, ``phone``, ``customer_acct_name``, ``tags`` (names), ``fields``
     (``[{"id": 12, "value": "x"}]`` or ``{12: "x"}``; in CSV, columns ``field:12``),
     ``subscribe`` and ``unsubscribe`` (list ids). In CSV, tags and list ids are
-    comma-separated. Rows that fail the checks (no e-mail, a bad e-mail, an unknown column)
-    are reported as failed and not sent.
+    comma-separated. Rows that fail the checks (no e-mail, a bad e-mail, an unknown column, a
+    custom field id the account does not have) are reported as failed and not sent. Field ids
+    are checked against the account's fields (``GET /fields``: one extra read per task, only
+    when a row has custom fields).
 
     Batches of up to 250 contacts are sent while keeping under 100 imports a minute (the API
     refuses more with HTTP 400; a refusal is waited out and the batch sent again).
@@ -116,7 +119,8 @@ class ActiveCampaignBulkImportContactsOperator(ActiveCampaignBaseOperator):
             self.log.info("Going on with the import saved in %s: %d rows read, %d batches waiting",
                           ledger.checkpoint, state["next_row"], len(state["batches"]))
         return Importer(hook=self.hook, ledger=ledger, source=source, state=state, batch_size=batch_size,
-                        max_in_flight=in_flight, window=ImportWindow(per_minute, self.import_window), log=self.log)
+                        max_in_flight=in_flight, window=ImportWindow(per_minute, self.import_window), log=self.log,
+                        field_ids=lambda: {str(d.get("id")) for d in field_definitions(self.hook, "field")})
 
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
         """OpenLineage: the source file (if any) into the account's contacts, and the report written."""

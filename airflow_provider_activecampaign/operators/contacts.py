@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,6 +12,7 @@ from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignNotFoundError,
     ActiveCampaignReplyError,
 )
+from airflow_provider_activecampaign.operators.custom_fields import known_field_id
 from airflow_provider_activecampaign.operators.generic import (
     ActiveCampaignCreateOperator,
     ActiveCampaignDeleteOperator,
@@ -46,7 +48,8 @@ class ActiveCampaignCreateContactOperator(ActiveCampaignCreateOperator):
     :param phone: phone number.
     :param field_values: custom field values, ``{field id or personalization tag: value}``
         (``{"COLOUR": "blue"}``; a tag is looked up with ``GET /fields``) or the API's list
-        ``[{"field": "1", "value": "x"}]``.
+        ``[{"field": "1", "value": "x"}]``. Field ids are checked against the account's fields before
+        the write (one extra read per task, only when given).
     :param extra_fields: other contact fields of the API (``orgid``, ``deleted``), as the API names them.
     """
 
@@ -235,6 +238,10 @@ class ActiveCampaignListSubscribedContactsOperator(LegacyListOperator):
         return "contact_list", params, None
 
 
+#: A legacy form's custom field value given by id (``field[7,0]``).
+_LEGACY_FIELD_ID = re.compile(r"field\[\s*([0-9]+)\s*(?:,[^\]]*)?\]")
+
+
 class _LegacyContactOperator(LegacyOperator):
     """The legacy contact actions' shared parameters (sync, create, update).
 
@@ -244,7 +251,8 @@ class _LegacyContactOperator(LegacyOperator):
     :param phone: as ``first_name``.
     :param orgname: organization (company) name.
     :param tags: tag names (list or comma-separated).
-    :param field_values: custom fields ``{perstag or field id: value}`` (``field[%PERS%,0]``).
+    :param field_values: custom fields ``{perstag or field id: value}`` (``field[%PERS%,0]``). Field
+        ids are checked against the account's fields (``GET /fields``: one extra read per task, only when given).
     :param list_id: a list to put the contact on (``p[ID]``).
     :param list_status: its status there (``status[ID]``): 1 active (default), 2 unsubscribed.
     :param extra_fields: other legacy form fields, as the legacy API names them.
@@ -277,6 +285,12 @@ class _LegacyContactOperator(LegacyOperator):
             names = group.split("|")
             if all(values[name] is None for name in names):
                 raise ActiveCampaignInputError(" or ".join(names), "given")
+        ids = [(key, f"field_values.{key}") for key in legacy_field_values(values["field_values"] or {},
+                                                                           "field_values") if key.isdigit()]
+        ids += [(found.group(1), f"extra_fields.{key}") for key in values["extra_fields"] or {}
+                if (found := _LEGACY_FIELD_ID.fullmatch(str(key).strip()))]
+        for field_id, label in ids:  # the account must have these fields (tags are the legacy API's to match)
+            known_field_id(self.hook, "field", field_id, label)
         return values
 
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:

@@ -1,78 +1,95 @@
-"""Custom fields given by personalization tag: the tag looked up to the field's id before the write."""
+"""Custom field ids checked against the account's fields before a write, and fields given by
+personalization tag looked up to their ids.
+
+A body field whose catalogue rule names ``defined_by`` (contacts' ``fieldValues``, deals' and
+accounts' ``fields``, a field value's ``field``, a deal or account field datum's ``customFieldId``)
+holds custom field ids. When a write carries any, the account's field definitions are read once
+(``GET /fields``, ``/dealCustomFieldMeta`` or ``/accountCustomFieldMeta``, every page) and kept for
+the hook's lifetime, one task: a write without custom field values costs no extra request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from airflow_provider_activecampaign.catalogue import Resource
-from airflow_provider_activecampaign.catalogue.resources import Label
+from airflow_provider_activecampaign.catalogue import resource
+from airflow_provider_activecampaign.catalogue.types import INT_FIELD_IDS, Rule
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 
+#: The attribute holding a definition's personalization tag, for the definitions that take tags.
+TAG_KEYS: Mapping[str, str] = {"field": "perstag", "dealCustomFieldMetum": "personalization"}
 
-@dataclass(frozen=True)
-class TagLookup:
-    """Where a resource's custom fields are listed, and the attribute holding their tag."""
-
-    body_field: str  # the body's list of custom field values
-    id_key: str  # the key of a field id in that list
-    path: str  # the collection of field definitions
-    envelope: str
-    tag_key: str  # the definitions' personalization tag
-    filter_param: str | None = None  # narrows the listing to one tag (still matched here: filters may be ignored)
-    numeric_ids: bool = False  # the body takes ids as numbers
+#: Each hook's field definitions read so far, by the catalogue resource listing them.
+_READ: WeakKeyDictionary[ActiveCampaignHook, dict[str, list[dict[str, Any]]]] = WeakKeyDictionary()
 
 
-#: Resources whose custom fields may be given by personalization tag.
-TAG_LOOKUPS: Mapping[str, TagLookup] = {
-    "contact": TagLookup("fieldValues", "field", "fields", "fields", "perstag", "filters[perstag]"),
-    "deal": TagLookup("fields", "customFieldId", "dealCustomFieldMeta", "dealCustomFieldMeta", "personalization",
-                      numeric_ids=True),
-}
+def field_definitions(hook: ActiveCampaignHook, defined_by: str) -> list[dict[str, Any]]:
+    """The account's custom fields listed by the catalogue resource ``defined_by``, read once per hook."""
+    read = _READ.setdefault(hook, {})
+    if defined_by not in read:
+        spec = resource(defined_by)
+        read[defined_by] = list(hook.paginate(spec.path, spec.plural))
+    return read[defined_by]
 
 
-def tags_in(spec: Resource, body: Mapping[str, Any], label: Label) -> list[str]:
-    """The personalization tags (``%TAG%``) among a checked body's custom fields; refused where no lookup exists."""
-    for name, rule in spec.fields.items():
-        if rule.kind != "fields" or not isinstance(body.get(name), list):
+def check_custom_fields(hook: ActiveCampaignHook, fields: Mapping[str, Rule], body: dict[str, Any],
+                        label: Callable[[str], str], owner: str) -> dict[str, Any]:
+    """``body`` (checked by ``fields``) with custom fields given by tag keyed by id, every id known.
+
+    Refuses, before any write, a tag where the field's definitions take none (``owner``, e.g.
+    "accounts", names whose), and an id or tag that no custom field of the account has. Reads
+    nothing when the body holds no custom field.
+    """
+    out = dict(body)
+    for name, rule in fields.items():
+        if rule.defined_by is None or out.get(name) is None:
             continue
-        tags = [item[rule.choices[0]] for item in body[name] if str(item.get(rule.choices[0])).startswith("%")]
-        if tags and spec.name not in TAG_LOOKUPS:
-            raise ActiveCampaignInputError(label(name), f"keyed by custom field ids ({spec.plural} take no "
-                                           "personalization tags)", tags[0])
-        return tags
-    return []
+        if rule.kind == "fields":
+            out[name] = _checked_items(hook, rule, out[name], label(name), owner)
+        else:
+            known_field_id(hook, rule.defined_by, out[name], label(name))
+    return out
 
 
-def resolve_tags(hook: ActiveCampaignHook, spec: Resource, body: dict[str, Any], label: Label) -> dict[str, Any]:
-    """``body`` with custom fields given by tag (``%COLOUR%``) keyed by the field's id instead."""
-    tags = tags_in(spec, body, label)
-    if not tags:
-        return body
-    lookup = TAG_LOOKUPS[spec.name]
-    ids = {tag: _field_id(hook, lookup, tag, label(lookup.body_field)) for tag in dict.fromkeys(tags)}
-    items = [{**item, lookup.id_key: _as_id(ids[item[lookup.id_key]], lookup)} if item[lookup.id_key] in ids
-             else item for item in body[lookup.body_field]]
-    return {**body, lookup.body_field: items}
+def _checked_items(hook: ActiveCampaignHook, rule: Rule, items: list[dict[str, Any]], label: str,
+                   owner: str) -> list[dict]:
+    """Custom field values with each tag replaced by its field's id and each id checked."""
+    id_key, defined_by = rule.choices[0], str(rule.defined_by)
+    tags = [item[id_key] for item in items if str(item[id_key]).startswith("%")]
+    if tags and defined_by not in TAG_KEYS:
+        raise ActiveCampaignInputError(label, f"keyed by custom field ids ({owner} take no personalization tags)",
+                                       tags[0])
+    out = []
+    for item in items:
+        key = item[id_key]
+        if key in tags:
+            found = _by_tag(hook, defined_by, key, label)
+            key = int(found) if id_key in INT_FIELD_IDS else found
+        else:
+            known_field_id(hook, defined_by, key, f"{label}.{key}")
+        out.append({**item, id_key: key})
+    return out
 
 
-def _as_id(field_id: str, lookup: TagLookup) -> int | str:
-    return int(field_id) if lookup.numeric_ids else field_id
+def known_field_id(hook: ActiveCampaignHook, defined_by: str, field_id: Any, label: str) -> str:
+    """``field_id`` as text, refused when the account has no such custom field."""
+    if not any(str(d.get("id")) == str(field_id) for d in field_definitions(hook, defined_by)):
+        raise ActiveCampaignInputError(label, f"the id of one of the account's custom fields (none has it in "
+                                       f"GET /{resource(defined_by).path})", field_id)
+    return str(field_id)
 
 
-def _field_id(hook: ActiveCampaignHook, lookup: TagLookup, tag: str, label: str) -> str:
+def _by_tag(hook: ActiveCampaignHook, defined_by: str, tag: str, label: str) -> str:
     bare = tag.strip("%").upper()
-    params = {lookup.filter_param: bare} if lookup.filter_param else None
-    found = _matching(hook.paginate(lookup.path, lookup.envelope, params=params), lookup.tag_key, bare)
+    tag_key = TAG_KEYS[defined_by]
+    found = [d for d in field_definitions(hook, defined_by)
+             if str(d.get(tag_key) or "").strip().strip("%").upper() == bare]
     if len(found) != 1:
         what = "no field has" if not found else f"{len(found)} fields have"
         raise ActiveCampaignInputError(
             f"{label}.{bare}", f"a personalization tag of exactly one custom field ({what} it in "
-            f"GET /{lookup.path})", tag)
+            f"GET /{resource(defined_by).path})", tag)
     return str(found[0]["id"])
-
-
-def _matching(definitions: Iterable[dict[str, Any]], tag_key: str, bare: str) -> list[dict[str, Any]]:
-    return [d for d in definitions if str(d.get(tag_key) or "").strip().strip("%").upper() == bare]

@@ -65,7 +65,8 @@ class ActiveCampaignCreateDealOperator(_DealBody, ActiveCampaignCreateOperator):
     :param status: ``0``/``"open"``, ``1``/``"won"`` or ``2``/``"lost"``.
     :param custom_fields: custom field values, ``{field id or personalization tag: value}`` (a tag
         is looked up in ``GET /dealCustomFieldMeta``) or the API's list
-        ``[{"customFieldId": 1, "fieldValue": "x", "fieldCurrency": "usd"}]``.
+        ``[{"customFieldId": 1, "fieldValue": "x", "fieldCurrency": "usd"}]``. Field ids are checked
+        against the account's deal fields before the write (one extra read per task, only when given).
     :param extra_fields: other deal fields of the API, as the API names them (the named
         parameters cover them all today).
     """

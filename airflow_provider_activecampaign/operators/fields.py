@@ -145,7 +145,8 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
     ``POST /fieldValues``. Safe to retry.
 
     :param contact_id: the contact's id (templated).
-    :param field_id: the custom field's id (templated).
+    :param field_id: the custom field's id (templated); checked against the account's fields first
+        (``GET /fields``: one extra read per task).
     :param value: the value (templated); dates as ``YYYY-MM-DD``, several options as ``||A||B||``.
     :param field_value_id: the id of the contact's field value to change; looked up when None.
     """
@@ -163,7 +164,7 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
 
     def perform(self, context: Context) -> Any:
         spec = self.spec()
-        body = spec.check_body(self.body, partial=False, label=self.label)
+        body = self.checked_body(spec, partial=False)  # the field id checked against the account's fields
         path = None
         if self.field_value_id is not None:
             path = spec.item_path(self.field_value_id, self.id_param)

@@ -43,7 +43,8 @@ class ActiveCampaignCreateOperator(ResourceOperator):
     """Create a record: ``POST /{path}`` with ``{singular: body}``. Returns the created record.
 
     :param resource: catalogue name, e.g. ``"contact"``, ``"deal"``.
-    :param body: the record's fields as the API names them (templated).
+    :param body: the record's fields as the API names them (templated). Custom field ids are checked
+        against the account's fields before the write (one extra read per task, only when given).
     :param parent_id: for a nested resource (a custom object's records), the parent's id (templated).
     """
 
@@ -129,7 +130,7 @@ class ActiveCampaignUpdateOperator(ResourceOperator):
 
     :param resource: catalogue name.
     :param record_id: the record's id (templated).
-    :param body: the fields to change (templated).
+    :param body: the fields to change (templated); custom field ids are checked as for a create.
     :param parent_id: for a nested resource, the parent's id (templated).
     """
 

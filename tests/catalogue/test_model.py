@@ -67,3 +67,22 @@ def test_a_path_segment_is_one_segment(bad: object) -> None:
 def test_an_unknown_action_lists_the_known_ones() -> None:
     with pytest.raises(CatalogueInputError, match="a catalogue action"):
         action("deal.teleport")
+
+
+def test_every_custom_field_value_in_the_catalogue_names_where_its_fields_are_listed():
+    """Each body field holding custom field ids (a list of values, or a ``customFieldId``) names the
+    resource listing the account's fields, so its ids are checked before a write."""
+    from airflow_provider_activecampaign.catalogue import ACTIONS, RESOURCES, resource
+
+    holders = [(spec.name, name, rule) for spec in (*RESOURCES.values(), *ACTIONS.values())
+               for name, rule in spec.fields.items() if rule.kind == "fields" or name == "customFieldId"]
+    assert len(holders) == 6  # contact, contact.sync, deal, account, and the deal and account field data
+    for owner, name, rule in holders:
+        assert rule.defined_by is not None, f"{owner}.{name}"
+        listing = resource(rule.defined_by)
+        assert "list" in listing.operations and listing.plural == listing.path, f"{owner}.{name}"
+    named = {(owner, name): rule.defined_by for owner, name, rule in holders}
+    assert named[("contact", "fieldValues")] == named[("contact.sync", "fieldValues")] == "field"
+    assert named[("deal", "fields")] == named[("dealCustomFieldDatum", "customFieldId")] == "dealCustomFieldMetum"
+    assert named[("account", "fields")] == "accountCustomFieldMetum"
+    assert RESOURCES["fieldValue"].fields["field"].defined_by == "field"

@@ -55,7 +55,7 @@ def w(emulator) -> SimpleNamespace:
 def crm_world(emulator) -> dict[str, str]:
     """A small account on top of the emulator's seed (pipeline 1 "Sales" with stages 1-3, task types 1-2):
     a contact, an account, a deal in stage 1 with a note and a task, a contact note, a calendar feed,
-    a second pipeline (stages 4-6) and an organization."""
+    a second pipeline (stages 4-6), an organization and a deal custom field "Tier"."""
     contact = emulator.insert("contacts", email="ada@example.com", firstName="Ada")
     account = emulator.insert("accounts", name="Analytical Engines")
     deal = emulator.insert("deals", title="Engine order", contact=contact["id"], value="500000", currency="usd",
@@ -67,11 +67,12 @@ def crm_world(emulator) -> dict[str, str]:
     calendar = emulator.insert("calendars", title="Team deals", type="Deals")
     pipeline = emulator.insert("dealGroups", title="Partners", currency="eur")
     organization = emulator.insert("organizations", name="Babbage & Co")
+    deal_field = emulator.insert("dealCustomFieldMeta", fieldLabel="Tier", fieldType="dropdown")
     emulator.clear_requests()
     return {"contact": contact["id"], "account": account["id"], "deal": deal["id"], "deal_note": deal_note["id"],
             "contact_note": contact_note["id"], "task": task["id"], "calendar": calendar["id"],
             "pipeline": pipeline["id"], "other_stage": emulator.records("dealStages")[-1]["id"],
-            "organization": organization["id"]}
+            "organization": organization["id"], "deal_field": deal_field["id"]}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

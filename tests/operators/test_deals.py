@@ -40,7 +40,7 @@ HAPPY: dict[str, CallCase] = {
     "DEA-01 create deal": (
         lambda w: ActiveCampaignCreateDealOperator(
             task_id="t", title="Big order", value=45678, currency="EUR", contact_id=w["contact"], pipeline_id=1,
-            percent=40, status="won", custom_fields={"1": "Gold"}),
+            percent=40, status="won", custom_fields={w["deal_field"]: "Gold"}),
         lambda emu, w, deal: (
             emu.record("deals", deal["id"])["title"] == "Big order"
             and emu.record("deals", deal["id"])["value"] == "45678"
@@ -215,8 +215,8 @@ def test_unknown_deal_filter_is_refused_with_the_valid_names(emulator):
 
 
 def test_get_deal_with_custom_fields(emulator, world):
-    emulator.insert("dealCustomFieldMeta", fieldLabel="Tier", fieldType="dropdown")
-    run(ActiveCampaignUpdateDealOperator(task_id="t", deal_id=world["deal"], custom_fields={1: "Gold"}))
+    run(ActiveCampaignUpdateDealOperator(task_id="t", deal_id=world["deal"],
+                                         custom_fields={world["deal_field"]: "Gold"}))  # the world's "Tier"
     deal = run(ActiveCampaignGetDealOperator(task_id="t", deal_id=world["deal"], include_custom_fields=True))
     assert deal["id"] == world["deal"]
     assert [(f["fieldLabel"], f["fieldType"], f["fieldValue"]) for f in deal["customFields"]] == [

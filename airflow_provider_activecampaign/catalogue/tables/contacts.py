@@ -83,7 +83,7 @@ _EMAIL = Rule("email", required=True)
 ACTIONS: tuple[Action, ...] = (
     Action("contact.sync", "POST", "contact/sync", envelope="contact", reply="contact",
            fields={"email": _EMAIL, "firstName": text(), "lastName": text(), "phone": text(),
-                   "fieldValues": Rule("fields", choices=("field", "value")), "orgid": ident(),
+                   "fieldValues": Rule("fields", choices=("field", "value"), defined_by="field"), "orgid": ident(),
                    "deleted": Rule("bool")},
            doc="create or update the contact with this e-mail address"),
     Action("contact.byTrackingEvent", "GET", "trackingLogs/{eventId}/contact", params={"eventId": ident()},

@@ -38,7 +38,8 @@ def _data(owner: str, id_field: str) -> Resource:
     return Resource(
         f"{owner}CustomFieldDatum", f"{owner}CustomFieldData", f"{owner}CustomFieldDatum", f"{owner}CustomFieldData",
         fields={
-            id_field: ident(required=True), "customFieldId": Rule("int", required=True, minimum=1),
+            id_field: ident(required=True),
+            "customFieldId": Rule("int", required=True, minimum=1, defined_by=f"{owner}CustomFieldMetum"),
             "fieldValue": Rule("any", required=True), "fieldCurrency": Rule("currency"),
         },
         filters={id_field: Filter(f"filters[{id_field}]", ident())},
