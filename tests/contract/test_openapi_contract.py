@@ -6,8 +6,9 @@ updates and deletes) goes through the emulator, which logs each request and its 
 - every request: its path and method are in the spec, its query parameters are ones the
   operation documents, its JSON body validates against the operation's request schema
   (``jsonschema``, OpenAPI 3.1 = JSON Schema 2020-12);
-- every reply: its status is one the operation documents, and the record in its envelope has
-  every field of the spec's example reply.
+- every reply: its status is one the operation documents, the record in its envelope has
+  every field of the spec's example reply, and it has no top-level key (envelope, side-load,
+  ``meta``) that neither the operation's examples nor its schema give.
 
 What does not hold is listed, with the reason, in tests/data/spec_errata.py (errors of the spec,
 and what the emulator does not model yet): the test fails on
@@ -92,9 +93,11 @@ def reply_problems(method: str, template: str, op: dict[str, Any], status: int, 
     if str(status) not in responses:
         return [f"{where}: status {status} not documented"]
     example = _example(responses[str(status)])
-    if not (200 <= status < 300 and isinstance(example, dict) and isinstance(reply, dict)):
+    if not (200 <= status < 300 and isinstance(reply, dict)):
         return []
-    problems = []
+    problems = [f"{where}: reply {key} not documented" for key in _undocumented(responses[str(status)], reply)]
+    if not isinstance(example, dict):
+        return problems
     for key, documented in example.items():
         if isinstance(documented, list) and documented and isinstance(documented[0], dict):
             documented, given = documented[0], (reply.get(key) or [None])[0]
@@ -105,6 +108,21 @@ def reply_problems(method: str, template: str, op: dict[str, Any], status: int, 
         elif key not in reply and isinstance(documented, (dict, list)):
             problems.append(f"{where}: reply {key} missing")
     return problems
+
+
+def _undocumented(response: dict[str, Any], reply: dict[str, Any]) -> list[str]:
+    """The reply's top-level keys that none of the response's examples and not its schema has (nothing
+    is said when the document gives neither)."""
+    media = response.get("content", {}).get("application/json", {})
+    documented = set((media.get("schema") or {}).get("properties") or {})
+    for example in media.get("examples", {}).values():
+        value = example.get("value")
+        try:
+            value = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            continue
+        documented |= set(value) if isinstance(value, dict) else set()
+    return sorted(set(reply) - documented) if documented else []
 
 
 def _example(response: dict[str, Any]) -> Any:
@@ -214,3 +232,5 @@ def test_the_checks_catch_what_they_should():
     reply = {"tag": {k: v for k, v in example["tag"].items() if k != "tagType"}}
     assert reply_problems("GET", template, op, 200, reply) == ["GET /tags/{id}: reply tag.tagType missing"]
     assert reply_problems("GET", template, op, 418, None) == ["GET /tags/{id}: status 418 not documented"]
+    assert reply_problems("GET", template, op, 200, {**example, "meta": {"total": "1"}}) == [
+        "GET /tags/{id}: reply meta not documented"], "a key the document does not give is found too"

@@ -157,7 +157,9 @@ def test_contact_memberships_tags_automations_and_field_values(api: httpx.Client
     assert related("contactAutomations", "automation") == ["2"]
     assert related("fieldValues", "value") == ["Blue"]
     full = api.get(f"/contacts/{contact}").json()
-    assert {"contactLists", "contactTags", "contactAutomations", "fieldValues", "deals"} <= set(full)
+    assert set(full) == {"contact", "contactLists", "contactAutomations", "fieldValues", "deals", "geoAddresses",
+                         "geoIps"}, "the side-loads of the document's example, not contactTags"
+    assert "meta" not in api.get(f"/contacts/{contact}/contactLists").json(), "no sub-collection example has meta"
     assert full["contact"]["fieldValues"] == ["1"]
     assert api.delete(f"/contactTags/{tagged.json()['contactTag']['id']}").json() == {}
     assert api.get(f"/contacts/{contact}/contactTags").json()["contactTags"] == []
@@ -180,18 +182,20 @@ def test_deal_stage_moves_and_notes(api: httpx.Client) -> None:
     assert api.get("/deals/1/notes").json()["notes"][0]["note"] == "edited"
 
 
-def test_deal_custom_fields_are_side_loaded_on_the_deal(api: httpx.Client) -> None:
+def test_deal_custom_fields_are_read_apart_from_the_deal(api: httpx.Client) -> None:
     meta = api.post("/dealCustomFieldMeta", json={"dealCustomFieldMetum": {"fieldLabel": "Tier", "fieldType": "text"}})
     assert meta.status_code == 200 and meta.json()["dealCustomFieldMetum"]["id"] == "1"
     api.post("/deals", json={"deal": {"title": "t", "value": 1, "currency": "usd", "account": 1, "stage": 1,
                                       "fields": [{"customFieldId": 1, "fieldValue": "Gold"}]}})
     api.put("/deals/1", json={"deal": {"fields": [{"customFieldId": 1, "fieldValue": "Platinum"}]}})
-    data = api.get("/deals/1").json()["dealCustomFieldData"]
+    assert list(api.get("/deals/1").json()) == ["deal"], "the document's example side-loads nothing"
+    data = api.get("/dealCustomFieldData", params={"filters[dealId]": "1"}).json()["dealCustomFieldData"]
     assert [(d["dealId"], d["customFieldId"], d["fieldValue"]) for d in data] == [("1", "1", "Platinum")]
     assert ids(api.get("/dealCustomFieldData", params={"filters[dealId]": "1"}), "dealCustomFieldData") == ["1"]
     assert api.get("/dealCustomFieldMeta/9").json() == {"errors": [{"status": 404, "title": "Not Found"}]}
     assert api.delete("/dealCustomFieldMeta/1").json() == {"message": "DealCustomFieldMeta deleted."}
-    assert "dealCustomFieldData" not in api.get("/deals/1").json(), "values of a deleted field go with it"
+    assert ids(api.get("/dealCustomFieldData", params={"filters[dealId]": "1"}), "dealCustomFieldData") == [], \
+        "values of a deleted field go with it"
 
 
 def test_fields_event_tracking_users_and_webhook_events(api: httpx.Client) -> None:
