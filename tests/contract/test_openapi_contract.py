@@ -5,7 +5,7 @@ updates and deletes) goes through the emulator, which logs each request and its 
 
 - every request: its path and method are in the spec, its query parameters are ones the
   operation documents, its JSON body validates against the operation's request schema
-  (``jsonschema``, OpenAPI 3.1 = JSON Schema 2020-12);
+  (``jsonschema``, OpenAPI 3.1 = JSON Schema 2020-12) and sends no field the schema does not name;
 - every reply: its status is one the operation documents, the record in its envelope has
   every field of the spec's example reply, and it has no top-level key (envelope, side-load,
   ``meta``) that neither the operation's examples nor its schema give.
@@ -74,7 +74,22 @@ def request_problems(method: str, template: str, op: dict[str, Any], query: dict
     if schema is not None and body is not None:
         problems += [f"{where}: body {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.validator}"
                      for e in VALIDATOR(schema).iter_errors(body)]
+        problems += [f"{where}: body {name} not documented" for name in _unlisted(schema, body)]
     return problems
+
+
+def _unlisted(schema: dict[str, Any], body: Any, at: str = "") -> list[str]:
+    """Fields of the body (and of its envelope) that the request schema's properties do not name."""
+    listed = schema.get("properties")
+    if not (isinstance(listed, dict) and listed and isinstance(body, dict)):
+        return []
+    found = []
+    for key, value in body.items():
+        if key not in listed:
+            found.append(at + key)
+        elif not at:  # the envelope's record, one level down
+            found += _unlisted(listed[key], value, f"{key}/")
+    return found
 
 
 def value_problem(where: str, name: str, schema: dict[str, Any], value: str) -> str | None:
@@ -220,6 +235,9 @@ def test_the_checks_catch_what_they_should():
     template, op = operation("POST", "/api/3/notes")
     assert request_problems("POST", template, op, {}, {"note": {"note": "x", "relid": "1"}}) == [
         "POST /notes: body note: required"]
+    assert request_problems("POST", template, op, {}, {"note": {"note": "x", "relid": "1", "reltype": "Deal",
+                                                                "colour": "red"}}) == [
+        "POST /notes: body note/colour not documented"], "a field the request schema does not name is found"
     template, op = operation("GET", "/api/3/deals")
     assert request_problems("GET", template, op, {"filters[colour]": ["red"]}, None) == [
         "GET /deals: query filters[colour] not documented"]
