@@ -89,7 +89,8 @@ def shape_contactLists(store: Store, data: Record, old: Record | None, source: s
     data["status"] = status
     if old is None or as_text(old.get("status")) != status:
         now = data.get("created_timestamp") or format_time(store.now())
-        data.setdefault("sdate" if status == "1" else "unsubdate", now if status in ("1", "2") else None)
+        # the unsubscribe date is the legacy API's (its contact_view); v3 names it nowhere
+        data.setdefault("sdate" if status == "1" else "_unsubdate", now if status in ("1", "2") else None)
     if contact:
         data.setdefault("first_name", contact.get("firstName"))
         data.setdefault("last_name", contact.get("lastName"))

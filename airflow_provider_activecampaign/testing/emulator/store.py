@@ -164,7 +164,8 @@ class Store:
         elif res.plural == "fields":
             out["options"] = [o["id"] for o in self.children("fieldOptions", "field", rid)]
             out["relations"] = [r["id"] for r in self.children("fieldRels", "field", rid)]
-        out["links"] = {name: f"{self.base}/api/3/{res.plural}/{rid}/{name}" for name in res.links}
+        if res.linked:
+            out["links"] = {name: f"{self.base}/api/3/{res.plural}/{rid}/{name}" for name in res.links}
         out["id"] = rid
         return out
 
