@@ -78,8 +78,6 @@ EMULATOR_GAPS: dict[str, str] = {
         "a written deal's custom field values are echoed only when the request sent some",
     r"POST /accounts: reply account\.fields missing":
         "a written account's custom field values are not echoed",
-    r"POST /dealGroups: reply (dealGroup\.)?dealGroup(Groups|Users) missing":
-        "pipeline permissions (dealGroupGroups/dealGroupUsers) are not modelled",
 }
 
 KNOWN: dict[str, str] = {**ERRATA, **EMULATOR_GAPS}
@@ -124,8 +122,6 @@ FIDELITY: dict[str, str] = {
         "campaigns and tags, which the API's clients' schemas give them (Singer tap-activecampaign lists.json, "
         "campaigns.json, tags.json, replicated by updated_timestamp): see FIELD_DECISIONS",
     # what the emulator knowingly does not model (docs/testing.md lists them too)
-    r"PUT /dealGroups/\{id\}: reply (dealGroup\.)?dealGroup(Groups|Users) missing":
-        "pipeline permissions (dealGroupGroups/dealGroupUsers) are not modelled, as for POST /dealGroups",
     r"PUT /users/\{id\}: reply (userGroups|user\.userGroup) missing":
         "a user's group membership is kept but not side-loaded on update",
 }

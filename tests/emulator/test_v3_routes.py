@@ -257,3 +257,16 @@ def test_a_method_a_known_path_does_not_take_gets_405(activecampaign_emulator: A
     assert (reply.status_code, reply.json()) == (405, {"message": "Method Not Allowed"})
     assert activecampaign_emulator.server_errors == []
     assert len(activecampaign_emulator.records("automations")) == 2, "nothing was deleted"
+
+
+def test_a_pipelines_permissions_are_the_users_and_groups_its_writes_name(api: httpx.Client) -> None:
+    made = api.post("/dealGroups", json={"dealGroup": {"title": "Perms", "currency": "usd", "users": ["1"]}}).json()
+    pipeline, links = made["dealGroup"], made["dealGroupUsers"]
+    assert [(link["dealGroup"], link["user"]) for link in links] == [(pipeline["id"], "1")]
+    assert pipeline["dealGroupUsers"] == [links[0]["id"]] and made["dealGroupGroups"] == [] and made["dealStages"]
+    changed = api.put(f"/dealGroups/{pipeline['id']}", json={"dealGroup": {"users": []}}).json()
+    assert changed["dealGroupUsers"] == [] and "dealStages" not in changed, "as the document's update example"
+    unknown = api.put(f"/dealGroups/{pipeline['id']}", json={"dealGroup": {"users": ["999"]}})
+    assert unknown.status_code == 404 and "User" in unknown.json()["message"]
+    kept = api.put(f"/dealGroups/{pipeline['id']}", json={"dealGroup": {"title": "Renamed"}}).json()
+    assert kept["dealGroupUsers"] == [], "users not given: the permissions stay as they were"

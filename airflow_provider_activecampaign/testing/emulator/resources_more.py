@@ -148,6 +148,11 @@ MORE: tuple[Resource, ...] = (
              modifiers=("orders", "filters", "showFields"),
              defaults=_fields(description="", visibility="private", fields=[], relationships=[],
                               icons={"default": ""})),
+    # a pipeline's permissions, made by POST/PUT /dealGroups (users, groups) and side-loaded on those replies
+    Resource("dealGroupUsers", "dealGroupUser", "DealGroupUser", None, None, ops=NONE, top=False,
+             defaults={"cdate": None}, links=("dealGroup", "user")),
+    Resource("dealGroupGroups", "dealGroupGroup", "DealGroupGroup", None, None, ops=NONE, top=False,
+             defaults={"cdate": None}, links=("dealGroup", "group")),
     Resource("customObjects/records", "record", None, *STAMPED, ops=NONE, top=False, linked=False,
              native=("fields", "relationships"), envelope="records",
              defaults=_fields(externalId=None, fields=[], relationships={})),

@@ -200,8 +200,13 @@ class Store:
         if res.plural == "deals":
             return {"contacts": parents("contacts", "contact"), "dealStages": parents("dealStages", "stage")} \
                 if write else {}
-        if res.plural == "dealGroups" and kind != "update":
-            return {"dealStages": self.render_all("dealStages", [s for i in ids for s in self.stages_of(i)])}
+        if res.plural == "dealGroups":
+            loads = {} if kind == "update" else {
+                "dealStages": self.render_all("dealStages", [s for i in ids for s in self.stages_of(i)])}
+            if write:  # the pipeline's permissions
+                loads.update(dealGroupGroups=children("dealGroupGroups", "dealGroup"),
+                             dealGroupUsers=children("dealGroupUsers", "dealGroup"))
+            return loads
         if res.plural == "fields" and not write:
             return {"fieldOptions": children("fieldOptions", "field"), "fieldRels": children("fieldRels", "field")}
         if res.plural == "contactDeals" and (write or kind == "sublist"):

@@ -167,6 +167,9 @@ def _written(store: Store, res: Resource, rec: Record, status: int, data: Mappin
     out = store.render(res, rec)
     if res.plural == "contacts" and isinstance(data.get("fieldValues"), list):
         out["fieldValues"] = [value["id"] for value in store.children("fieldValues", "contact", rec["id"])]
+    if res.plural == "dealGroups":  # a written pipeline names its permissions
+        for plural in ("dealGroupGroups", "dealGroupUsers"):
+            out[plural] = [link["id"] for link in store.children(plural, "dealGroup", rec["id"])]
     if res.plural == "deals" and isinstance(data.get("fields"), list):
         out["fields"] = [{**item, "dealId": rec["id"]} for item in data["fields"] if isinstance(item, dict)]
     return Reply(status, {**store.sideloads(res, [rec], kind), res.singular: out})
