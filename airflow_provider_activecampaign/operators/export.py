@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from airflow_provider_activecampaign.catalogue import LIST, Resource, Rule, text
+from airflow_provider_activecampaign.client.date_filters import date_filters
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError
 from airflow_provider_activecampaign.io import export_pages, write_whole
 from airflow_provider_activecampaign.operators.base import ResourceOperator
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 DEFAULT_OVERLAP = timedelta(minutes=10)
 #: After this long, a lease left by a run that died is taken over.
 DEFAULT_LEASE_TIMEOUT = timedelta(hours=12)
-#: The API's date filters have an undocumented time zone: widen them by the largest UTC offset.
-SERVER_FILTER_SLACK = timedelta(hours=14)
 _WINDOW_FILTERS = ("created_after", "created_before", "updated_after", "updated_before")
 
 
@@ -65,7 +64,9 @@ class ActiveCampaignIncrementalExportOperator(ResourceOperator):
     :param lease_timeout: when a lease left by a dead run may be taken over.
     :param parent_id: for a nested resource (a schema's custom object records), the parent's id (templated).
 
-    A resource without timestamps (docs/coverage.md) is exported whole on every run.
+    A resource without timestamps (docs/coverage.md) is exported whole on every run. Contacts and
+    deals are narrowed by the API's ``filters[updated_after]``, written as the account reads its date
+    filters (found once per account, as for the Watch sensors; widened when that cannot be known).
     """
 
     operation = LIST
@@ -115,7 +116,9 @@ class ActiveCampaignIncrementalExportOperator(ResourceOperator):
 
     def _export(self, spec: Resource, params: dict[str, Any], tracker: _Tracker, output_path: str) -> dict[str, Any]:
         if tracker.since is not None and spec.server_window:
-            params = {**params, "filters[updated_after]": (tracker.since - SERVER_FILTER_SLACK).isoformat()}
+            # as the account reads its date filters (found once, as for the Watch sensors); widened so
+            # that every reading holds the window when that cannot be known
+            params = {**params, "filters[updated_after]": date_filters(self.hook).after(tracker.since)}
         path = spec.collection_path(self.parent_id)
         key = {"resource": spec.name, "params": params, "since": tracker.since and tracker.since.isoformat()}
 

@@ -5,9 +5,10 @@ updates and deletes) goes through the emulator, which logs each request and its 
 
 - every request: its path and method are in the spec, its query parameters are ones the
   operation documents, its JSON body validates against the operation's request schema
-  (``jsonschema``, OpenAPI 3.1 = JSON Schema 2020-12);
-- every reply: its status is one the operation documents, and the record in its envelope has
-  every field of the spec's example reply.
+  (``jsonschema``, OpenAPI 3.1 = JSON Schema 2020-12) and sends no field the schema does not name;
+- every reply: its status is one the operation documents, the record in its envelope has
+  every field of the spec's example reply, and it has no top-level key (envelope, side-load,
+  ``meta``) that neither the operation's examples nor its schema give.
 
 What does not hold is listed, with the reason, in tests/data/spec_errata.py (errors of the spec,
 and what the emulator does not model yet): the test fails on
@@ -73,7 +74,22 @@ def request_problems(method: str, template: str, op: dict[str, Any], query: dict
     if schema is not None and body is not None:
         problems += [f"{where}: body {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.validator}"
                      for e in VALIDATOR(schema).iter_errors(body)]
+        problems += [f"{where}: body {name} not documented" for name in _unlisted(schema, body)]
     return problems
+
+
+def _unlisted(schema: dict[str, Any], body: Any, at: str = "") -> list[str]:
+    """Fields of the body (and of its envelope) that the request schema's properties do not name."""
+    listed = schema.get("properties")
+    if not (isinstance(listed, dict) and listed and isinstance(body, dict)):
+        return []
+    found = []
+    for key, value in body.items():
+        if key not in listed:
+            found.append(at + key)
+        elif not at:  # the envelope's record, one level down
+            found += _unlisted(listed[key], value, f"{key}/")
+    return found
 
 
 def value_problem(where: str, name: str, schema: dict[str, Any], value: str) -> str | None:
@@ -92,9 +108,11 @@ def reply_problems(method: str, template: str, op: dict[str, Any], status: int, 
     if str(status) not in responses:
         return [f"{where}: status {status} not documented"]
     example = _example(responses[str(status)])
-    if not (200 <= status < 300 and isinstance(example, dict) and isinstance(reply, dict)):
+    if not (200 <= status < 300 and isinstance(reply, dict)):
         return []
-    problems = []
+    problems = [f"{where}: reply {key} not documented" for key in _undocumented(responses[str(status)], reply)]
+    if not isinstance(example, dict):
+        return problems
     for key, documented in example.items():
         if isinstance(documented, list) and documented and isinstance(documented[0], dict):
             documented, given = documented[0], (reply.get(key) or [None])[0]
@@ -105,6 +123,21 @@ def reply_problems(method: str, template: str, op: dict[str, Any], status: int, 
         elif key not in reply and isinstance(documented, (dict, list)):
             problems.append(f"{where}: reply {key} missing")
     return problems
+
+
+def _undocumented(response: dict[str, Any], reply: dict[str, Any]) -> list[str]:
+    """The reply's top-level keys that none of the response's examples and not its schema has (nothing
+    is said when the document gives neither)."""
+    media = response.get("content", {}).get("application/json", {})
+    documented = set((media.get("schema") or {}).get("properties") or {})
+    for example in media.get("examples", {}).values():
+        value = example.get("value")
+        try:
+            value = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            continue
+        documented |= set(value) if isinstance(value, dict) else set()
+    return sorted(set(reply) - documented) if documented else []
 
 
 def _example(response: dict[str, Any]) -> Any:
@@ -202,6 +235,9 @@ def test_the_checks_catch_what_they_should():
     template, op = operation("POST", "/api/3/notes")
     assert request_problems("POST", template, op, {}, {"note": {"note": "x", "relid": "1"}}) == [
         "POST /notes: body note: required"]
+    assert request_problems("POST", template, op, {}, {"note": {"note": "x", "relid": "1", "reltype": "Deal",
+                                                                "colour": "red"}}) == [
+        "POST /notes: body note/colour not documented"], "a field the request schema does not name is found"
     template, op = operation("GET", "/api/3/deals")
     assert request_problems("GET", template, op, {"filters[colour]": ["red"]}, None) == [
         "GET /deals: query filters[colour] not documented"]
@@ -214,3 +250,5 @@ def test_the_checks_catch_what_they_should():
     reply = {"tag": {k: v for k, v in example["tag"].items() if k != "tagType"}}
     assert reply_problems("GET", template, op, 200, reply) == ["GET /tags/{id}: reply tag.tagType missing"]
     assert reply_problems("GET", template, op, 418, None) == ["GET /tags/{id}: status 418 not documented"]
+    assert reply_problems("GET", template, op, 200, {**example, "meta": {"total": "1"}}) == [
+        "GET /tags/{id}: reply meta not documented"], "a key the document does not give is found too"

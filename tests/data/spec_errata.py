@@ -19,11 +19,15 @@ ERRATA: dict[str, str] = {
     r"POST /deals: body deal: required":
         "the schema marks title, account, contact, value, currency, group, stage and owner all required, "
         "while its own descriptions say contact OR account, group OR stage, owner only without auto-assign",
-    r"POST /messages: body message: required":
+    r"POST /messages: body message(: required|/fromemail not documented)":
         "the schema requires 'email', but its request example (and the API) use 'fromemail'",
+    r"POST /messages: body message/name not documented":
+        "the request schema lists five fields (fromname, email, reply2, subject, preheader_text), while a "
+        "message record (the example of GET /messages/{id}) has name, html, text and the rest; the provider "
+        "names its message (name, the key a retried create looks it up by), as the record holds it",
     r"POST /contactLists: body contactList/status: type":
         "the schema says status is a string, its own request example sends the number 1",
-    r"POST /fieldOption/bulk: body \(top\): required":
+    r"POST /fieldOption/bulk: body (\(top\): required|fieldOptions not documented)":
         "the schema describes one option, not the {\"fieldOptions\": [...]} envelope of its own example",
     r"POST /contact/sync: status 200 not documented":
         "only 201 is documented; the docs' text says 201 created, 200 updated (an existing e-mail)",
@@ -40,10 +44,20 @@ ERRATA: dict[str, str] = {
         "whole days; the date filters are sent as date-times with an offset where the account reads the time "
         "of day, which the per-account probe (client/date_filters.py) measures by asking for one record with "
         "crafted bounds; where it finds the date-only reading, plain dates are sent (the documented format)",
+    r"POST /dealTasks: body dealTask/edate not documented":
+        "the request schema of POST /dealTasks (and PUT /dealTasks/{id}) lists no edate, yet its own request "
+        "example sends one ('duedate': '2017-02-25T12:00:00-06:00', 'edate': '2017-02-25T12:15:00-06:00') and "
+        "every reply example and the list schema carry it (type string, a date-time 15 minutes after duedate): "
+        "the task's end, which the API keeps and returns; the provider sends end_date as edate, as the "
+        "example does (the schema also says duedate is format: date, against every example's date-time)",
     r"GET /dealTasks: query filters\[due_before\] not documented":
         "the document spells the parameter 'Fitlers[due_before]' (a typo); the provider sends filters[due_before]",
-    r"GET /automations/\{automationId\}: reply (automations|meta) missing":
+    r"GET /automations/\{automationId\}: reply ((automations|meta) missing|automation not documented)":
         "the example of getting one automation is the list example (automations + meta), not {automation}",
+    r"POST /fields: reply ((fieldOptions|fieldRels|fields|meta) missing|field not documented)":
+        "the example of creating a field is the list reply of GET /fields (two fields, fieldOptions, fieldRels, "
+        "meta); its own request sends one {field}, and a create answers the record it made as {field}, like "
+        "every other create of the document",
 }
 
 EMULATOR_GAPS: dict[str, str] = {
@@ -64,10 +78,6 @@ EMULATOR_GAPS: dict[str, str] = {
         "a written deal's custom field values are echoed only when the request sent some",
     r"POST /accounts: reply account\.fields missing":
         "a written account's custom field values are not echoed",
-    r"POST /dealGroups: reply (dealGroup\.)?dealGroup(Groups|Users) missing":
-        "pipeline permissions (dealGroupGroups/dealGroupUsers) are not modelled",
-    r"POST /fields: reply (fieldOptions|fieldRels|fields|meta) missing":
-        "a created field's reply is not side-loaded with its options and relations",
 }
 
 KNOWN: dict[str, str] = {**ERRATA, **EMULATOR_GAPS}
@@ -84,20 +94,34 @@ FIDELITY: dict[str, str] = {
         "only 403 is documented for deleting a task type; a delete that succeeds answers 200 {} like every delete",
     r"PUT /dealTasks/\{id\}: status 200 not documented":
         "the update of a task documents only 201 (copied from create); an update answers 200",
-    r"GET /automations/\{id\}: reply automations missing":
+    r"GET /automations/\{id\}: reply (automations missing|automation not documented)":
         "the document has this path twice; both examples of getting one automation are the list example",
     r"GET /accountContacts(/\{id\})?: reply meta(\.queryLog)? missing":
         "meta.queryLog is a debugging dump of the SQL the API ran, shown in the examples only",
     r"PUT /customObjects/schemas/\{schemaId\}: reply schema\.appId missing":
         "appId is given only for schemas an app made (its example sends one); a schema without one has none",
-    r"(POST|PUT) /tasktypeOutcomeRels(/\{id\})?: (body \(top\): required|reply taskOutcome missing)":
+    r"(POST|PUT) /tasktypeOutcomeRels(/\{id\})?: "
+    r"(body \(top\): required|body tasktypeOutcomeRel not documented|reply taskOutcome missing|"
+    r"reply tasktypeOutcomeRel not documented)":
         "the document copies POST /taskOutcomes here: a taskOutcome envelope in the request schema and reply; "
         "a task type's outcome relation is sent and answered as tasktypeOutcomeRel, like its GET",
     r"(POST|PATCH) /(deal|account)CustomFieldData/bulk(Create|Update): body \(top\): type":
         "the request schema describes one object; the document's own example (and the API) send a list of them",
+    r"GET /((account|deal)CustomField(Data|Meta)|ecomOrderProducts): reply meta not documented":
+        "the examples of these five collections leave out meta, which the document's paging convention gives "
+        "every collection (conventions: 'response_total_field: meta.total', collections come back 'alongside "
+        "meta') and every other collection's example has; the provider pages by meta.total. (Sub-collections "
+        "such as /contacts/{id}/contactLists have no meta in any example, and the emulator sends none there.)",
+    r"POST /dealRoles: body dealRole not documented":
+        "the request schema names title at the top level, without the dealRole envelope of every other create "
+        "and of this resource's own replies ({dealRole}, {dealRoles}); the document gives no request example. "
+        "The emulator takes the envelope, as everywhere",
+    r"(GET|POST|PUT) /(campaigns|lists|tags)(/\{id\})?: reply (campaign|list|tag)s?\.(created|updated)_(timestamp|by) "
+    r"not documented":
+        "the document names these fields for other records (bounce logs, contact data...) but not for lists, "
+        "campaigns and tags, which the API's clients' schemas give them (Singer tap-activecampaign lists.json, "
+        "campaigns.json, tags.json, replicated by updated_timestamp): see FIELD_DECISIONS",
     # what the emulator knowingly does not model (docs/testing.md lists them too)
-    r"PUT /dealGroups/\{id\}: reply (dealGroup\.)?dealGroup(Groups|Users) missing":
-        "pipeline permissions (dealGroupGroups/dealGroupUsers) are not modelled, as for POST /dealGroups",
     r"PUT /users/\{id\}: reply (userGroups|user\.userGroup) missing":
         "a user's group membership is kept but not side-loaded on update",
 }

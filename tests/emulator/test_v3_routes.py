@@ -157,7 +157,9 @@ def test_contact_memberships_tags_automations_and_field_values(api: httpx.Client
     assert related("contactAutomations", "automation") == ["2"]
     assert related("fieldValues", "value") == ["Blue"]
     full = api.get(f"/contacts/{contact}").json()
-    assert {"contactLists", "contactTags", "contactAutomations", "fieldValues", "deals"} <= set(full)
+    assert set(full) == {"contact", "contactLists", "contactAutomations", "fieldValues", "deals", "geoAddresses",
+                         "geoIps"}, "the side-loads of the document's example, not contactTags"
+    assert "meta" not in api.get(f"/contacts/{contact}/contactLists").json(), "no sub-collection example has meta"
     assert full["contact"]["fieldValues"] == ["1"]
     assert api.delete(f"/contactTags/{tagged.json()['contactTag']['id']}").json() == {}
     assert api.get(f"/contacts/{contact}/contactTags").json()["contactTags"] == []
@@ -180,18 +182,20 @@ def test_deal_stage_moves_and_notes(api: httpx.Client) -> None:
     assert api.get("/deals/1/notes").json()["notes"][0]["note"] == "edited"
 
 
-def test_deal_custom_fields_are_side_loaded_on_the_deal(api: httpx.Client) -> None:
+def test_deal_custom_fields_are_read_apart_from_the_deal(api: httpx.Client) -> None:
     meta = api.post("/dealCustomFieldMeta", json={"dealCustomFieldMetum": {"fieldLabel": "Tier", "fieldType": "text"}})
     assert meta.status_code == 200 and meta.json()["dealCustomFieldMetum"]["id"] == "1"
     api.post("/deals", json={"deal": {"title": "t", "value": 1, "currency": "usd", "account": 1, "stage": 1,
                                       "fields": [{"customFieldId": 1, "fieldValue": "Gold"}]}})
     api.put("/deals/1", json={"deal": {"fields": [{"customFieldId": 1, "fieldValue": "Platinum"}]}})
-    data = api.get("/deals/1").json()["dealCustomFieldData"]
+    assert list(api.get("/deals/1").json()) == ["deal"], "the document's example side-loads nothing"
+    data = api.get("/dealCustomFieldData", params={"filters[dealId]": "1"}).json()["dealCustomFieldData"]
     assert [(d["dealId"], d["customFieldId"], d["fieldValue"]) for d in data] == [("1", "1", "Platinum")]
     assert ids(api.get("/dealCustomFieldData", params={"filters[dealId]": "1"}), "dealCustomFieldData") == ["1"]
     assert api.get("/dealCustomFieldMeta/9").json() == {"errors": [{"status": 404, "title": "Not Found"}]}
     assert api.delete("/dealCustomFieldMeta/1").json() == {"message": "DealCustomFieldMeta deleted."}
-    assert "dealCustomFieldData" not in api.get("/deals/1").json(), "values of a deleted field go with it"
+    assert ids(api.get("/dealCustomFieldData", params={"filters[dealId]": "1"}), "dealCustomFieldData") == [], \
+        "values of a deleted field go with it"
 
 
 def test_fields_event_tracking_users_and_webhook_events(api: httpx.Client) -> None:
@@ -253,3 +257,16 @@ def test_a_method_a_known_path_does_not_take_gets_405(activecampaign_emulator: A
     assert (reply.status_code, reply.json()) == (405, {"message": "Method Not Allowed"})
     assert activecampaign_emulator.server_errors == []
     assert len(activecampaign_emulator.records("automations")) == 2, "nothing was deleted"
+
+
+def test_a_pipelines_permissions_are_the_users_and_groups_its_writes_name(api: httpx.Client) -> None:
+    made = api.post("/dealGroups", json={"dealGroup": {"title": "Perms", "currency": "usd", "users": ["1"]}}).json()
+    pipeline, links = made["dealGroup"], made["dealGroupUsers"]
+    assert [(link["dealGroup"], link["user"]) for link in links] == [(pipeline["id"], "1")]
+    assert pipeline["dealGroupUsers"] == [links[0]["id"]] and made["dealGroupGroups"] == [] and made["dealStages"]
+    changed = api.put(f"/dealGroups/{pipeline['id']}", json={"dealGroup": {"users": []}}).json()
+    assert changed["dealGroupUsers"] == [] and "dealStages" not in changed, "as the document's update example"
+    unknown = api.put(f"/dealGroups/{pipeline['id']}", json={"dealGroup": {"users": ["999"]}})
+    assert unknown.status_code == 404 and "User" in unknown.json()["message"]
+    kept = api.put(f"/dealGroups/{pipeline['id']}", json={"dealGroup": {"title": "Renamed"}}).json()
+    assert kept["dealGroupUsers"] == [], "users not given: the permissions stay as they were"

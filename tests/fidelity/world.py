@@ -137,6 +137,8 @@ REFERENCES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/accountCustomFieldData"): {"accountCustomFieldDatum/accountId": "1"},
     ("POST", "/contact/sync"): {"contact/fieldValues/1/field": "1"},
     ("POST", "/contactLists"): {"contactList/list": 1},
+    ("POST", "/dealGroups"): {"dealGroup/users": ["1"]},
+    ("PUT", "/dealGroups/{id}"): {"dealGroup/users": ["1"]},
     ("POST", "/dealStages"): {"dealStage/group": "1"},
     ("PUT", "/dealStages/{id}"): {"dealStage/group": "1"},
     ("POST", "/dealTasks"): {"dealTask/relid": "1"},

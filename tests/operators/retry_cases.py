@@ -79,7 +79,8 @@ CASES: dict[str, RetryCase] = {
         "dealStages", "dealStages", "dealStages"),
     "create_task": RetryCase(
         lambda t: ops.ActiveCampaignUpsertTaskOperator(task_id=t, owner_id=1, task_type_id=1, title="Call",
-                                                       due_date="2030-01-02T16:00:00Z"),
+                                                       due_date="2030-01-02T16:00:00Z",
+                                                       end_date="2030-01-02T16:15:00Z"),
         "dealTasks", "dealTasks", "dealTasks"),
     "create_task_type": RetryCase(
         lambda t: ops.ActiveCampaignCreateTaskTypeOperator(task_id=t, title="Meeting"),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_activecampaign import io as export_io
+from airflow_provider_activecampaign.client.date_filters import READINGS, UNKNOWN, DateFilters, cached
 from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignInputError
 from airflow_provider_activecampaign.operators import ActiveCampaignIncrementalExportOperator
 from airflow_provider_activecampaign.operators.export import ActiveCampaignExportBusyError
@@ -54,10 +55,34 @@ def test_each_run_exports_what_changed_since_the_last_success_once(emulator, tmp
     assert sorted(r["id"] for r in records) == sorted([first_ids[0], fresh])
     assert next(r for r in records if r["id"] == first_ids[0])["firstName"] == "Changed"
     requests = [r for r in emulator.requests if r.path == "/api/3/contacts"]
-    assert "filters[updated_after]" in requests[-1].query  # the server narrows, widened for its time zone
+    assert "filters[updated_after]" in requests[-1].query  # the server narrows, as the account reads dates
 
     _, records = run(tmp_path, "r3")
     assert records == []  # nothing changed: the overlap re-reads, the (id, time) pairs de-duplicate
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_the_window_is_asked_as_the_account_reads_its_date_filters_and_nothing_is_lost(emulator, tmp_path, reading):
+    """The probe finds the reading once; a known reading asks for the window itself (no widening), and
+    under the date-only reading whole days are read and nothing is lost or doubled."""
+    emulator.date_filters = reading
+    first = contact(emulator, 1, NOW - timedelta(hours=3))
+    run(tmp_path, "r1")
+    since = datetime.fromisoformat(state(tmp_path)["watermark"]) - timedelta(minutes=10)
+    emulator.modify("contacts", first, firstName="Changed", udate=(since + timedelta(minutes=1)).isoformat())
+    fresh = contact(emulator, 2, NOW - timedelta(minutes=1))
+    result, records = run(tmp_path, "r2")
+    assert sorted(r["id"] for r in records) == sorted([first, fresh]) and result["since"] == since.isoformat()
+    asked = [r for r in emulator.requests if r.path == "/api/3/contacts"][-1].query["filters[updated_after]"][0]
+    assert cached(emulator.url).readings == {reading}, "found by the probe"
+    read_at = DateFilters(frozenset({reading})).bounds(asked)
+    widened = min(UNKNOWN.bounds(UNKNOWN.after(since)))
+    if reading == "date":
+        assert len(asked) == 10 and read_at[0] <= since, "a plain date, read at or before the window"
+    else:
+        assert read_at == [since] and widened < since, "exactly the window, where widening read earlier"
+    _, records = run(tmp_path, "r3")
+    assert records == []
 
 
 def test_a_record_visible_late_within_the_overlap_is_exported(emulator, tmp_path):

@@ -25,6 +25,8 @@ class Resource:
     required: tuple[str, ...] = ()
     defaults: Mapping[str, Any] = field(default_factory=dict)
     links: tuple[str, ...] = ()
+    #: records carry ``links`` (False: no example of the document shows any for this kind of record)
+    linked: bool = True
     total_as_str: bool = True  # meta.total "6" or 6, as the spec's examples show
     ops: frozenset[str] = ALL_OPS
     create_status: int = 201

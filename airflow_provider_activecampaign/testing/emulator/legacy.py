@@ -129,7 +129,7 @@ def contact_sync(store: Store, params: Mapping[str, str], pairs: list[tuple[str,
 def _contact_row(store: Store, contact: Record) -> Record:
     """A contact in the legacy API's flat shape."""
     lists = {cl["list"]: {"listid": cl["list"], "status": cl["status"], "sdate": legacy_time(cl.get("sdate")),
-                          "unsubdate": legacy_time(cl.get("unsubdate"))}
+                          "unsubdate": legacy_time(cl.get("_unsubdate"))}
              for cl in store.children("contactLists", "contact", contact["id"])}
     fields = {}
     for value in store.children("fieldValues", "contact", contact["id"]):

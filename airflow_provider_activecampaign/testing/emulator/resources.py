@@ -75,7 +75,7 @@ LIST_DEFAULTS = {
     "optinmessageid": "0", "optoutconf": "0", "deletestamp": None, "user": "1",
 }
 CONTACT_LIST_DEFAULTS = {
-    "form": None, "seriesid": "0", "sdate": None, "unsubdate": None, "status": "1", "responder": "1",
+    "form": None, "seriesid": "0", "sdate": None, "_unsubdate": None, "status": "1", "responder": "1",
     "sync": "0", "unsubreason": None, "campaign": None, "message": None, "first_name": "", "last_name": "",
     "ip4Sub": "0", "sourceid": "0", "autosyncLog": None, "ip4_last": "0", "ip4Unsub": "0",
     "unsubscribeAutomation": None, "automation": None, "udate": None, "created_by": None, "updated_by": None,
@@ -173,7 +173,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
              modifiers=("count_deals",),
              unique=("name", 'An account named "{value}" already exists. Please choose a new name.')),
     Resource("organizations", "organization", "Organization", "created_timestamp", "updated_timestamp",
-             ops=READ_OPS, defaults={"userid": "1", "owner": "1"}, links=("contacts", "deals"),
+             ops=READ_OPS, defaults={"userid": "1", "owner": "1"}, linked=False,
              params={"search": like("name")}, filters={"name": like("name")}),
     Resource("calendars", "calendar", "Calendar", "cdate", "mdate", required=("title", "type"), create_status=200,
              defaults={"userid": "1", "notification": "0"}, links=("calendarRels", "calendarUsers")),
@@ -229,7 +229,8 @@ CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
     "connections": (("ecomCustomers", "connectionid"), ("ecomOrders", "connectionid")),
     "ecomOrders": (("ecomOrderProducts", "orderid"),),
     "customObjects/schemas": (("customObjects/records", "schemaId"),),
-    "dealGroups": (("dealStages", "group"), ("deals", "group")),
+    "dealGroups": (("dealStages", "group"), ("deals", "group"), ("dealGroupUsers", "dealGroup"),
+                   ("dealGroupGroups", "dealGroup")),
     "deals": (("dealCustomFieldData", "dealId"), ("contactDeals", "deal")),
     "dealCustomFieldMeta": (("dealCustomFieldData", "customFieldId"),),
     "tags": (("contactTags", "tag"),),

@@ -89,7 +89,8 @@ def shape_contactLists(store: Store, data: Record, old: Record | None, source: s
     data["status"] = status
     if old is None or as_text(old.get("status")) != status:
         now = data.get("created_timestamp") or format_time(store.now())
-        data.setdefault("sdate" if status == "1" else "unsubdate", now if status in ("1", "2") else None)
+        # the unsubscribe date is the legacy API's (its contact_view); v3 names it nowhere
+        data.setdefault("sdate" if status == "1" else "_unsubdate", now if status in ("1", "2") else None)
     if contact:
         data.setdefault("first_name", contact.get("firstName"))
         data.setdefault("last_name", contact.get("lastName"))
@@ -171,15 +172,34 @@ def shape_deals(store: Store, data: Record, old: Record | None, source: str) -> 
 def shape_dealGroups(store: Store, data: Record, old: Record | None, source: str) -> Callable[[Record], None] | None:
     if "currency" in data:
         data["currency"] = as_text(data["currency"]).lower()
-    data.pop("users", None)
-    data.pop("groups", None)
-    if old is not None or data.pop("_no_default_stages", False):
-        return None
+    given = {"user": data.pop("users", None), "group": data.pop("groups", None)}
+    for name, ids in given.items():
+        if source == "api" and ids is not None:
+            for item in ids if isinstance(ids, list) else [ids]:
+                store.require(f"{name}s", item)
+    stages = old is None and not data.pop("_no_default_stages", False)
 
-    def after(rec: Record) -> None:  # ActiveCampaign gives a new pipeline three stages
-        for order, title in enumerate(("To Contact", "In Contact", "Follow Up"), start=1):
-            store.save(RESOURCES["dealStages"], {"title": title, "group": rec["id"], "order": order}, None, source)
+    def after(rec: Record) -> None:
+        for name, ids in given.items():
+            if ids is not None:
+                _permissions(store, rec["id"], name, [as_text(i) for i in (ids if isinstance(ids, list) else [ids])],
+                             source)
+        if stages:  # ActiveCampaign gives a new pipeline three stages
+            for order, title in enumerate(("To Contact", "In Contact", "Follow Up"), start=1):
+                store.save(RESOURCES["dealStages"], {"title": title, "group": rec["id"], "order": order}, None, source)
     return after
+
+
+def _permissions(store: Store, pipeline: str, name: str, ids: list[str], source: str) -> None:
+    """The pipeline's users (or user groups) become those given: one dealGroupUser (dealGroupGroup) each."""
+    res = RESOURCES[f"dealGroup{name.title()}s"]
+    for link in store.children(res.plural, "dealGroup", pipeline):
+        if as_text(link.get(name)) not in ids:
+            store.delete(res, link, source)
+    have = {as_text(link.get(name)) for link in store.children(res.plural, "dealGroup", pipeline)}
+    for item in dict.fromkeys(ids):
+        if item not in have:
+            store.save(res, {"dealGroup": pipeline, name: item}, None, source)
 
 def shape_dealStages(store: Store, data: Record, old: Record | None, source: str) -> None:
     if source == "api" and "group" in data:

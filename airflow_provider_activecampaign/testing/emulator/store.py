@@ -164,7 +164,8 @@ class Store:
         elif res.plural == "fields":
             out["options"] = [o["id"] for o in self.children("fieldOptions", "field", rid)]
             out["relations"] = [r["id"] for r in self.children("fieldRels", "field", rid)]
-        out["links"] = {name: f"{self.base}/api/3/{res.plural}/{rid}/{name}" for name in res.links}
+        if res.linked:
+            out["links"] = {name: f"{self.base}/api/3/{res.plural}/{rid}/{name}" for name in res.links}
         out["id"] = rid
         return out
 
@@ -176,8 +177,10 @@ class Store:
         return sorted(stages, key=lambda s: (as_int(s.get("order")), int(s["id"])))
 
     def sideloads(self, res: Resource, recs: list[Record], kind: str) -> dict[str, list[Record]]:
-        """Related records the API returns beside the main ones (``kind``: get, list or write)."""
+        """Related records the API returns beside the main ones, as the document's examples show them
+        (``kind``: get, list, sublist, create or update)."""
         ids = [rec["id"] for rec in recs]
+        write = kind in ("create", "update")
 
         def children(plural: str, name: str) -> list[Record]:
             return self.render_all(plural, [r for i in ids for r in self.children(plural, name, i)])
@@ -190,28 +193,31 @@ class Store:
                 return {"scoreValues": []}
             loads = {"fieldValues": children("fieldValues", "contact")}
             if kind == "get":
-                for plural in ("contactAutomations", "contactLists", "contactTags", "deals"):
+                for plural in ("contactAutomations", "contactLists", "deals"):
                     loads[plural] = children(plural, "contact")
                 loads.update(geoAddresses=[], geoIps=[])
             return loads
         if res.plural == "deals":
-            if kind == "write":
-                return {"contacts": parents("contacts", "contact"), "dealStages": parents("dealStages", "stage")}
-            data = children("dealCustomFieldData", "dealId")
-            return {"dealCustomFieldData": data} if kind == "get" and data else {}
+            return {"contacts": parents("contacts", "contact"), "dealStages": parents("dealStages", "stage")} \
+                if write else {}
         if res.plural == "dealGroups":
-            return {"dealStages": self.render_all("dealStages", [s for i in ids for s in self.stages_of(i)])}
-        if res.plural == "fields" and kind != "write":
+            loads = {} if kind == "update" else {
+                "dealStages": self.render_all("dealStages", [s for i in ids for s in self.stages_of(i)])}
+            if write:  # the pipeline's permissions
+                loads.update(dealGroupGroups=children("dealGroupGroups", "dealGroup"),
+                             dealGroupUsers=children("dealGroupUsers", "dealGroup"))
+            return loads
+        if res.plural == "fields" and not write:
             return {"fieldOptions": children("fieldOptions", "field"), "fieldRels": children("fieldRels", "field")}
-        if res.plural == "contactDeals" and kind != "get":
+        if res.plural == "contactDeals" and (write or kind == "sublist"):
             loads = {"deals": parents("deals", "deal")}
-            return {"contacts": parents("contacts", "contact"), **loads} if kind == "list" else loads
-        if res.plural == "ecomOrders" and kind == "write":
-            return {"connections": parents("connections", "connectionid"),
-                    "ecomOrderProducts": children("ecomOrderProducts", "orderid"), "ecomOrderDiscounts": []}
-        if kind == "write" and res.plural in ("contactLists", "contactAutomations", "fieldValues"):
+            return {"contacts": parents("contacts", "contact"), **loads} if kind == "sublist" else loads
+        if res.plural == "ecomOrders" and write:
+            loads = {"connections": parents("connections", "connectionid")} if kind == "create" else {}
+            return {**loads, "ecomOrderProducts": children("ecomOrderProducts", "orderid"), "ecomOrderDiscounts": []}
+        if write and res.plural in ("contactLists", "contactAutomations", "fieldValues"):
             return {"contacts": parents("contacts", "contact")}
-        if kind == "write" and res.plural == "notes":
+        if kind == "create" and res.plural == "notes":
             parent = NOTE_OWNERS.get(as_text(recs[0].get("reltype")))
             return {parent: parents(parent, "relid")} if parent else {}
         return {}

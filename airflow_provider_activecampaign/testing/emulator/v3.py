@@ -60,7 +60,8 @@ def list_records(store: Store, call: Call) -> Reply:
 
 
 def listing(store: Store, res: Resource, call: Call, base: list[Record] | None = None) -> Reply:
-    """A list reply: filtered, ordered, one page, with the resource's meta and side-loads."""
+    """A list reply: filtered, ordered, one page, with the resource's meta and side-loads (``base``: the
+    records of a sub-collection, which has side-loads of its own and no meta)."""
     limit, offset = page_bounds(call.query)
     span = _id_span(store, res, call) if base is None else None
     if span is None:
@@ -83,6 +84,8 @@ def listing(store: Store, res: Resource, call: Call, base: list[Record] | None =
         meta["currencies"] = _currencies(items if span is None else store.tables["deals"].rows(*span))
     if res.plural == "contacts":
         meta["page_input"] = {"limit": limit, "offset": offset, "status": as_int(first(call.query, "status"), -1)}
+    if base is not None:  # no meta in any of the document's examples of a sub-collection
+        return Reply(200, {**store.sideloads(res, page, "sublist"), res.many: rendered})
     return Reply(200, {**store.sideloads(res, page, "list"), res.many: rendered, "meta": meta})
 
 
@@ -159,13 +162,17 @@ def create_record(store: Store, call: Call) -> Reply:
     return _written(store, res, rec, res.create_status, data)
 
 
-def _written(store: Store, res: Resource, rec: Record, status: int, data: Mapping[str, Any]) -> Reply:
+def _written(store: Store, res: Resource, rec: Record, status: int, data: Mapping[str, Any],
+             kind: str = "create") -> Reply:
     out = store.render(res, rec)
     if res.plural == "contacts" and isinstance(data.get("fieldValues"), list):
         out["fieldValues"] = [value["id"] for value in store.children("fieldValues", "contact", rec["id"])]
+    if res.plural == "dealGroups":  # a written pipeline names its permissions
+        for plural in ("dealGroupGroups", "dealGroupUsers"):
+            out[plural] = [link["id"] for link in store.children(plural, "dealGroup", rec["id"])]
     if res.plural == "deals" and isinstance(data.get("fields"), list):
         out["fields"] = [{**item, "dealId": rec["id"]} for item in data["fields"] if isinstance(item, dict)]
-    return Reply(status, {**store.sideloads(res, [rec], "write"), res.singular: out})
+    return Reply(status, {**store.sideloads(res, [rec], kind), res.singular: out})
 
 
 def get_record(store: Store, call: Call) -> Reply:
@@ -183,7 +190,7 @@ def update_record(store: Store, call: Call) -> Reply:
     res = RESOURCES[call.segments[0]]
     rec = _item(store, res, call.segments[1])
     data = _payload(res, call)
-    return _written(store, res, store.save(res, data, rec, "api"), 200, data)
+    return _written(store, res, store.save(res, data, rec, "api"), 200, data, "update")
 
 
 def delete_record(store: Store, call: Call) -> Reply:
