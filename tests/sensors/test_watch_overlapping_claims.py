@@ -202,3 +202,50 @@ def test_runs_claiming_at_the_same_moment_never_both_get_the_window(dags, emulat
     reported = [title for batch in seen + batches for title in batch]
     assert len(reported) == len(set(reported))  # nothing twice
     assert sorted(reported) == between(made, d(1) - HOUR, d(5) - HOUR)  # nothing lost
+
+
+def test_a_stale_claim_ticket_is_taken_over(dags, emulator, monkeypatch):
+    """A ticket stands while its task instance runs; one older than the lease, or of a task
+    instance that no longer runs (killed while claiming), is taken over and removed."""
+    from airflow.models.variable import Variable
+    from airflow.sdk import Variable as SdkVariable
+
+    from airflow_provider_activecampaign.watch.claims import TICKET_LEASE, ClaimLock, ticket_key
+
+    monkeypatch.setattr(ClaimLock, "backoff", 0.05)
+    monkeypatch.setattr(ClaimLock, "attempts", 2)
+    dag_id = "watch_overlap_stale"
+    dag, key = dags.__dict__[dag_id], f"activecampaign_watch__{dag_id}__watch"
+    made = deals_every_six_hours(emulator, T0, d(6))
+    seen = dags.SEEN.setdefault(dag_id, [])
+
+    def ticket(run, age: timedelta) -> None:
+        at = pendulum.now("UTC") - age
+        Variable.set(ticket_key(key, run.run_id), json.dumps(
+            {"run_id": run.run_id, "dag_id": dag_id, "task_id": "watch", "map_index": -1, "watermark_key": key,
+             "at": at.isoformat()}))
+
+    first = dag.test(logical_date=d(2))
+    assert first.state == "success"
+    set_task_state(dag_id, first.run_id, "running")  # as if day 2's sensor were claiming right now
+    try:
+        ticket(first, timedelta(0))
+        busy = dag.test(logical_date=d(3))
+        assert busy.state == "failed" and task_state(dag_id, busy.run_id) == "failed" and len(seen) == 1
+        assert set(variables(f"{key}__claim__")) == {ticket_key(key, first.run_id)}  # the live one stands
+
+        ticket(first, TICKET_LEASE + timedelta(minutes=1))  # left long ago by a try that died
+        third = dag.test(logical_date=d(3))
+        assert third.state == "success"
+    finally:
+        set_task_state(dag_id, first.run_id, "success")
+    assert sorted(seen[-1]) == between(made, d(2) - HOUR, d(3) - HOUR)
+    assert variables(f"{key}__claim__") == {}  # taken over and removed
+
+    ticket(third, timedelta(0))  # fresh, but day 3's task no longer runs
+    assert dag.test(logical_date=d(4)).state == "success"
+    assert sorted(seen[-1]) == between(made, d(3) - HOUR, d(4) - HOUR)
+    if hasattr(SdkVariable, "keys"):  # listed, so removed (before 3.3 only running runs' tickets are read)
+        assert variables(f"{key}__claim__") == {}
+    reported = [title for batch in seen for title in batch]
+    assert len(reported) == len(set(reported)) and sorted(reported) == between(made, d(1) - HOUR, d(4) - HOUR)
