@@ -18,9 +18,9 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from tests.bundles import load, own_bundle
+from tests.bundles import dag_file, load
+from tests.sensors.deal_runs import HOUR, between, deals_every_six_hours
 
-HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 T0 = pendulum.now("UTC").start_of("day") - 9 * DAY
 NAME = "watch_overlap_dags"
@@ -63,24 +63,8 @@ for dag_id in ("watch_overlap_at_once", "watch_overlap_one_by_one", "watch_overl
 
 @pytest.fixture(scope="module")
 def dags(airflow_db, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("watch_overlap")
-    (folder / f"{NAME}.py").write_text(DAGS)
-    with own_bundle(folder):
-        yield load(folder, NAME)
-
-
-def deals_every_six_hours(emulator, start, end) -> dict[str, pendulum.DateTime]:
-    made, when = {}, start
-    while when < end:
-        title = f"deal {when:%m-%d %H}h"
-        emulator.insert("deals", title=title, value=100, currency="usd", cdate=when, mdate=when)
-        made[title] = when
-        when += 6 * HOUR
-    return made
-
-
-def between(made: dict, since, until) -> list[str]:
-    return sorted(title for title, when in made.items() if since <= when < until)
+    with dag_file(tmp_path_factory.mktemp("watch_overlap"), NAME, DAGS) as module:
+        yield module
 
 
 def variables(prefix: str) -> dict[str, str]:
