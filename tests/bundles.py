@@ -28,3 +28,11 @@ def load(folder: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@contextmanager
+def dag_file(folder: Path, name: str, source: str) -> Iterator[ModuleType]:
+    """Write ``source`` to ``folder/name.py``, make ``folder`` the only bundle, and import it."""
+    (folder / f"{name}.py").write_text(source)
+    with own_bundle(folder):
+        yield load(folder, name)

@@ -23,6 +23,8 @@ from airflow_provider_activecampaign.client.date_filters import date_filters
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError, ActiveCampaignInputError
 from airflow_provider_activecampaign.io import export_pages, write_whole
 from airflow_provider_activecampaign.operators.base import ResourceOperator
+from airflow_provider_activecampaign.task_states import alive as _alive
+from airflow_provider_activecampaign.task_states import holder as _holder
 from airflow_provider_activecampaign.watch.timestamps import record_time
 
 log = logging.getLogger(__name__)
@@ -212,39 +214,6 @@ class _Tracker:
     def restore(self, saved: Mapping[str, Any]) -> None:
         self.latest = pendulum.parse(saved["latest"]) if saved.get("latest") else self.latest
         self.recent = dict(saved.get("recent") or {})
-
-
-#: Task instance states in which a lease's holder may still write (or resume from its checkpoint).
-_LIVE_STATES = frozenset({"running", "queued", "scheduled", "up_for_retry", "up_for_reschedule", "deferred",
-                          "restarting", "none", None})
-
-
-def _holder(context: Any) -> dict[str, Any]:
-    """Who takes the lease: the DAG, task and map index, for the next run to check it still runs."""
-    ti = (context or {}).get("ti") if isinstance(context, Mapping) else None
-    return {"dag_id": getattr(ti, "dag_id", None), "task_id": getattr(ti, "task_id", None),
-            "map_index": getattr(ti, "map_index", -1)} if ti is not None else {}
-
-
-def _alive(context: Any, lease: Mapping[str, Any]) -> bool | None:
-    """Whether the lease's holder still runs, asked through the Task SDK (``ti.get_task_states``,
-    Airflow 3.0+); None when that cannot be told (no task context, an older lease, an error)."""
-    ti = (context or {}).get("ti") if isinstance(context, Mapping) else None
-    ask = getattr(ti, "get_task_states", None)
-    if ask is None or not lease.get("dag_id") or not lease.get("task_id"):
-        return None
-    index = lease.get("map_index", -1)
-    key = lease["task_id"] if index is None or int(index) < 0 else f"{lease['task_id']}_{index}"
-    try:
-        states = ask(dag_id=lease["dag_id"], task_ids=[lease["task_id"]], run_ids=[lease["run_id"]])
-    except Exception as error:  # the API is unreachable: keep the lease, say why
-        log.warning("Could not ask whether run %r still runs: %s", lease["run_id"], error)
-        return None
-    runs = states if isinstance(states, Mapping) else {}
-    if lease["run_id"] not in runs or key not in (runs[lease["run_id"]] or {}):
-        return False  # the run, or its task, is gone
-    state = runs[lease["run_id"]][key]
-    return str(getattr(state, "value", state)).lower() in {str(s) for s in _LIVE_STATES}
 
 
 class ExportState:

@@ -77,7 +77,8 @@ class ActiveCampaignWatchSensor(BaseSensorOperator):
     :param window_mode: ``"interval"`` (default): the window comes from the run, so a re-run
         reports the same records; ``"watermark"``: from where the last successful run
         stopped, kept in an Airflow Variable, so every record is reported once across
-        skipped, failed, re-run and manual runs (runs must not overlap). See docs/watch.md.
+        skipped, failed, re-run and manual runs; overlapping runs (backfills) never both
+        claim a window: the later one fails and is retried. See docs/watch.md.
     :param settle: the window ends this long before the run's time (a timedelta or seconds;
         default 0), so records that show up in the API late are read by their own window.
     :param watermark_key: the Variable of ``window_mode="watermark"`` (default

@@ -14,7 +14,9 @@ hands the records on, and the claim becomes the watermark only once that run has
 - a claim of a run that failed, or whose sensor delivered nothing (timed out, skipped), is
   dropped: the next run reads that window again;
 - runs must not overlap: a claim held by a run still queued or running is an error (set
-  ``max_active_runs=1``);
+  ``max_active_runs=1``; backfills ignore it: their overlapping runs fail and are retried);
+- the Variable is changed only under :class:`~.claims.ClaimLock`, so two runs claiming at
+  the same moment (a backfill's runs) never both get a window;
 - a run whose window ends at or before the watermark (a re-run of a run that later runs
   covered) has nothing left to report.
 """
@@ -26,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from airflow_provider_activecampaign.exceptions import ActiveCampaignError
+from airflow_provider_activecampaign.watch.claims import ClaimLock, WatermarkBusy
 from airflow_provider_activecampaign.watch.timestamps import parse_when
 from airflow_provider_activecampaign.watch.windows import Window
 
@@ -38,15 +41,12 @@ def watermark_key(dag_id: str, task_id: str) -> str:
     return f"activecampaign_watch__{dag_id}__{task_id}"
 
 
-class WatermarkBusy(ActiveCampaignError):
-    """Another run of the same sensor holds the watermark (runs overlap)."""
-
-
 class Watermark:
     """Claim, deliver and commit windows of one sensor's Variable (see the module docstring)."""
 
     def __init__(self, key: str, context: Mapping[str, Any]) -> None:
         self.key = key
+        self.context = context
         self.run_id = str(context["run_id"])
         dag_run = context.get("dag_run")
         self.dag_id = str(getattr(dag_run, "dag_id", None) or context["dag"].dag_id)
@@ -87,7 +87,7 @@ class Watermark:
             raise WatermarkBusy(
                 f"run {claim['run_id']!r} ({run_state}) still holds the Watch watermark {self.key!r} "
                 f"for [{claim['since']}, {claim['until']}); runs of a watermark sensor must not overlap: "
-                "set max_active_runs=1 on the DAG")
+                "set max_active_runs=1 on the DAG (the task's retry claims once that run is done)")
         if run_state == "success" and claim.get("delivered"):
             state["watermark"] = claim["until"]
         elif not state.get("watermark"):  # a failed first run: the next run reads its window again
@@ -99,23 +99,31 @@ class Watermark:
 
         None when there is nothing new (the watermark is already at or past ``first.until``).
         """
-        state = self.load()
-        claim = state.get("claim")
-        if claim and claim.get("run_id") == self.run_id:  # a retry (or re-run) of the claiming run
-            return Window(parse_when(claim["since"], "since"), parse_when(claim["until"], "until"))
-        self.settle_previous(state)
-        since = parse_when(state["watermark"], "watermark") if state["watermark"] else first.since
-        if first.until <= since:
+        own = self.own_claim(self.load())
+        if own is not None:  # a retry (or re-run) of the claiming run: no change, no lock
+            return own
+        with ClaimLock(self.key, self.context):
+            state = self.load()
+            own = self.own_claim(state)
+            if own is not None:
+                return own
+            self.settle_previous(state)
+            since = parse_when(state["watermark"], "watermark") if state["watermark"] else first.since
+            if first.until <= since:
+                self.save(state)
+                return None
+            window = Window(since, first.until)
+            since_iso, until_iso = window.iso()
+            state["claim"] = {"run_id": self.run_id, "since": since_iso, "until": until_iso, "delivered": False}
             self.save(state)
-            return None
-        window = Window(since, first.until)
-        since_iso, until_iso = window.iso()
-        state["claim"] = {"run_id": self.run_id, "since": since_iso, "until": until_iso, "delivered": False}
-        self.save(state)
-        if (self.load().get("claim") or {}).get("run_id") != self.run_id:  # another run wrote in between
-            raise WatermarkBusy(f"another run claimed the Watch watermark {self.key!r} at the same time; "
-                                "set max_active_runs=1 on the DAG")
-        return window
+            return window
+
+    def own_claim(self, state: Mapping[str, Any]) -> Window | None:
+        """The window this run claimed before (its retry or re-run reads it again), if it did."""
+        claim = state.get("claim")
+        if claim and claim.get("run_id") == self.run_id:
+            return Window(parse_when(claim["since"], "since"), parse_when(claim["until"], "until"))
+        return None
 
     def delivered(self) -> None:
         """Mark this run's claim as handed on (committed when the run succeeds)."""

@@ -15,9 +15,9 @@ from datetime import timedelta
 import pendulum
 import pytest
 
-from tests.bundles import load, own_bundle
+from tests.bundles import dag_file
+from tests.sensors.deal_runs import HOUR, between, deals_every_six_hours
 
-HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 T0 = pendulum.now("UTC").start_of("day") - 9 * DAY
 
@@ -61,21 +61,8 @@ for dag_id, mode, deferrable in [("watch_watermark", "watermark", False), ("watc
 
 @pytest.fixture(scope="module")
 def dags(airflow_db, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("watch_run_patterns")
-    (folder / "watch_run_pattern_dags.py").write_text(DAGS)
-    with own_bundle(folder):
-        yield load(folder, "watch_run_pattern_dags")
-
-
-def deals_every_six_hours(emulator, start, end) -> dict[str, pendulum.DateTime]:
-    """title -> creation time."""
-    made, when = {}, start
-    while when < end:
-        title = f"deal {when:%m-%d %H}h"
-        emulator.insert("deals", title=title, value=100, currency="usd", cdate=when, mdate=when)
-        made[title] = when
-        when += 6 * HOUR
-    return made
+    with dag_file(tmp_path_factory.mktemp("watch_run_patterns"), "watch_run_pattern_dags", DAGS) as module:
+        yield module
 
 
 def state(key: str) -> dict:
@@ -103,10 +90,6 @@ def set_run_state(dag_run, value: str) -> None:
     with create_session() as session:
         session.execute(update(DagRun).where(DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id)
                         .values(state=value))
-
-
-def between(made: dict, since, until) -> list[str]:
-    return sorted(title for title, when in made.items() if since <= when < until)
 
 
 def test_watermark_reports_every_record_once_across_run_patterns(dags, emulator):
