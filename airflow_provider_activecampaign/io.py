@@ -20,6 +20,8 @@ from typing import IO, Any
 XCOM_WARN_RECORDS = 1000
 #: Records between checkpoints of a long export.
 CHECKPOINT_EVERY = 10_000
+#: one JSON Lines record: compact, UTF-8 as is (one encoder: ``json.dumps`` with options builds one a call)
+_LINE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 #: The pages of a read from a saved position (None: the start): each page's records and the position after it.
 PageSource = Callable[[Mapping[str, Any] | None], Iterable[tuple[list[Any], Mapping[str, Any] | None]]]
@@ -105,11 +107,13 @@ class _Export:
         self.pending = 0
 
     def write(self, records: Iterable[Any]) -> None:
+        """One write a page: each write through the storage path's file object costs a proxy lookup."""
         assert self._out is not None
-        for record in records:
-            self._out.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
-            self.pending += 1
-            self.count += 1
+        lines = [_LINE.encode(record) for record in records]
+        if lines:
+            self._out.write("\n".join(lines) + "\n")
+        self.pending += len(lines)
+        self.count += len(lines)
 
     def close_part(self) -> None:
         if self._out is not None:

@@ -13,7 +13,7 @@ import socket
 import ssl
 import time
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -69,6 +69,12 @@ class Call:
     def display(self) -> str:
         return f"{self.method} {self.path}"
 
+    def timed(self, timeout: float) -> Call:
+        """This call with ``timeout`` for its attempt (a copy: ``dataclasses.replace`` costs more, per request)."""
+        timed = object.__new__(Call)
+        timed.__dict__.update(self.__dict__, timeout=timeout)
+        return timed
+
 
 def _flatten(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
     """Query parameters as pairs; lists repeat the key, booleans become 1/0, None is dropped."""
@@ -102,6 +108,7 @@ class RequestCore:
         self.max_retry_after = max_retry_after
         self.limiter = limiter_for(settings.base_url, settings.requests_per_second, settings.rate_limit_storage)
         self.permit = Permit(self.limiter, paced=settings.requests_per_second > 0)
+        self.target = settings.target  # how errors name the host and connection (built once: it is in every read)
         protect_key(settings.api_key)
 
     def __repr__(self) -> str:
@@ -165,7 +172,7 @@ class RequestCore:
             deadline += waited
             budget += waited
             remaining = max(MIN_ATTEMPT_TIMEOUT, min(deadline, budget) - time.monotonic())
-            outcome = yield replace(call, timeout=min(self.settings.timeout, remaining))
+            outcome = yield call.timed(min(self.settings.timeout, remaining))
             if isinstance(outcome, httpx.Response):
                 self.limiter.observe(outcome.status_code, outcome.headers, slot if isinstance(slot, Slot) else None,
                                      kind_of(call.method, call.path))
@@ -193,7 +200,7 @@ class RequestCore:
 
     def read(self, call: Call, response: httpx.Response) -> Any:
         """The reply's JSON, or the provider's error in ActiveCampaign's own words."""
-        return read_reply(call, response, redact=self.redact, target=self.settings.target)
+        return read_reply(call, response, redact=redact, target=self.target)
 
     # retries ------------------------------------------------------------------
 
@@ -247,7 +254,7 @@ class RequestCore:
             error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
         if not call.idempotent and reached:
             reason += f" (not retried: {MAY_HAVE_BEEN_PROCESSED})"
-        return ActiveCampaignConnectionError(call.method, call.path, reason, target=self.settings.target,
+        return ActiveCampaignConnectionError(call.method, call.path, reason, target=self.target,
                                              may_have_been_processed=not call.idempotent and reached,
                                              permanent=_permanent(error) is not None)
 

@@ -151,7 +151,7 @@ class ActiveCampaignHook(_ActiveCampaignHookBase):
                 elif isinstance(step, Call):
                     try:
                         with deadline(step.timeout):  # connect, send and the whole reply
-                            outcome = client.request(step.method, step.url, params=step.params, json=step.json,
+                            outcome = client.request(step.method, step.url, params=step.params or None, json=step.json,
                                                      data=step.data, headers=step.headers, timeout=step.timeout)
                     except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
@@ -248,6 +248,9 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
                 self._own_client = httpx.AsyncClient(**(await self.get_core()).client_options(),
                                                      transport=self.transport)
             return self._own_client
+        lease = self._lease
+        if lease is not None and lease.done() and not lease.cancelled() and lease.exception() is None:
+            return lease.result()  # every request after the first: no shield, no await
         if self._lease is None:
             core = await self.get_core()
             if self._lease is None:
@@ -283,7 +286,7 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
 
     async def send(self, call: Call) -> Any:
         """Send a prepared call with rate limiting and retries; return the parsed reply."""
-        steps, client = (await self.get_core()).exchange(call), await self.get_client()
+        steps, client = (self._core or await self.get_core()).exchange(call), await self.get_client()
         outcome: httpx.Response | Exception | Slot | None = None
         try:
             while True:
@@ -294,7 +297,7 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
                 elif isinstance(step, Call):
                     try:
                         outcome = await within(step.timeout, client.request(  # the whole request
-                            step.method, step.url, params=step.params, json=step.json, data=step.data,
+                            step.method, step.url, params=step.params or None, json=step.json, data=step.data,
                             headers=step.headers, timeout=step.timeout))
                     except Exception as error:  # the core decides: retry, or raise in the provider's words
                         outcome = error
@@ -305,12 +308,12 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
 
     async def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                       json: Any = None, headers: Mapping[str, str] | None = None) -> Any:
-        core = await self.get_core()
+        core = self._core or await self.get_core()
         return await self.send(core.v3(method, path, params=params, json=json, headers=headers))
 
     async def legacy(self, action: str, *, params: Mapping[str, Any] | None = None,
                      data: Mapping[str, Any] | None = None, method: str | None = None) -> Any:
-        core = await self.get_core()
+        core = self._core or await self.get_core()
         return await self.send(core.legacy(action, params=params, data=data, method=method))
 
     async def paginate(self, path: str, envelope: str, *, params: Mapping[str, Any] | None = None,

@@ -49,11 +49,10 @@ async def within(seconds: float | None, request: Awaitable[T]) -> T:
         return await request
     # anyio's scope, not asyncio.wait_for: on Python 3.10 and 3.11, wait_for drops a cancel that
     # comes as the reply arrives, and a cancelled trigger would go on polling
-    try:
-        with anyio.fail_after(seconds):
-            return await request
-    except TimeoutError:
-        raise deadline_passed(seconds) from None
+    # (a bare scope: anyio.fail_after is two generator context managers around it, on every request)
+    with anyio.CancelScope(deadline=anyio.current_time() + seconds):
+        return await request
+    raise deadline_passed(seconds)  # the scope swallows only its own deadline's cancel (an outer one goes on)
 
 
 def _left(timeout: float | None, error: type[Exception]) -> float | None:

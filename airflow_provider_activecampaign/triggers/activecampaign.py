@@ -47,6 +47,18 @@ def is_transient(error: Exception) -> bool:
     return False
 
 
+class _Found:
+    """What a poll found, put into words only when a line is written (most quiet polls log nothing)."""
+
+    __slots__ = ("found", "polls", "search", "wanted")
+
+    def __init__(self, found: int, wanted: int, search: WatchSearch, polls: int) -> None:
+        self.found, self.wanted, self.search, self.polls = found, wanted, search, polls
+
+    def __str__(self) -> str:
+        return f"{self.found} of {self.wanted} {self.search.describe()} (poll {self.polls})"
+
+
 class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
     """Polls one Watch search until at least ``min_records`` records fall in its window.
 
@@ -153,6 +165,7 @@ class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
                                deadline: datetime | None) -> dict[str, Any]:
         """Poll every ``poke_interval``; transient failures are tried again (backing off) until the deadline."""
         polls = failures = 0
+        log = self.run_log()  # bound once: a triggerer's per-call logger does file I/O even at DEBUG
         due = time.monotonic() + min(self.poke_interval, FIRST_POLL_WAIT)
         async with polling(hook, search, coalesce=self.coalesce) as poll:
             while True:
@@ -163,24 +176,24 @@ class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
                 if polled.error is not None:
                     failures += 1
                     wait = min(MAX_RETRY_WAIT, self.poke_interval * 2 ** (failures - 1))
-                    state = f"poll {polls} failed ({polled.error})"
+                    state: object = f"poll {polls} failed ({polled.error})"
                 else:
                     records, failures = polled.records or [], 0
                     if len(records) >= self.min_records:
-                        self.log.info("%d %s (poll %d)", len(records), search.describe(), polls)
+                        log.info("%d %s (poll %d)", len(records), search.describe(), polls)
                         return self.success(search, records)
                     wait = self.poke_interval
-                    state = f"{len(records)} of {self.min_records} {search.describe()} (poll {polls})"
+                    state = _Found(len(records), self.min_records, search, polls)  # words only if written
                 if deadline is not None:
                     left = (deadline - pendulum.now("UTC")).total_seconds()
                     if left <= 0:
                         return {"status": "timeout", "message": f"{state} when the sensor timed out at {self.deadline}"}
                     wait = min(wait, left)
                 if polled.error is not None:
-                    self.log.warning("%s; trying again in %.1f s", state, wait)
+                    log.warning("%s; trying again in %.1f s", state, wait)
                 else:  # a quiet poll: one INFO line in QUIET_POLLS (a triggerer runs thousands of these)
-                    self.log.log(logging.INFO if polls % QUIET_POLLS == 0 else logging.DEBUG,
-                                 "%s; next poll in %.1f s", state, wait)
+                    log.log(logging.INFO if polls % QUIET_POLLS == 0 else logging.DEBUG,
+                            "%s; next poll in %.1f s", state, wait)
                 due = time.monotonic() + wait
 
     def failed(self, error: Exception) -> dict[str, Any]:

@@ -22,6 +22,18 @@ class ActiveCampaignBaseTrigger(BaseTrigger):
     request_timeout: float | None
     retry_backoff: float
 
+    def run_log(self) -> Any:
+        """The trigger's logger, bound once for its whole run.
+
+        Airflow's triggerer gives each trigger a lazy logger that assembles a new logger, and
+        opens the trigger's log file for a cache hint (``posix_fadvise``), on *every* call,
+        even one filtered out at DEBUG: with a thousand triggers polling, that is file I/O on
+        the event loop every poll. Bound once, a filtered call costs nothing.
+        """
+        log = self.log
+        bind = getattr(log, "bind", None)  # a structlog proxy or logger; the stdlib's has none
+        return bind() if callable(bind) else log
+
     def hook(self) -> ActiveCampaignAsyncHook:
         return ActiveCampaignAsyncHook(self.activecampaign_conn_id, retries=self.retries,
                                        timeout=self.request_timeout, retry_backoff=self.retry_backoff)

@@ -63,3 +63,31 @@ def test_a_422_is_raised_at_once_in_the_apis_words() -> None:
     call = steps.send(0.0)
     with pytest.raises(ActiveCampaignValidationError, match="Value must be positive"):
         steps.send(reply(call, 422, {"errors": [{"title": "Value must be positive"}]}))
+
+
+def test_the_call_sent_is_the_prepared_call_with_the_attempts_timeout() -> None:
+    c = RequestCore(ConnectionSettings(base_url="https://acme.api-us1.com", api_key="k", requests_per_second=0,
+                                       timeout=7, conn_id="ac"))
+    prepared = c.v3("PUT", "deals/7", params={"a": [1, 2]}, json={"deal": {"title": "t"}},
+                    headers={"X-Trace": "1"}, expect="deal")
+    steps = c.exchange(prepared)
+    next(steps)
+    sent = steps.send(0.0)
+    assert sent is not prepared and prepared.timeout is None  # the prepared call is left as it was
+    assert 0 < sent.timeout <= 7
+    assert (sent.method, sent.url, sent.path, sent.params, sent.json, sent.data, sent.headers, sent.legacy,
+            sent.expect) == (prepared.method, prepared.url, prepared.path, prepared.params, prepared.json,
+                             prepared.data, prepared.headers, prepared.legacy, prepared.expect)
+    assert repr(sent) == "Call(PUT /api/3/deals/7)"
+
+
+def test_errors_name_the_host_and_connection_each_time() -> None:
+    c = RequestCore(ConnectionSettings(base_url="https://acme.api-us1.com", api_key="k", requests_per_second=0,
+                                       retries=0, conn_id="ac_conn"))
+    for status in (404, 503):
+        steps = c.exchange(c.v3("GET", "deals/7"))
+        next(steps)
+        call = steps.send(0.0)
+        with pytest.raises(Exception) as caught:
+            steps.send(reply(call, status, {"message": "no"}))
+        assert "acme.api-us1.com (connection 'ac_conn')" in str(caught.value)

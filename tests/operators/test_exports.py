@@ -133,3 +133,14 @@ def test_export_logs_progress(emulator, tmp_path, monkeypatch, capfd):
     out = "".join(capfd.readouterr())
     assert "Export of deals to" in out and "199 records written (checkpoint saved)" in out
     assert "Wrote 450 deals to" in out
+
+
+def test_pages_are_written_one_compact_line_a_record(folder):
+    import logging
+
+    pages = [[{"id": "1", "name": "Zoë"}, {"id": "2", "tags": ["a", "b"]}], [], [{"id": "3", "n": None}]]
+    done = export_io.export_pages(lambda position: [(page, None) for page in pages], f"{folder}/x.jsonl",
+                                  log=logging.getLogger("t"), what="records")
+    assert done == {"path": f"{folder}/x.jsonl", "count": 3}
+    text = storage(f"{folder}/x.jsonl").read_text()
+    assert text == '{"id":"1","name":"Zoë"}\n{"id":"2","tags":["a","b"]}\n{"id":"3","n":null}\n'

@@ -122,7 +122,19 @@ async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
         def warning(self, message: str, *args: object) -> None:
             self.log(logging.WARNING, message, *args)
 
-    monkeypatch.setattr(ActiveCampaignWatchTrigger, "log", Recorder(), raising=False)
+    assembled: list[Recorder] = []
+
+    class TriggerLogger:
+        """Like the triggerer's lazy logger: each call assembles a new logger (opening the trigger's log file)."""
+
+        def bind(self) -> Recorder:
+            assembled.append(Recorder())
+            return assembled[-1]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.bind(), name)
+
+    monkeypatch.setattr(ActiveCampaignWatchTrigger, "log", TriggerLogger(), raising=False)
     task = asyncio.create_task(first_event(trigger("deal"), timeout=30))
     await wait_for(lambda: polls(emulator, "deals") >= 4)
     task.cancel()
@@ -130,6 +142,7 @@ async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
         await task
     quiet = [level for level, text in lines if "next poll in" in text]
     assert quiet and set(quiet) == {logging.DEBUG}
+    assert len(quiet) >= 3 and len(assembled) == 1  # the logger is assembled once a run, not once a poll
 
 
 async def test_min_records_waits_for_that_many(emulator):

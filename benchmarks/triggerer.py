@@ -1,0 +1,186 @@
+"""Watch triggers in a real ``airflow triggerer``: 1,000 deferred sensor tasks on SQLite against the emulator.
+
+A throw-away Airflow home is migrated, a DAG of N tasks is serialized, one run of it is made
+and each of its task instances is put in the deferred state with a Watch trigger (contacts
+created in its own one-minute window, as ``ActiveCampaignWatchContactsSensor`` defers), the way
+the task runner leaves them. Then ``airflow triggerer`` starts and runs them all, with its own
+per-trigger log files. The emulator (in this process, 5 requests a second, 429 above) gets one
+contact a trigger inserted into its window, spread over the run. Measured:
+
+* requests and 429s; "async thread was blocked" warnings in the triggerer's logs;
+* RSS of the triggerer and its trigger runner (VmRSS summed) once every trigger runs, and at its peak;
+* how many triggers fired (their task instance left ``deferred``) and how long after their record
+  was inserted, against 2 poke intervals (seen by polling the database every 0.25 s).
+
+``BENCH_TRIGGERS`` (default 1,000), ``BENCH_SECONDS`` (default 90), ``BENCH_POKE`` (default 10).
+Figures, not asserts; the load average is printed beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from _common import table
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNT = int(os.environ.get("BENCH_TRIGGERS", "1000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "90"))
+POKE = float(os.environ.get("BENCH_POKE", "10"))
+WINDOW = timedelta(minutes=1)
+BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+DAG = f'''
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.sdk import DAG
+
+with DAG("watch_many", schedule=None, catchup=False):
+    for i in range({COUNT}):
+        EmptyOperator(task_id=f"w{{i}}")
+'''
+
+DEFER = '''
+import json, sys
+from datetime import datetime, timezone
+from airflow.models.serialized_dag import SerializedDagModel
+from airflow.models.trigger import Trigger
+from airflow.utils.session import create_session
+from airflow.utils.state import DagRunState, TaskInstanceState
+from airflow.utils.types import DagRunTriggeredByType, DagRunType
+from airflow_provider_activecampaign.triggers.activecampaign import ActiveCampaignWatchTrigger
+
+kwargs = json.load(open(sys.argv[1]))
+with create_session() as session:
+    dag = SerializedDagModel.get_dag("watch_many", session=session)
+    now = datetime.now(timezone.utc)
+    run = dag.create_dagrun(run_id="bench", logical_date=now, data_interval=(now, now), run_after=now,
+                            run_type=DagRunType.MANUAL, triggered_by=DagRunTriggeredByType.TEST,
+                            state=DagRunState.RUNNING, session=session)
+    for ti in run.get_task_instances(session=session):
+        trigger = Trigger.from_object(ActiveCampaignWatchTrigger(**kwargs[int(ti.task_id[1:])]))
+        session.add(trigger)
+        session.flush()
+        ti.trigger_id, ti.state, ti.next_method = trigger.id, TaskInstanceState.DEFERRED, "execute_complete"
+        session.merge(ti)
+    session.commit()
+'''
+
+
+def rss_mib(pid: int) -> float:
+    """VmRSS of ``pid`` and its descendants, MiB."""
+    total = 0.0
+    try:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+        return total + sum(rss_mib(int(child)) for child in out.split())
+    except (OSError, ValueError):
+        return total
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
+    from tests.triggers.live_airflow import LiveAirflow
+
+    print(f"Triggerer benchmark: {COUNT} Watch triggers, poke {POKE:g} s, {SECONDS:g} s; load before {load()}")
+    kwargs = [{"resource": "contact", "since": (BASE + i * WINDOW).isoformat(),
+               "until": (BASE + (i + 1) * WINDOW).isoformat(), "poke_interval": POKE} for i in range(COUNT)]
+    with ActiveCampaignEmulator(api_key="bench-triggerer-key-0123456789", rate_limit=5) as emu:
+        live = LiveAirflow({"watch_many": DAG}, emu.connection_json(),
+                           extra_env={"AIRFLOW__TRIGGERER__CAPACITY": str(max(1000, COUNT))})
+        try:
+            run = {"env": live.env, "check": True, "capture_output": True}
+            subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], **run)
+            subprocess.run([sys.executable, "-m", "airflow", "dags", "reserialize"], **run)
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(kwargs, f)
+            subprocess.run([sys.executable, "-c", DEFER, f.name], **run)
+            deferred = live.query("SELECT count(*) FROM task_instance WHERE state = 'deferred'")[0][0]
+            print(f"{deferred} task instances deferred; starting the triggerer (load {load()})")
+            emu.clear_requests()
+            live.start("triggerer")
+            pid = live.procs["triggerer"].pid
+            print(f"triggerer pid {pid}", flush=True)
+            measure(live, emu, pid)
+        finally:
+            live.stop("triggerer")
+            if os.environ.get("BENCH_KEEP"):
+                print(f"kept: {live.home}")
+            else:
+                import shutil
+
+                shutil.rmtree(live.home, ignore_errors=True)
+
+
+def measure(live, emu, pid: int) -> None:
+    started = time.monotonic()
+    # the triggers start polling once the triggerer loaded them: wait for the first request
+    while not emu.requests and time.monotonic() - started < 180:
+        time.sleep(0.25)
+    running = time.monotonic()
+    print(f"first request {running - started:.1f} s after the triggerer started (load {load()})", flush=True)
+    time.sleep(POKE)  # every trigger has polled once
+    rss_start = peak = rss_mib(pid)
+    spread = max(1.0, SECONDS - 2 * POKE - 2)
+    plan = [(time.monotonic() + spread * i / COUNT, i) for i in range(COUNT)]
+    inserting = datetime.now(timezone.utc)  # blocked-loop warnings before this were quiet polls
+    inserted: dict[int, float] = {}
+    fired: dict[int, float] = {}
+    end = time.monotonic() + SECONDS
+    pending = list(plan)
+    last_check = 0.0
+    while time.monotonic() < end:
+        now = time.monotonic()
+        while pending and pending[0][0] <= now:
+            _, i = pending.pop(0)
+            emu.insert("contacts", email=f"c{i}@example.com", cdate=(BASE + i * WINDOW + WINDOW / 2).isoformat())
+            inserted[i] = time.monotonic()
+        if now - last_check >= 0.25:
+            last_check = now
+            for (task_id,) in live.query("SELECT task_id FROM task_instance WHERE state != 'deferred'"):
+                fired.setdefault(int(task_id[1:]), now)
+            peak = max(peak, rss_mib(pid))
+        time.sleep(0.01)
+    statuses = Counter(r.status for r in emu.requests)
+    delays = sorted(fired[i] - inserted[i] for i in fired if i in inserted)
+    early = sum(1 for i in fired if i not in inserted)
+    within = sum(1 for d in delays if d <= 2 * POKE)
+    logs = live.log("triggerer") + "".join(
+        p.read_text(errors="replace") for p in (live.home / "logs").rglob("*") if p.is_file())
+    blocked = [(datetime.fromisoformat(at.replace("Z", "+00:00")) < inserting, float(seconds)) for at, seconds
+               in re.findall(r"(\S+Z) .*async thread was blocked for ([0-9.]+) seconds", logs)]
+    quiet = [seconds for polling, seconds in blocked if polling]
+    firing = [seconds for polling, seconds in blocked if not polling]
+    infos = len(re.findall(r"next poll in", logs))
+    print(table(["", "figure"], [
+        ["requests / 429s", f"{sum(statuses.values())} / {statuses.get(429, 0)}"],
+        ["blocked-loop warnings, quiet polls (max s)", f"{len(quiet)} ({max(quiet, default=0):.2f})"],
+        ["blocked-loop warnings, records found (max s)", f"{len(firing)} ({max(firing, default=0):.2f})"],
+        ["RSS when running / peak / growth (MiB)", f"{rss_start:.0f} / {peak:.0f} / {peak - rss_start:.0f}"],
+        ["fired / inserted", f"{len(fired)} / {len(inserted)} (fired before insert: {early})"],
+        ["fired within 2 poll intervals", f"{within} of {len(inserted)} ({100 * within / max(1, len(fired)):.1f} %)"],
+        ["delay p50 / p99 / max (s)", (f"{statistics.median(delays):.1f} / {delays[int(0.99 * (len(delays) - 1))]:.1f}"
+                                       f" / {delays[-1]:.1f}") if delays else "-"],
+        ["quiet-poll INFO lines in the logs", str(infos)],
+    ]))
+    print(f"load after: {load()}")
+
+
+if __name__ == "__main__":
+    main()
