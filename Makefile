@@ -11,8 +11,9 @@ AIRFLOW_FLOOR ?= 3.0.6
 # string"), so nobody can log in to the UI or the API; Airflow 3.0.6 itself needs PyJWT >= 2.10.
 FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2" "pyjwt<2.11"
 # Four workers: most of the suite's time is spent waiting (servers, the rate budget), not computing.
-# Tests that must share a session name an xdist_group. PYTEST_ARGS="-n 0" runs it in one process.
-PYTEST_ARGS ?= -n 4 --dist loadgroup
+# Each file runs in one worker (some files check what their own tests saw). PYTEST_ARGS="-n 0" runs
+# it in one process.
+PYTEST_ARGS ?= -n 4 --dist loadfile
 
 .PHONY: test test-floor lint demo docs bench clean
 

@@ -30,8 +30,6 @@ SERVED = [op for op in world.OPERATIONS if f"{op[0]} {op[1]}" not in UNSERVED]
 EXPLAINED = {**KNOWN, **FIDELITY}
 _seen: set[str] = set()
 _ran: list[str] = []
-#: the last test checks what the others saw, so they all run in one worker
-pytestmark = pytest.mark.xdist_group("fidelity-document")
 
 
 @pytest.fixture
