@@ -9,7 +9,9 @@ AIRFLOW_FLOOR ?= 3.0.6
 # FastAPI 0.132+ rejects (strict_content_type); Airflow's own 3.0.6 constraints had FastAPI 0.116.
 # PyJWT 2.11+ refuses the empty issuer Airflow 3.0 puts in its tokens ("Issuer (iss) must be a
 # string"), so nobody can log in to the UI or the API; Airflow 3.0.6 itself needs PyJWT >= 2.10.
-FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2" "pyjwt<2.11"
+# cryptography 51 made MultiFernet a Rust object on which Airflow 3.0 sets an attribute: with a
+# Fernet key configured, every connection (even from an environment variable) fails to load.
+FLOOR_PINS ?= "fastapi<0.132" "cadwyn<8.2" "pyjwt<2.11" "cryptography<51"
 # Four workers: most of the suite's time is spent waiting (servers, the rate budget), not computing.
 # Each file runs in one worker (some files check what their own tests saw). PYTEST_ARGS="-n 0" runs
 # it in one process.
