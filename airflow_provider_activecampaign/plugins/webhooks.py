@@ -14,7 +14,9 @@ Configuration (``airflow.cfg`` or environment):
   headers to arrive, for every route of the API server's uvicorn (slower: 408, connection closed).
 
 The plugin class is built on first access, so DAG files that only import
-:func:`activecampaign_asset` (kept here for DAGs written against 0.1) do not import FastAPI.
+:func:`activecampaign_asset` (kept here for DAGs written against 0.1) do not import FastAPI; the
+receiver app is created when Airflow asks for the plugin's FastAPI apps (the API server does), so
+schedulers, workers and task logs neither build it nor repeat its configuration error.
 """
 
 from __future__ import annotations
@@ -28,16 +30,28 @@ __all__ = ["URL_PREFIX", "activecampaign_asset"]  # and ActiveCampaignWebhooksPl
 URL_PREFIX = "/activecampaign"
 
 
+class _ReceiverApps:
+    """The plugin's ``fastapi_apps``: the receiver app, created the first time they are read."""
+
+    def __init__(self) -> None:
+        self._apps: list[dict[str, Any]] | None = None
+
+    def __get__(self, instance: object, owner: type) -> list[dict[str, Any]]:
+        if self._apps is None:
+            from airflow_provider_activecampaign.webhooks.receiver import create_app
+
+            self._apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "ActiveCampaign webhooks"}]
+        return self._apps
+
+
 def _build_plugin_class() -> type:
     from airflow.providers.common.compat.sdk import AirflowPlugin
-
-    from airflow_provider_activecampaign.webhooks.receiver import create_app
 
     class ActiveCampaignWebhooksPlugin(AirflowPlugin):
         """Mounts the ActiveCampaign webhook receiver in the Airflow API server at ``/activecampaign``."""
 
         name = "activecampaign_webhooks"
-        fastapi_apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "ActiveCampaign webhooks"}]
+        fastapi_apps = _ReceiverApps()
 
     ActiveCampaignWebhooksPlugin.__module__ = __name__
     ActiveCampaignWebhooksPlugin.__qualname__ = "ActiveCampaignWebhooksPlugin"

@@ -273,6 +273,25 @@ def test_dag_files_importing_the_asset_helper_do_not_import_fastapi() -> None:
     assert after == before  # Airflow 3.0 imports FastAPI by itself; 3.1+ does not
 
 
+def test_loading_the_plugin_builds_no_receiver_until_airflow_asks_for_its_apps() -> None:
+    """Every Airflow process loads plugins (task runners too): only the API server, which reads the
+    FastAPI apps, builds the receiver and logs its configuration error; task logs stay clean."""
+    code = (
+        "import logging, os, sys; os.environ.pop('AIRFLOW__ACTIVECAMPAIGN__WEBHOOK_TOKEN', None); "
+        "errors = []; h = logging.Handler(); h.emit = lambda r: errors.append(r.getMessage()); "
+        "logging.getLogger('airflow_provider_activecampaign').addHandler(h); "
+        "from airflow_provider_activecampaign.plugins.webhooks import ActiveCampaignWebhooksPlugin as P; "
+        "n = len(errors); apps = P.fastapi_apps; again = P.fastapi_apps; "
+        "print(n, len(errors), apps is again)"
+    )
+    probe = ("import sys; from airflow_provider_activecampaign.plugins.webhooks import ActiveCampaignWebhooksPlugin; "
+             "print('airflow_provider_activecampaign.webhooks.receiver' in sys.modules)")
+    built = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert built.stdout.split()[-1] == "False"  # loading the plugin does not build the receiver
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-3:] == ["0", "1", "True"]  # one ERROR, when the apps are read, and once
+
+
 def test_plugin_mounts_the_receiver_app_under_activecampaign() -> None:
     from fastapi import FastAPI
 
