@@ -141,3 +141,28 @@ def test_bulk_writes_of_field_values_and_deal_owners(activecampaign_emulator: Ac
                                                            {"id": 99, "ownerId": 1}]}).json()
     assert reply == {"success": [], "nochange": [made["id"]], "failed": ["99"]}
     assert api.post("/dealCustomFieldData/bulkCreate", json={"not": "a list"}).status_code == 422
+
+
+def test_an_account_field_value_takes_the_schemas_customer_account_id_or_the_examples_account_id(
+        activecampaign_emulator: ActiveCampaignEmulator, api) -> None:
+    """The document's schema sends ``customerAccountId``, one example ``accountId``; replies say ``accountId``."""
+    meta = activecampaign_emulator.insert("accountCustomFieldMeta", fieldLabel="Tier", fieldType="text")
+    one = activecampaign_emulator.insert("accounts", name="One")
+    two = activecampaign_emulator.insert("accounts", name="Two")
+    made = api.post("/accountCustomFieldData", json={"accountCustomFieldDatum": {
+        "customerAccountId": one["id"], "customFieldId": meta["id"], "fieldValue": "Gold"}})
+    assert made.status_code == 200, made.text
+    assert made.json()["accountCustomFieldDatum"]["accountId"] == one["id"]
+    assert "customerAccountId" not in made.json()["accountCustomFieldDatum"]
+    again = api.post("/accountCustomFieldData", json={"accountCustomFieldDatum": {
+        "accountId": one["id"], "customFieldId": meta["id"], "fieldValue": "Silver"}})
+    assert again.json()["accountCustomFieldDatum"]["id"] == made.json()["accountCustomFieldDatum"]["id"]
+    bulk = api.post("/accountCustomFieldData/bulkCreate", json=[
+        {"customerAccountId": two["id"], "customFieldId": meta["id"], "fieldValue": "Bronze"}])
+    assert bulk.status_code == 200, bulk.text
+    listed = api.get("/accountCustomFieldData", params={"filters[customerAccountId]": two["id"]}).json()
+    assert [v["fieldValue"] for v in listed["accountCustomFieldData"]] == ["Bronze"]
+    missing = api.post("/accountCustomFieldData", json={"accountCustomFieldDatum": {
+        "customFieldId": meta["id"], "fieldValue": "Gold"}})
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["source"]["pointer"].endswith("customerAccountId")

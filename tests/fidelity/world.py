@@ -119,7 +119,8 @@ BODIES: dict[tuple[str, str], Any] = {
     # the examples name values 1 to 6 and custom fields 1 to 4; the account has one of each
     ("PATCH", "/dealCustomFieldData/bulkUpdate"): [{"id": "1", "fieldValue": "test title"}],
     ("PATCH", "/accountCustomFieldData/bulkUpdate"): [{"id": "1", "fieldValue": "test title"}],
-    ("POST", "/accountCustomFieldData/bulkCreate"): [{"accountId": "1", "customFieldId": "1", "fieldValue": "Gold"}],
+    ("POST", "/accountCustomFieldData/bulkCreate"): [{"customerAccountId": "1", "customFieldId": "1",
+                                                      "fieldValue": "Gold"}],
     # the document gives no example for these two
     ("POST", "/dealRoles"): {"dealRole": {"title": "Champion"}},
     ("POST", "/personalizations"): {"personalization": {"name": "Region", "tag": "REGION", "content": "EMEA",

@@ -54,6 +54,20 @@ class Resource:
     paged_meta: bool = False
     #: served at ``/api/3/{plural}`` (False: only as a sub-collection, e.g. a campaign's links)
     top: bool = True
+    #: request fields the document's schema names otherwise than the record it returns: request -> record
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def incoming(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A request's fields under the record's names (either name is accepted; the schema's wins)."""
+        data = dict(fields)
+        for sent, stored in self.aliases.items():
+            if sent in data:
+                data[stored] = data.pop(sent)
+        return data
+
+    def sent_name(self, stored: str) -> str:
+        """The name a request gives a record field (the schema's), for error messages."""
+        return next((sent for sent, name in self.aliases.items() if name == stored), stored)
 
     @property
     def many(self) -> str:

@@ -227,7 +227,7 @@ class Store:
     def save(self, res: Resource, fields: Mapping[str, Any], existing: Record | None, source: str) -> Record:
         """Create (``existing`` None) or update a record: validate, normalize, stamp, store, notify."""
         strict = source == "api"
-        data = {k: (v if k in res.native else scalar(v)) for k, v in fields.items() if k != "links"}
+        data = {k: (v if k in res.native else scalar(v)) for k, v in res.incoming(fields).items() if k != "links"}
         forced_id = as_text(data.pop("id", None)) if not strict and existing is None else None
         data.pop("id", None)
         if strict and existing is None:
@@ -259,7 +259,8 @@ class Store:
         return rec
 
     def check_required(self, res: Resource, data: Mapping[str, Any]) -> None:
-        missing = [name for name in res.required if data.get(name) in (None, "", [])]
+        data = res.incoming(data)
+        missing = [res.sent_name(name) for name in res.required if data.get(name) in (None, "", [])]
         if missing:
             raise ApiError(422, {"errors": [
                 problem(name, f"The {res.singular} {name} was not provided.", "field_missing") for name in missing]})
@@ -276,6 +277,7 @@ class Store:
     def upsert(self, res: Resource, data: Mapping[str, Any], keys: tuple[str, ...],
                 source: str) -> tuple[Record, bool]:
         """Update the record whose ``keys`` equal the data's, or create one; (record, created)."""
+        data = res.incoming(data)
         wanted = [as_text(scalar(data.get(k))).lower() for k in keys]
         for rec in self.tables[res.plural].values():
             if [as_text(rec.get(k)).lower() for k in keys] == wanted:
