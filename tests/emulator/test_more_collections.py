@@ -166,3 +166,23 @@ def test_an_account_field_value_takes_the_schemas_customer_account_id_or_the_exa
         "customFieldId": meta["id"], "fieldValue": "Gold"}})
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["source"]["pointer"].endswith("customerAccountId")
+
+
+def test_the_deal_lists_currency_totals_follow_every_change(activecampaign_emulator: ActiveCampaignEmulator,
+                                                             api) -> None:
+    """``meta.currencies`` sums the listed deals by currency, after creates, updates and deletes alike."""
+    def totals() -> dict:
+        return {code: (entry["total"], entry["value"])
+                for code, entry in api.get("/deals").json()["meta"]["currencies"].items()}
+
+    contact = activecampaign_emulator.insert("contacts", email="sums@example.com")
+    deal = {"contact": contact["id"], "stage": "1", "group": "1", "owner": "1"}
+    before = totals()
+    one = api.post("/deals", json={"deal": {**deal, "title": "One", "value": 1000, "currency": "usd"}}).json()
+    api.post("/deals", json={"deal": {**deal, "title": "Two", "value": 500, "currency": "eur"}})
+    usd = int(before.get("USD", ("0", "0"))[1])
+    assert totals()["USD"][1] == str(usd + 1000) and totals()["EUR"][1] == "500"
+    api.put(f"/deals/{one['deal']['id']}", json={"deal": {"value": 3000}})
+    assert totals()["USD"][1] == str(usd + 3000)
+    api.delete(f"/deals/{one['deal']['id']}")
+    assert totals()["USD"][1] == str(usd) if "USD" in before else "USD" not in totals()

@@ -47,8 +47,16 @@ class Table(dict):
         super().__init__()
         self._ids: list[int] = []
         self._rows: list[Record] = []
+        self._memo: dict[Any, Any] = {}  # figures over the table, dropped at every change
+
+    def summary(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` (a figure over the table, e.g. a page's meta totals), worked out once per change."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return copy.deepcopy(self._memo[key])
 
     def __setitem__(self, key: str, rec: Record) -> None:
+        self._memo.clear()
         known = key in self
         super().__setitem__(key, rec)
         number = int(key)
@@ -63,6 +71,7 @@ class Table(dict):
             self._rows.insert(at, rec)
 
     def pop(self, key: str, *default: Any) -> Any:
+        self._memo.clear()
         if key in self:
             at = bisect.bisect_left(self._ids, int(key))
             del self._ids[at], self._rows[at]

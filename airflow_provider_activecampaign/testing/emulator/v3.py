@@ -81,7 +81,9 @@ def listing(store: Store, res: Resource, call: Call, base: list[Record] | None =
     if res.paged_meta:
         meta.update(count=len(rendered), limit=limit, offset=offset)
     if res.plural == "deals":
-        meta["currencies"] = _currencies(items if span is None else store.tables["deals"].rows(*span))
+        table = store.tables["deals"]
+        meta["currencies"] = _currencies(items) if span is None else table.summary(
+            ("currencies", span), lambda: _currencies(table.rows(*span)))
     if res.plural == "contacts":
         meta["page_input"] = {"limit": limit, "offset": offset, "status": as_int(first(call.query, "status"), -1)}
     if base is not None:  # no meta in any of the document's examples of a sub-collection
