@@ -1,14 +1,8 @@
-"""Custom object records: fields checked against the schema, the upsert keyed on an external id.
-
-Until the emulator serves custom objects (issue #18, the emulator side), the replies come from a
-small stand-in through the hook's ``transport=`` seam, answering as the OpenAPI document shows.
-"""
+"""Custom object records, over HTTP against the emulator: fields checked against the schema, the upsert
+keyed on an external id, the delete by external id."""
 
 from __future__ import annotations
 
-import json
-
-import httpx
 import pytest
 
 from airflow_provider_activecampaign.catalogue import CatalogueInputError
@@ -21,57 +15,42 @@ from airflow_provider_activecampaign.operators import (
 )
 from tests.operators.helpers import run
 
-SCHEMA = {"id": "6449c3f3", "slug": "order", "fields": [
-    {"id": "total", "type": "number", "isRequired": True}, {"id": "placed", "type": "date"},
-    {"id": "note", "type": "text"}]}
-
-
-class Store:
-    """Answers GET schema and POST/DELETE records as the document shows; keeps what it was sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[httpx.Request] = []
-        self.records: dict[str, dict] = {}
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(request)
-        path = request.url.path.removeprefix("/api/3/")
-        if request.method == "GET" and path == "customObjects/schemas/6449c3f3":
-            return httpx.Response(200, json={"schema": SCHEMA})
-        if request.method == "POST" and path == "customObjects/records/6449c3f3":
-            record = json.loads(request.content)["record"]
-            status = 200 if record["externalId"] in self.records else 201
-            saved = self.records.setdefault(record["externalId"], {"id": f"r{len(self.records) + 1}"})
-            saved.update(record)
-            return httpx.Response(status, json={"record": saved})
-        if request.method == "DELETE" and path.startswith("customObjects/records/6449c3f3/external/"):
-            return httpx.Response(202, json={})
-        return httpx.Response(404, json={"message": "Not found"})
+FIELDS = [{"id": "total", "type": "number", "isRequired": True}, {"id": "placed", "type": "date"},
+          {"id": "note", "type": "text"}]
+SCHEMA = {"id": "6449c3f3", "slug": "order", "fields": FIELDS}
 
 
 @pytest.fixture
-def store(monkeypatch) -> Store:
-    monkeypatch.setenv("AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT", json.dumps({
-        "conn_type": "activecampaign", "host": "https://acme.api-us1.com", "password": "k",
-        "extra": {"requests_per_second": 0}}))
-    return Store()
+def schema(emulator) -> str:
+    """An "order" custom object (total: number, required; placed: date; note: text) at the emulator; its id."""
+    with ActiveCampaignHook() as hook:
+        made = hook.request("POST", "customObjects/schemas", json={"schema": {
+            "slug": "order", "labels": {"singular": "Order", "plural": "Orders"}, "fields": FIELDS}})
+    emulator.clear_requests()
+    return made["schema"]["id"]
 
 
-def with_store(op, store: Store):
-    op.__dict__["hook"] = ActiveCampaignHook(transport=httpx.MockTransport(store))
-    return op
+def sent(emulator) -> list[str]:
+    return [f"{r.method} {r.path}" for r in emulator.requests]
 
 
-def test_a_record_is_created_then_updated_by_its_external_id(store: Store) -> None:
+def test_a_record_is_created_then_updated_by_its_external_id(emulator, schema: str) -> None:
+    contact = emulator.insert("contacts", email="buyer@example.com")
+
     def upsert(total: object) -> dict:
-        return run(with_store(ActiveCampaignUpsertCustomObjectRecordOperator(
-            task_id="upsert", schema_id="6449c3f3", external_id="A-1",
-            fields={"total": total, "placed": "2026-12-05"}, relationships={"primary-contact": [14]}), store))
+        return run(ActiveCampaignUpsertCustomObjectRecordOperator(
+            task_id="upsert", schema_id=schema, external_id="A-1",
+            fields={"total": total, "placed": "2026-12-05"}, relationships={"primary-contact": [contact["id"]]}))
 
     first, second = upsert("12.5"), upsert(13)
-    assert first["id"] == second["id"] == "r1"
-    assert second["fields"] == [{"id": "total", "value": 13}, {"id": "placed", "value": "2026-12-05"}]
-    assert json.loads(store.sent[1].content)["record"]["fields"][0] == {"id": "total", "value": 12.5}
+    assert first["id"] == second["id"]
+    assert {f["id"]: f["value"] for f in second["fields"]} == {"total": 13, "placed": "2026-12-05"}
+    posted = [r for r in emulator.requests if r.method == "POST"]
+    assert len(posted) == 2
+    assert posted[0].json["record"]["fields"][0] == {"id": "total", "value": 12.5}
+    with ActiveCampaignHook() as hook:
+        listed = hook.request("GET", f"customObjects/records/{schema}")
+    assert [r["externalId"] for r in listed["records"]] == ["A-1"]
 
 
 @pytest.mark.parametrize(("fields", "field"), [
@@ -79,28 +58,30 @@ def test_a_record_is_created_then_updated_by_its_external_id(store: Store) -> No
     ({"total": "many"}, "fields.total"),
     ({"placed": "2026-12-05"}, "fields.total"),
 ])
-def test_fields_are_checked_against_the_schema_before_the_record_is_sent(store: Store, fields, field) -> None:
-    op = with_store(ActiveCampaignUpsertCustomObjectRecordOperator(
-        task_id="bad", schema_id="6449c3f3", external_id="A-1", fields=fields), store)
+def test_fields_are_checked_against_the_schema_before_the_record_is_sent(emulator, schema: str, fields,
+                                                                         field) -> None:
+    op = ActiveCampaignUpsertCustomObjectRecordOperator(task_id="bad", schema_id=schema, external_id="A-1",
+                                                        fields=fields)
     with pytest.raises(ActiveCampaignInputError) as caught:
         run(op)
     assert caught.value.field == field
-    assert [r.method for r in store.sent] == ["GET"]  # the schema only
+    assert sent(emulator) == [f"GET /api/3/customObjects/schemas/{schema}"]  # the schema only
 
 
-def test_without_an_external_id_or_record_id_nothing_is_sent(store: Store) -> None:
-    op = with_store(ActiveCampaignUpsertCustomObjectRecordOperator(task_id="bad", schema_id="6449c3f3",
-                                                                   fields={"total": 1}), store)
+def test_without_an_external_id_or_record_id_nothing_is_sent(emulator, schema: str) -> None:
+    op = ActiveCampaignUpsertCustomObjectRecordOperator(task_id="bad", schema_id=schema, fields={"total": 1})
     with pytest.raises(ActiveCampaignInputError, match="external_id or record_id"):
         run(op)
-    assert store.sent == []
+    assert sent(emulator) == []
 
 
-def test_delete_by_external_id(store: Store) -> None:
-    run(with_store(ActiveCampaignDeleteCustomObjectRecordOperator(task_id="rm", schema_id="6449c3f3",
-                                                                  external_id="A-1"), store))
-    assert store.sent[0].method == "DELETE"
-    assert store.sent[0].url.path == "/api/3/customObjects/records/6449c3f3/external/A-1"
+def test_delete_by_external_id(emulator, schema: str) -> None:
+    run(ActiveCampaignUpsertCustomObjectRecordOperator(task_id="add", schema_id=schema, external_id="A-1",
+                                                       fields={"total": 1}))
+    run(ActiveCampaignDeleteCustomObjectRecordOperator(task_id="rm", schema_id=schema, external_id="A-1"))
+    assert sent(emulator)[-1] == f"DELETE /api/3/customObjects/records/{schema}/external/A-1"
+    with ActiveCampaignHook() as hook:
+        assert hook.request("GET", f"customObjects/records/{schema}")["records"] == []
 
 
 def test_record_fields_take_a_mapping_or_the_api_list() -> None:
