@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.operators import ActiveCampaignIncrementalExportOperator
+from airflow_provider_activecampaign import io as export_io
+from airflow_provider_activecampaign.exceptions import ActiveCampaignApiError, ActiveCampaignInputError
+from airflow_provider_activecampaign.operators import ActiveCampaignIncrementalExportOperator, export, export_tombstones
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -176,3 +177,30 @@ def test_without_tombstones_a_kill_after_the_file_is_in_place_exports_nothing_tw
     result, records, _ = run(tmp_path, "r2")  # the retry finds its file in place: it commits, reads nothing
     assert result["count"] == 1 and [r["id"] for r in records] == [changed] and state(tmp_path)["lease"] is None
     assert run(tmp_path, "r3")[0]["count"] == 0
+
+
+@pytest.mark.parametrize("fails", ["reading_ids", "after_a_checkpoint_of_tombstones"])
+def test_a_retried_run_resumes_and_writes_each_tombstone_once(emulator, tmp_path, monkeypatch, fails):
+    ids = contacts(emulator, 250)
+    run(tmp_path, "r1", tombstones=True)
+    for rid in ids[:150]:
+        emulator.delete("contacts", rid)
+    monkeypatch.setattr(export_io, "CHECKPOINT_EVERY", 40)
+    monkeypatch.setattr(export_tombstones, "TOMBSTONES_A_PAGE", 50)
+    if fails == "reading_ids":
+        emulator.on_request(lambda emu, request: "orders[id]" in request.query and "filters[updated_after]" not in
+                            request.query and emu.inject_fault(status=422, method="GET", path="contacts"))
+    else:
+        prepare = export.ExportState.prepare
+        monkeypatch.setattr(export.ExportState, "prepare", lambda *args: (_ for _ in ()).throw(OSError("disk")))
+    with pytest.raises((ActiveCampaignApiError, OSError)):
+        run(tmp_path, "r2", tombstones=True)
+    assert not (tmp_path / "r2.jsonl").exists() and state(tmp_path)["lease"] is None
+    emulator.on_request(None)
+    if fails != "reading_ids":
+        monkeypatch.setattr(export.ExportState, "prepare", prepare)
+    emulator.clear_requests()
+    _, records, tombstones = run(tmp_path, "r2", tombstones=True)
+    assert records == [] and [t["id"] for t in tombstones] == ids[:150]  # each once, in id order
+    assert id_reads(emulator) == (1 if fails == "reading_ids" else 0)  # resumed: ids read before are kept
+    assert run(tmp_path, "r3", tombstones=True)[2] == []
