@@ -156,11 +156,13 @@ class ActiveCampaignIncrementalExportOperator(ResourceOperator):
                 tracker.restore(position["tracker"])
                 if deletes:
                     deletes.restore(position.get("deletes"))
+            if deletes and params is listed:
+                deletes.list_whole()
             for records, after in self.hook.pages(path, spec.plural, params=params, keyset=spec.keyset,
                                                   position=start):
                 chosen = tracker.select(records)
                 if deletes:
-                    deletes.note(chosen)
+                    deletes.note(records, chosen)
                 yield chosen, {"pager": after, "tracker": tracker.saved(),
                                **({"deletes": deletes.position()} if deletes else {})}
             if deletes:

@@ -4,7 +4,9 @@ ActiveCampaign's lists do not show deleted records. With ``tombstones=True`` the
 the ids of the collection in its state object (as ranges, see ``client/id_sets.py``): the ids
 of the last full id read, plus every id exported since. When a reconciliation is due (every
 run, or once ``reconcile_interval`` has passed), a run reads every id again after its records
-and writes, after the records, one row per id of the kept set that is no longer listed::
+(or takes them from its records read, when that read the whole list: the first run, and every
+resource without a date filter) and writes, after the records, one row per id of the kept set
+that is no longer listed::
 
     {"id": "42", "tombstone": true, "deleted_detected_at": "2026-03-10T06:00:03+00:00"}
 
@@ -62,11 +64,20 @@ class Reconciler:
         self.exported: Ranges = []  # ids this run exported
         self.fresh: dict[str, Any] | None = None  # the reconciliation's id read: ids, as_of
         self.written = 0  # tombstone rows written
+        self.listing: dict[str, Any] | None = None  # the ids of this run's records read, when it reads every record
 
-    def note(self, records: Iterable[Any]) -> None:
-        """Ids of the records this run exports: a record exported, then deleted, gets its tombstone."""
-        for record in records:
+    def list_whole(self) -> None:
+        """This run's records read covers the whole list: when due, its ids are the reconciliation's (no id read)."""
+        if self.due and self.listing is None and self.fresh is None:
+            self.listing = {"ids": [], "as_of": pendulum.now("UTC").isoformat()}
+
+    def note(self, records: Iterable[Any], chosen: Iterable[Any]) -> None:
+        """A page read: a record exported (``chosen``) and then deleted gets its tombstone."""
+        for record in chosen:
             add_id(self.exported, record_number(record, self.resource))
+        if self.listing is not None:
+            for record in records:
+                add_id(self.listing["ids"], record_number(record, self.resource))
 
     def pages(self, read_ids: Callable[[], Ranges], position: Mapping[str, Any] | None) -> \
             Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
@@ -75,7 +86,7 @@ class Reconciler:
             return
         if self.fresh is None:
             as_of = pendulum.now("UTC").isoformat()
-            self.fresh = {"ids": read_ids(), "as_of": as_of}
+            self.fresh = self.listing or {"ids": read_ids(), "as_of": as_of}
         gone = islice(missing(union(self.saved.get("ids") or [], self.exported), self.fresh["ids"]),
                       self.written, None)
         while rows := [self.row(number) for number in islice(gone, TOMBSTONES_A_PAGE)]:
@@ -88,12 +99,13 @@ class Reconciler:
 
     def position(self) -> dict[str, Any]:
         """For the export's checkpoint: the ids exported so far and the reconciliation's progress."""
-        return {"exported": self.exported, "fresh": self.fresh, "written": self.written}
+        return {"exported": self.exported, "fresh": self.fresh, "written": self.written, "listing": self.listing}
 
     def restore(self, saved: Mapping[str, Any] | None) -> None:
         if saved:
             self.exported = [list(pair) for pair in saved.get("exported") or ()]
             self.fresh, self.written = saved.get("fresh"), int(saved.get("written") or 0)
+            self.listing = saved.get("listing")
 
     def committed(self) -> dict[str, Any]:
         """The state's ``deletes`` after this run: the fresh id read, or the kept one with this run's ids."""

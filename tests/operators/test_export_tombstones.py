@@ -204,3 +204,19 @@ def test_a_retried_run_resumes_and_writes_each_tombstone_once(emulator, tmp_path
     assert records == [] and [t["id"] for t in tombstones] == ids[:150]  # each once, in id order
     assert id_reads(emulator) == (1 if fails == "reading_ids" else 0)  # resumed: ids read before are kept
     assert run(tmp_path, "r3", tombstones=True)[2] == []
+
+
+def test_a_run_that_reads_every_record_takes_the_ids_from_that_read(emulator, tmp_path):
+    """Calendars have no date filter: each run reads them all, so tombstones cost no request."""
+    stamp = (NOW - timedelta(days=1)).isoformat()
+    ids = [emulator.insert("calendars", title=f"c{n}", type="All", cdate=stamp, mdate=stamp)["id"] for n in range(3)]
+    run(tmp_path, "r1", resource="calendar", tombstones=True)
+    emulator.delete("calendars", ids[0])
+    emulator.clear_requests()
+    _, records, tombstones = run(tmp_path, "r2", resource="calendar", tombstones=True)
+    assert records == [] and [t["id"] for t in tombstones] == [ids[0]]
+    assert len(emulator.requests) == 1  # the records read, nothing more
+    emulator.delete("calendars", ids[1])
+    emulator.clear_requests()
+    _, _, tombstones = run(tmp_path, "r3", resource="calendar")
+    assert tombstones == [] and len(emulator.requests) == 1
