@@ -48,7 +48,8 @@ CONNECTION_FIELDS: dict[str, Any] = {
 OPERATOR_MODULES = (
     "base", "generic", "legacy", "contacts", "fields", "lists", "tags", "automations", "campaigns", "messages",
     "deals", "pipelines", "tasks", "notes", "accounts", "calendars", "tracking", "users", "webhooks",
-    "links", "retry_safe", "export", "custom_fields", "bulk_import", "actions", "custom_objects", "ecommerce",
+    "links", "retry_safe", "export", "export_tombstones", "custom_fields", "bulk_import", "actions", "custom_objects",
+    "ecommerce",
 )
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

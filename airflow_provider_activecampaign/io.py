@@ -39,12 +39,13 @@ def deliver_records(records: Iterable[Any], output_path: str | None, *, log: Any
 
 
 def export_pages(pages: PageSource, output_path: str, *, log: Any, what: str, key: Any = None,
-                 checkpoint_every: int | None = None) -> dict[str, Any]:
+                 checkpoint_every: int | None = None, prepare: Callable[[int], object] | None = None) -> dict[str, Any]:
     """Write every page's records as JSON Lines to ``output_path``; returns ``{"path", "count"}``.
 
     With a ``key`` (what identifies this read: path and query), the position is checkpointed
     and a checkpoint with the same key left by a failed attempt is resumed. Without one,
-    nothing is checkpointed.
+    nothing is checkpointed. ``prepare(count)`` runs once every record is written, just before
+    the file is moved into place (where a caller records what the move will commit).
     """
     export = _Export(output_path, key, log, what)
     checkpoint_every = checkpoint_every or CHECKPOINT_EVERY
@@ -56,6 +57,8 @@ def export_pages(pages: PageSource, output_path: str, *, log: Any, what: str, ke
             if key is not None and export.pending >= checkpoint_every:
                 export.checkpoint(after)
         export.close_part()
+        if prepare is not None:
+            prepare(export.count)
         export.finish()
     except BaseException:
         export.abandon(keep_checkpoint=key is not None)

@@ -1,7 +1,7 @@
 """Deletes by reconciliation: the v3 lists cannot show deletions, so id sets are compared at a cadence.
 
-The position keeps the ids a stream last saw as sorted ``[first, last]`` ranges (a few
-numbers for a collection whose ids have few gaps, not one entry per record) and the time
+The position keeps the ids a stream last saw as sorted ``[first, last]`` ranges
+(``client/id_sets.py``, shared with the incremental export's tombstones) and the time
 they were read (``as_of``). Every ``reconcile_interval`` seconds the whole collection is read
 again in id order, one page at a time (``ceil(N / 100)`` requests: 1,000 for 100k records),
 and each id of the old set missing from the new one is a ``deleted`` change whose stamp is
@@ -11,41 +11,14 @@ the old set's ``as_of`` ("gone since then"), so a re-delivered tombstone has the
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator
 
 import pendulum
 
+from airflow_provider_activecampaign.client.id_sets import Ranges, add_id, missing, numeric_id
 from airflow_provider_activecampaign.client.paging import Pager
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position, stamp_text
-
-Ranges = list[list[int]]
-
-
-def add_id(ranges: Ranges, number: int) -> None:
-    """Append an id read in ascending order."""
-    if ranges and number <= ranges[-1][1]:
-        return  # a repeat (the pager's overlap)
-    if ranges and number == ranges[-1][1] + 1:
-        ranges[-1][1] = number
-    else:
-        ranges.append([number, number])
-
-
-def missing(old: Ranges, new: Ranges) -> Iterator[int]:
-    """Ids in ``old`` and not in ``new`` (both sorted ranges), ascending."""
-    j = 0
-    for first, last in old:
-        n = first
-        while n <= last:
-            while j < len(new) and new[j][1] < n:
-                j += 1
-            if j < len(new) and new[j][0] <= n:
-                n = new[j][1] + 1  # covered up to the end of that range
-                continue
-            stop = last if j >= len(new) else min(last, new[j][0] - 1)
-            yield from range(n, stop + 1)
-            n = stop + 1
 
 
 async def read_ids(stream: ChangeStream, hook: ActiveCampaignAsyncHook) -> Ranges:
@@ -57,9 +30,8 @@ async def read_ids(stream: ChangeStream, hook: ActiveCampaignAsyncHook) -> Range
     while (params := pager.next_params()) is not None:
         reply = await hook.send(core.v3("GET", stream.path, params=params, expect=stream.spec.plural))
         for record in pager.feed(reply):
-            rid = str(record.get("id", "")) if isinstance(record, dict) else ""
-            if rid.isdigit():
-                add_id(ranges, int(rid))
+            if (number := numeric_id(record)) is not None:
+                add_id(ranges, number)
     return ranges
 
 

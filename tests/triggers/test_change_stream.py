@@ -11,12 +11,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from airflow_provider_activecampaign.client.id_sets import add_id, missing
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
 from airflow_provider_activecampaign.triggers import change as change_module
 from airflow_provider_activecampaign.triggers.change import ChangePoller, ChangeProducer
-from airflow_provider_activecampaign.triggers.change_deletes import add_id, missing
 from airflow_provider_activecampaign.triggers.change_stream import ChangeStream, Position
 
 pytestmark = pytest.mark.skipif(not change_module.SHARED_STREAMS,
