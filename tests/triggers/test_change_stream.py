@@ -253,8 +253,10 @@ def test_own_loop_saves_a_position_only_once_its_events_had_time_to_be_stored(em
         polling = asyncio.create_task(anext(gen))  # the loop goes on polling (no more changes)
         await asyncio.sleep(0.5)
         soon = dict(MemoryStore.saved[key])
-        await asyncio.sleep(1.0)
-        later = dict(MemoryStore.saved[key])
+        for _ in range(100):  # then saved at a poll once the event is a second old
+            await asyncio.sleep(0.1)
+            if (later := dict(MemoryStore.saved[key])) != start:
+                break
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
         await gen.aclose()
