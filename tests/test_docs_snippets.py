@@ -20,9 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_activecampaign.exceptions import ActiveCampaignError
-from airflow_provider_activecampaign.triggers.change import SHARED_STREAMS
-
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 #: Pages whose code is not for pasting: the developers' guide shows an excerpt of the package's source.
@@ -86,10 +83,6 @@ def test_the_snippet_runs_as_pasted(code, emulator, airflow_db, monkeypatch, req
         wrapped = code
     else:  # a part of a DAG file: it goes in a DAG
         wrapped = f"with DAG({dag_id!r}, schedule=None):\n" + textwrap.indent(code, "    ")
-    if "ActiveCampaignChangeTrigger" in code and not SHARED_STREAMS:  # on 3.0-3.2 it says what it needs
-        with pytest.raises(ActiveCampaignError, match=r"needs Airflow 3\.3 or later"):
-            exec(compile(wrapped, request.node.callspec.id, "exec"), namespace)
-        return
     exec(compile(wrapped, request.node.callspec.id, "exec"), namespace)
     for name, value in list(namespace.items()):
         if name.startswith("test_") and callable(value):

@@ -228,9 +228,13 @@ class ActiveCampaignAsyncHook(_ActiveCampaignHookBase):
     async def get_core(self) -> RequestCore:
         if self._core is None:
             from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+            from asgiref.sync import sync_to_async
 
             conn = await get_async_connection(self.activecampaign_conn_id, hook=self)
-            self._core = self._make_core(conn, await get_async_extra_dejson(conn))
+            extra = await get_async_extra_dejson(conn)
+            # Off the event loop's thread: the core hands the key to Airflow's secrets masker,
+            # which before Airflow 3.3 tells the triggerer's supervisor synchronously.
+            self._core = await sync_to_async(self._make_core)(conn, extra)
         return self._core
 
     def sibling(self) -> ActiveCampaignAsyncHook:

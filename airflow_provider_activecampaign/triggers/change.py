@@ -10,8 +10,11 @@ stable ``change_key``.
   killed at any moment re-delivers at most the changes whose events were not confirmed,
   with the same ``change_key``.
 - Airflow 3.0-3.2: each trigger runs its own loop (watchers of identical triggers are one
-  trigger) and saves its position one poll after the events it covers were handed to the
-  triggerer: at least once, with stable keys.
+  trigger). Those versions cannot say when an event is stored, so the position is saved
+  only once the events it covers were handed to the triggerer at least
+  :data:`HANDOVER_DELAY` seconds and one poll ago (the triggerer stores events within a
+  second or two): at least once, with stable keys; a killed triggerer re-delivers about
+  the last ``HANDOVER_DELAY`` seconds of changes.
 
 The position is kept in an Airflow Variable per stream (``activecampaign_changes__<digest>``),
 which a restarted triggerer on any host finds; see :mod:`.change_stream` for what a
@@ -24,13 +27,13 @@ import asyncio
 import hashlib
 import json
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.assets import account_from_url
-from airflow_provider_activecampaign.exceptions import ActiveCampaignError
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position
 
@@ -45,6 +48,8 @@ except ImportError:  # Airflow 3.0-3.2: every trigger polls on its own
 
 #: A quiet stream still saves its position this often (seconds), so a restart re-reads little.
 CHECKPOINT_EVERY = 60.0
+#: Airflow 3.0-3.2: seconds an event has been with the triggerer before a position covering it is saved.
+HANDOVER_DELAY = 15.0
 
 
 def stream_variable(kwargs: Mapping[str, Any]) -> str:
@@ -104,11 +109,6 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
                  reconcile_interval: float = 3600.0, conn_id: str = DEFAULT_CONN_ID,
                  retries: int | None = None, retry_backoff: float = 0.5, request_timeout: float | None = None,
                  **kwargs: Any) -> None:
-        if not SHARED_STREAMS:
-            raise ActiveCampaignError(
-                "ActiveCampaignChangeTrigger needs Airflow 3.3 or later (shared streams that acknowledge "
-                "stored events); on Airflow 3.0-3.2 its position cannot be saved from the triggerer yet. "
-                "Use the Watch sensors or the webhook assets there.")
         super().__init__(**kwargs)
         self.stream = ChangeStream(resource, watch, dict(filters or {}), parent_id, float(settle))
         self.resource = resource
@@ -154,18 +154,22 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
         store = PositionStore(stream_variable(self.serialize()[1]))
         async with self.hook() as hook:
             poller = ChangePoller(self, hook)
-            position = await store.load() or await poller.start()
-            pending: Position | None = None
+            position = await store.load()
+            if position is None:  # a new stream starts at the present; saved at once (it covers no event)
+                position = await poller.start()
+                await store.save(position)
+            handover = Handover(store)
             while True:
-                if pending is not None:  # the events before it were handed over a poll ago
-                    await store.save(pending)
-                    position = pending
-                final = position
+                await handover.save_due()
+                final, changed = position, False
                 async for payload, after in poller.poll(position):
                     if payload is not None:
                         yield TriggerEvent(payload)
+                        handover.handed()
+                        changed = True
                     final = after
-                pending = final
+                position = final
+                handover.polled(position, changed)
                 await asyncio.sleep(self.poll_interval)
 
     # shared -----------------------------------------------------------------------------------
@@ -173,6 +177,38 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
     def hook(self) -> ActiveCampaignAsyncHook:
         return ActiveCampaignAsyncHook(self.conn_id, retries=self.retries, timeout=self.request_timeout,
                                        retry_backoff=self.retry_backoff)
+
+
+class Handover:
+    """Airflow 3.0-3.2: positions wait until the events they cover have had time to be stored.
+
+    Nothing tells a trigger there when its events are in the database; the triggerer writes
+    them within a second or two, so a position is saved once its newest event was handed
+    over :data:`HANDOVER_DELAY` seconds ago (and, at the earliest, at the next poll).
+    """
+
+    def __init__(self, store: PositionStore) -> None:
+        self.store = store
+        self.last_event = float("-inf")  # monotonic time the newest event was yielded
+        self.waiting: deque[tuple[float, Position, bool]] = deque()  # (its newest event, position, new events)
+        self.saved_at = time.monotonic()
+
+    def handed(self) -> None:
+        self.last_event = time.monotonic()
+
+    def polled(self, position: Position, changed: bool) -> None:
+        self.waiting.append((self.last_event, position, changed))
+
+    async def save_due(self) -> None:
+        """Save the newest position whose events are old enough (a quiet one every :data:`CHECKPOINT_EVERY` s)."""
+        due, events = None, False
+        now = time.monotonic()
+        while self.waiting and now - self.waiting[0][0] >= HANDOVER_DELAY:
+            _, due, changed = self.waiting.popleft()
+            events = events or changed
+        if due is not None and (events or now - self.saved_at >= CHECKPOINT_EVERY):
+            await self.store.save(due)
+            self.saved_at = now
 
 
 class ChangePoller:

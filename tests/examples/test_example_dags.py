@@ -17,12 +17,9 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from airflow_provider_activecampaign.triggers.change import SHARED_STREAMS
 from tests.conftest import CANARY_KEY
 
 EXAMPLES = Path(__file__).parents[2] / "example_dags"
-#: The example whose change trigger needs Airflow 3.3+ (shared streams that acknowledge stored events).
-NEEDS_3_3 = "example_activecampaign_change_events"
 #: A day in the past, so that a template falling back to "now" would show.
 LOGICAL = pendulum.datetime(2026, 6, 1, tz="UTC")
 #: Each example runs both ways: ``dag.test(logical_date=None)`` makes the run ``airflow dags trigger`` makes.
@@ -72,11 +69,6 @@ def test_every_example_dag_imports_without_errors():
 
     bag = DagBag(dag_folder=str(EXAMPLES))  # (AIRFLOW__CORE__LOAD_EXAMPLES is off in conftest)
     files = sorted(p.stem for p in EXAMPLES.glob("example_*.py"))
-    if not SHARED_STREAMS:  # the change trigger says plainly that it needs Airflow 3.3
-        (error,) = [e for path, e in bag.import_errors.items() if NEEDS_3_3 in path]
-        assert "needs Airflow 3.3 or later" in error
-        bag.import_errors = {p: e for p, e in bag.import_errors.items() if NEEDS_3_3 not in p}
-        files.remove(NEEDS_3_3)
     assert bag.import_errors == {}
     assert sorted(bag.dag_ids) == files  # one DAG per file, named after it
     for dag in bag.dags.values():
@@ -170,7 +162,6 @@ def test_the_webhook_examples_run_however_started(bundle, emulator, monkeypatch,
     assert xcom(events.dag_id, run.run_id, "summarise_new_deals") == []
 
 
-@pytest.mark.skipif(not SHARED_STREAMS, reason="the change trigger needs Airflow 3.3+ (shared streams)")
 @STARTS
 def test_the_change_events_example_runs_by_hand_with_no_change(bundle, emulator, logical_date):
     """Its asset carries a change-stream watcher; started by hand the run has no events and reports none."""

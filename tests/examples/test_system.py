@@ -10,8 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from airflow_provider_activecampaign.triggers.change import SHARED_STREAMS
-from tests.examples.test_example_dags import EXAMPLES, NEEDS_3_3, bundle, load  # noqa: F401 (bundle: a fixture)
+from tests.examples.test_example_dags import EXAMPLES, bundle, load  # noqa: F401 (bundle: a fixture)
 
 NAMES = sorted(p.stem for p in EXAMPLES.glob("example_*.py"))
 
@@ -32,10 +31,7 @@ def test_every_example_ends_with_its_test_run():
         assert source.rstrip().endswith("test_run = get_test_run(dag)"), name
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.skipif(name == NEEDS_3_3 and not SHARED_STREAMS,
-                                                reason="the change trigger needs Airflow 3.3+ (shared streams)"))
-    for name in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_system(name, bundle, emulator, monkeypatch, tmp_path):  # noqa: F811
     _prepare(name, emulator, monkeypatch, tmp_path)
     module = load(name)

@@ -46,6 +46,9 @@ class LiveAirflow:
                     "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "2",
                     "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "2",
                     "AIRFLOW__TRIGGERER__SHARED_STREAM_COHORT_GRACE_PERIOD": "2",
+                    # a killed triggerer's triggers go to the next one after 10 s, not 30
+                    "AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": "2",
+                    "AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD": "10",
                     "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
                     # log servers on free ports: other Airflows on this machine keep theirs
                     "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),

@@ -1,7 +1,7 @@
 """Change streams against the emulator over real HTTP: each change once, a quiet poll at O(1) where the API allows.
 
-The trigger's own loop (Airflow 3.0-3.2) runs here with an in-memory position store; the
-shared, acknowledged stream of Airflow 3.3 runs in a real triggerer in test_change_triggerer.py.
+The trigger's own loop (Airflow 3.0-3.2) runs here with an in-memory position store; both it
+and the shared, acknowledged stream of Airflow 3.3 run in a real triggerer in test_change_triggerer.py.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
 from airflow_provider_activecampaign.triggers import change as change_module
 from airflow_provider_activecampaign.triggers.change import ChangePoller, ChangeProducer
 from airflow_provider_activecampaign.triggers.change_stream import ChangeStream, Position
-
-pytestmark = pytest.mark.skipif(not change_module.SHARED_STREAMS,
-                                reason="the change trigger needs Airflow 3.3+ (shared streams that acknowledge)")
 
 
 def gets(emulator, path: str) -> int:
@@ -232,10 +229,42 @@ def test_hook_is_the_async_one():
     assert ChangeStream("dealTask", "updated").how == "scan"
 
 
-def test_before_airflow_3_3_the_trigger_is_refused_with_the_alternatives(monkeypatch):
-    """On 3.0-3.2 the position cannot be saved from a real triggerer: refuse plainly, never run half-safe."""
+def test_before_airflow_3_3_the_trigger_runs_its_own_loop(monkeypatch):
     monkeypatch.setattr(change_module, "SHARED_STREAMS", False)
-    from airflow_provider_activecampaign.exceptions import ActiveCampaignError
+    trig = ActiveCampaignChangeTrigger(resource="deal", watch="created")
+    assert trig.shared_stream_key() is None  # the triggerer runs trig.run()
 
-    with pytest.raises(ActiveCampaignError, match=r"needs Airflow 3\.3 or later.*Watch sensors or the webhook assets"):
-        ActiveCampaignChangeTrigger(resource="deal", watch="created")
+
+def test_own_loop_saves_a_position_only_once_its_events_had_time_to_be_stored(emulator, monkeypatch):
+    """3.0-3.2 cannot say when an event is stored: the start at once, a position covering events after the delay."""
+    monkeypatch.setattr(change_module, "PositionStore", MemoryStore)
+    monkeypatch.setattr(change_module, "HANDOVER_DELAY", 1.0)
+    MemoryStore.saved.clear()
+    trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
+    key = change_module.stream_variable(trig.serialize()[1])
+
+    async def scenario() -> tuple[dict, dict, dict, str]:
+        gen = trig.run()
+        first = asyncio.create_task(anext(gen))
+        await asyncio.sleep(0.5)
+        start = dict(MemoryStore.saved[key])  # saved before any poll: it covers no event
+        new = emulator.insert("deals", title="one", value=1, currency="usd")["id"]
+        event = (await asyncio.wait_for(first, 10)).payload
+        polling = asyncio.create_task(anext(gen))  # the loop goes on polling (no more changes)
+        await asyncio.sleep(0.5)
+        soon = dict(MemoryStore.saved[key])
+        for _ in range(100):  # then saved at a poll once the event is a second old
+            await asyncio.sleep(0.1)
+            if (later := dict(MemoryStore.saved[key])) != start:
+                break
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await gen.aclose()
+        assert event["id"] == new
+        return start, soon, later, new
+
+    start, soon, later, new = run(scenario())
+    assert soon == start  # half a second after the event: still the start (a kill re-delivers it)
+    assert later != start
+    events, _ = run(poll_once(trig, Position.from_json(later)))
+    assert new not in [e["id"] for e in events]  # the saved position covers the event
