@@ -68,9 +68,13 @@ def add_deal(emulator, when: datetime, **fields) -> dict:
                            currency="usd", cdate=when, mdate=when, **fields)
 
 
-def deals_requests(emulator) -> int:
+def deals_searches(emulator) -> list:
     """The searches for deals (not the date-filter probe's look for a record: ``limit=1``)."""
-    return sum(1 for r in emulator.requests if r.path == "/api/3/deals" and r.query != {"limit": ["1"]})
+    return [r for r in emulator.requests if r.path == "/api/3/deals" and r.query != {"limit": ["1"]}]
+
+
+def deals_requests(emulator) -> int:
+    return len(deals_searches(emulator))
 
 
 # =========================================================================== unit level
@@ -190,10 +194,17 @@ class TestSync:
 
     def test_poke_mode_waits_for_records_arriving_later(self, emulator):
         sensor = ActiveCampaignWatchDealsSensor(task_id="w", deferrable=False, poke_interval=0.05, timeout=10)
-        timer = threading.Timer(0.2, add_deal, (emulator, IN_WINDOW))
-        timer.start()
+
+        def after_the_first_poke() -> None:  # however long the first poke takes on a loaded machine
+            deadline = time.monotonic() + 10
+            while not any(r.status for r in deals_searches(emulator)) and time.monotonic() < deadline:
+                time.sleep(0.01)  # until the first search was answered
+            add_deal(emulator, IN_WINDOW)
+
+        later = threading.Thread(target=after_the_first_poke)
+        later.start()
         result = sensor.execute(context())
-        timer.join()
+        later.join()
         assert len(result) == 1 and deals_requests(emulator) > 1
 
     @pytest.mark.parametrize(("soft_fail", "expected"), [(False, AirflowSensorTimeout), (True, AirflowSkipException)])
