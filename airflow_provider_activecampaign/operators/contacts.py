@@ -348,7 +348,8 @@ class ActiveCampaignLegacyUpdateContactOperator(_LegacyContactOperator):
     def call(self, values: dict[str, Any]) -> tuple[str, None, dict[str, Any]]:
         if values["email"] is None:
             try:
-                contact = self.hook.request("GET", f"contacts/{values['contact_id']}").get("contact") or {}
+                path = resource("contact").item_path(values["contact_id"], "contact_id")
+                contact = self.hook.request("GET", path).get("contact") or {}
             except ActiveCampaignNotFoundError:
                 contact = {}  # the legacy call then says the contact is not found, in its own words
             values = {**values, "email": contact.get("email")}

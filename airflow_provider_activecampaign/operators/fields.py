@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, text
-from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.catalogue import Rule, compact, ident, required, resource, text
+from airflow_provider_activecampaign.catalogue.resources import is_literal, sub_collection
 from airflow_provider_activecampaign.exceptions import (
     ActiveCampaignInputError,
     ActiveCampaignNotFoundError,
@@ -121,7 +121,7 @@ class ActiveCampaignCreateFieldOptionsOperator(ActiveCampaignBaseOperator):
         try:
             return list(self.hook.paginate(f"fields/{field_id}/options", "fieldOptions"))
         except ActiveCampaignNotFoundError:
-            reply = self.hook.request("GET", f"fields/{field_id}")
+            reply = self.hook.request("GET", resource("field").item_path(field_id, "field_id"))
             return [o for o in (reply or {}).get("fieldOptions") or [] if str(o.get("field")) == str(field_id)]
 
 
@@ -169,7 +169,8 @@ class ActiveCampaignUpsertFieldValueOperator(ActiveCampaignCreateOperator):
         if self.field_value_id is not None:
             path = spec.item_path(self.field_value_id, self.id_param)
         else:
-            values = self.hook.paginate(f"contacts/{body['contact']}/fieldValues", spec.plural)
+            values = self.hook.paginate(
+                sub_collection("contact", "fieldValue").collection_path(body["contact"], "contact"), spec.plural)
             existing = next((v for v in values if str(v.get("field")) == body["field"]), None)
             if existing is not None:
                 path = spec.item_path(existing["id"])

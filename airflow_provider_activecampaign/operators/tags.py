@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required, text
-from airflow_provider_activecampaign.catalogue.resources import is_literal
+from airflow_provider_activecampaign.catalogue import Rule, enum, ident, required, resource, text
+from airflow_provider_activecampaign.catalogue.resources import is_literal, sub_collection
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.operators.base import delete_once
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignCreateOperator, ActiveCampaignDeleteOperator
@@ -137,13 +137,14 @@ class ActiveCampaignRemoveTagFromContactOperator(ActiveCampaignDeleteOperator):
         if link is not None:
             return super().perform(context)
         tag_ids = [tag_id] if tag_id else tag_ids_named(self.hook, name or "")
-        links = [r for r in self.hook.paginate(f"contacts/{contact}/contactTags", "contactTags")
+        links = [r for r in self.hook.paginate(
+            sub_collection("contact", "contactTag").collection_path(contact, "contact_id"), "contactTags")
                  if str(r.get("tag")) in tag_ids and str(r.get("contact", contact)) == contact]
         if not links:
             self.log.info("Contact %s has no tag %s: nothing to remove", contact, tag_id or repr(name))
             return {"deleted": None, "resource": "contactTag"}
         for found in links:
-            if delete_once(self, f"contactTags/{found['id']}", context):
+            if delete_once(self, resource("contactTag").item_path(found["id"]), context):
                 self.log.info("Removed tag %s from contact %s (contactTag %s)", found.get("tag"), contact, found["id"])
         return {"deleted": ",".join(str(found["id"]) for found in links), "resource": "contactTag"}
 
