@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from airflow_provider_activecampaign.triggers.change import SHARED_STREAMS
 from tests.conftest import emulator_connection
 from tests.triggers.live_airflow import LiveAirflow
+
+POSITIONS = "SELECT key FROM {} WHERE key LIKE 'activecampaign_changes__%'"
 
 DAG = '''
 import pendulum
@@ -35,8 +38,9 @@ def test_a_killed_triggerer_loses_no_change(emulator):
     with LiveAirflow({"change_dags": DAG}, emulator_connection(emulator)) as airflow:
         airflow.wait(lambda: any(r.path == "/api/3/deals" for r in emulator.requests), 150,
                      "the triggerer polls the deals")
-        airflow.wait(lambda: airflow.query("SELECT key FROM variable WHERE key LIKE 'activecampaign_changes__%'"),
-                     30, "the stream saved its starting position")
+        # Airflow 3.3+: in the watched asset's state store; 3.0-3.2: in a Variable
+        table = "asset_state_store" if SHARED_STREAMS else "variable"
+        airflow.wait(lambda: airflow.query(POSITIONS.format(table)), 30, "the stream saved its starting position")
         first = [emulator.insert("deals", title=f"before {n}", value=1, currency="usd")["id"] for n in range(3)]
         airflow.wait(lambda: len(airflow.asset_events()) >= 3, 30, "three asset events")
         airflow.kill_triggerer()
@@ -56,3 +60,16 @@ def test_a_killed_triggerer_loses_no_change(emulator):
         assert all(e["watch"] == "created" and e["resource"] == "deal" for e in events)
         airflow.wait(lambda: airflow.query("SELECT count(*) FROM dag_run WHERE dag_id = 'on_deal_created'")[0][0] >= 1,
                      30, "an asset-triggered run")
+        if SHARED_STREAMS:
+            assert_position_in_the_asset_state_store(airflow, max(int(i) for i in ids))
+
+
+def assert_position_in_the_asset_state_store(airflow: LiveAirflow, newest: int) -> None:
+    """Airflow 3.3+: the position is in the asset's state store (read through the REST API), no Variable."""
+    (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
+    (asset_id,) = airflow.query("SELECT id FROM asset WHERE uri = 'activecampaign://emulator/deals'")[0]
+    status, body = airflow.rest(f"/api/v2/assets/{asset_id}/state-store/{key}")
+    assert status == 200, body
+    assert body["value"]["last_id"] >= newest  # advanced past every deal after their events were stored
+    assert body["last_updated_by"]["kind"] == "watcher"
+    assert airflow.query(POSITIONS.format("variable")) == []
