@@ -157,3 +157,44 @@ def test_the_old_variable_name_is_the_stream_key():
     kwargs = ActiveCampaignChangeTrigger(resource="deal", watch="created").serialize()[1]
     assert change_module.stream_variable(kwargs) == change_store.stream_key(kwargs)
     assert change_store.stream_key(kwargs).startswith("activecampaign_changes__deal_created__")
+
+
+@pytest.mark.skipif(not change_module.SHARED_STREAMS, reason="shared streams with ack mode need Airflow 3.3+")
+def test_airflows_shared_stream_manager_hands_the_producer_the_first_subscribers_store(emulator):
+    """No cohort grace period: the first trigger lends its store before the producer starts."""
+    from airflow.triggers.shared_stream import SharedStreamManager
+
+    trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
+    asset = FakeAsset("deals")
+    trig.asset_state_store = asset
+    key = change_store.stream_key(trig.serialize()[1])
+
+    async def scenario() -> tuple[dict, dict, str]:
+        manager = SharedStreamManager(ack_timeout=30)
+        shared = trig.shared_stream_key()
+        events = trig.filter_shared_stream(manager.subscribe(trigger_id=1, trigger=trig, key=shared))
+        first = asyncio.create_task(anext(events))
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if key in asset.values:
+                break
+        started = dict(asset.values[key])  # the start, written by the producer at once
+        new = emulator.insert("deals", title="x", value=1, currency="usd")["id"]
+        event = await asyncio.wait_for(first, 10)
+        manager.confirm_persisted([manager.bind_pending_event(trigger_id=1, key=shared)])
+        moving = asyncio.create_task(anext(events))  # the subscriber moves past the event: resolved
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if asset.values[key] != started:
+                break
+        moving.cancel()
+        await asyncio.gather(moving, return_exceptions=True)
+        await manager.unsubscribe(1, shared)
+        assert event.payload["id"] == new
+        return started, dict(asset.values[key]), new
+
+    started, advanced, new = run(scenario())
+    assert started["last_id"] < int(new) <= advanced["last_id"]  # advanced past the stored event
+    assert lent_accessors(ActiveCampaignChangeTrigger(resource="deal", watch="created",
+                                                      poll_interval=0.05).shared_stream_key()) == []
+
