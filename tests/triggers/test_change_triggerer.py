@@ -2,8 +2,9 @@
 
 Deals created in the emulator become asset events (one per change, with its change_key)
 and asset-triggered runs; a SIGKILLed triggerer loses no change and re-delivers at most
-what it had not confirmed (Airflow 3.3+) or its last seconds of changes (3.0-3.2, the
-trigger's own loop), with the same change_key. About 40-60 s on a loaded machine.
+what it had not confirmed (Airflow 3.3+, the position in the asset's state store, read back
+through the REST API) or its last seconds of changes (3.0-3.2, the trigger's own loop, the
+position in a Variable), with the same change_key. About 40-80 s on a loaded machine.
 """
 
 from __future__ import annotations
