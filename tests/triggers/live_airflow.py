@@ -118,16 +118,18 @@ class LiveAirflow:
             out.append((uri, data.get("payload", data) if isinstance(data, dict) else {}, ts))
         return out
 
-    def rest(self, path: str) -> tuple[int, Any]:
-        """GET ``path`` of Airflow's public REST API (the app in a process of its own, every user an admin)."""
+    def rest(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """Call Airflow's public REST API (the app in a process of its own, every user an admin)."""
         code = ("import json, sys\nfrom fastapi.testclient import TestClient\n"
                 "from airflow.api_fastapi.app import create_app\n"
-                "reply = TestClient(create_app()).get(sys.argv[1])\n"
-                "print(json.dumps([reply.status_code, reply.json()]))")
+                "body = json.loads(sys.argv[3])\n"
+                "reply = TestClient(create_app()).request(sys.argv[1], sys.argv[2], json=body)\n"
+                "print(json.dumps([reply.status_code, reply.json() if reply.content else None]))")
         env = {**self.env, "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
-        done = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True, text=True, check=True)
-        status, body = json.loads(done.stdout.strip().splitlines()[-1])
-        return status, body
+        done = subprocess.run([sys.executable, "-c", code, method, path, json.dumps(body)], env=env,
+                              capture_output=True, text=True, check=True)
+        status, reply = json.loads(done.stdout.strip().splitlines()[-1])
+        return status, reply
 
     def wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from airflow_provider_activecampaign.triggers.change import SHARED_STREAMS
 from tests.conftest import emulator_connection
 from tests.triggers.live_airflow import LiveAirflow
@@ -69,8 +71,39 @@ def assert_position_in_the_asset_state_store(airflow: LiveAirflow, newest: int) 
     """Airflow 3.3+: the position is in the asset's state store (read through the REST API), no Variable."""
     (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
     (asset_id,) = airflow.query("SELECT id FROM asset WHERE uri = 'activecampaign://emulator/deals'")[0]
-    status, body = airflow.rest(f"/api/v2/assets/{asset_id}/state-store/{key}")
+    status, body = airflow.rest("GET", f"/api/v2/assets/{asset_id}/state-store/{key}")
     assert status == 200, body
     assert body["value"]["last_id"] >= newest  # advanced past every deal after their events were stored
     assert body["last_updated_by"]["kind"] == "watcher"
     assert airflow.query(POSITIONS.format("variable")) == []
+
+
+@pytest.mark.skipif(not SHARED_STREAMS, reason="the asset state store needs Airflow 3.3+")
+def test_reset_and_replay_through_the_asset_state_store(emulator):
+    """docs/change-events.md: with the triggerer stopped, delete the key (reset) or set an earlier one (replay)."""
+    with LiveAirflow({"change_dags": DAG}, emulator_connection(emulator)) as airflow:
+        airflow.wait(lambda: airflow.query(POSITIONS.format("asset_state_store")), 150, "the stream's position")
+        (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
+        (asset_id,) = airflow.query("SELECT id FROM asset WHERE uri = 'activecampaign://emulator/deals'")[0]
+        url = f"/api/v2/assets/{asset_id}/state-store/{key}"
+
+        def events_of(deal: str) -> list[str]:
+            return [e["change_key"] for _, e, _ in airflow.asset_events() if e["id"] == deal]
+
+        airflow.stop("triggerer")
+        unseen = emulator.insert("deals", title="made while stopped", value=1, currency="usd")["id"]
+        assert airflow.rest("DELETE", url)[0] == 204  # reset: start from now
+        airflow.start("triggerer")
+        airflow.wait(lambda: airflow.query(POSITIONS.format("asset_state_store")), 60, "a new start position")
+        after = emulator.insert("deals", title="after the reset", value=1, currency="usd")["id"]
+        airflow.wait(lambda: events_of(after), 60, "the deal made after the reset")
+        assert events_of(unseen) == []  # older than the reset: not reported
+
+        airflow.stop("triggerer")
+        status, body = airflow.rest("GET", url)
+        assert status == 200, body
+        replay = {**body["value"], "last_id": int(unseen) - 1, "offset": 0, "window": [], "seen": {}}
+        assert airflow.rest("PUT", url, {"value": replay})[0] == 204  # replay from the deal before it
+        airflow.start("triggerer")
+        airflow.wait(lambda: events_of(unseen) and len(events_of(after)) == 2, 60, "the replay")
+        assert len(set(events_of(after))) == 1  # reported again with the same change_key
