@@ -9,6 +9,7 @@ position in a Variable), with the same change_key. About 40-80 s on a loaded mac
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -71,16 +72,19 @@ def assert_position_in_the_asset_state_store(airflow: LiveAirflow, newest: int) 
     """Airflow 3.3+: the position is in the asset's state store (read through the REST API), no Variable."""
     (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
     (asset_id,) = airflow.query("SELECT id FROM asset WHERE uri = 'activecampaign://emulator/deals'")[0]
-    status, body = airflow.rest("GET", f"/api/v2/assets/{asset_id}/state-store/{key}")
+    url = f"/api/v2/assets/{asset_id}/state-store/{key}"
+    # advanced past every deal once their events were stored (confirmed at the triggerer's next sync)
+    airflow.wait(lambda: airflow.rest("GET", url)[1]["value"]["last_id"] >= newest, 30, "the position advanced")
+    status, body = airflow.rest("GET", url)
     assert status == 200, body
-    assert body["value"]["last_id"] >= newest  # advanced past every deal after their events were stored
     assert body["last_updated_by"]["kind"] == "watcher"
     assert airflow.query(POSITIONS.format("variable")) == []
 
 
 @pytest.mark.skipif(not SHARED_STREAMS, reason="the asset state store needs Airflow 3.3+")
-def test_reset_and_replay_through_the_asset_state_store(emulator):
-    """docs/change-events.md: with the triggerer stopped, delete the key (reset) or set an earlier one (replay)."""
+def test_reset_replay_and_migration_through_the_asset_state_store(emulator):
+    """docs/change-events.md: with the triggerer stopped, delete the key (reset) or set an earlier one (replay);
+    a position only in an earlier version's Variable moves to the state store."""
     with LiveAirflow({"change_dags": DAG}, emulator_connection(emulator)) as airflow:
         airflow.wait(lambda: airflow.query(POSITIONS.format("asset_state_store")), 150, "the stream's position")
         (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
@@ -107,3 +111,15 @@ def test_reset_and_replay_through_the_asset_state_store(emulator):
         airflow.start("triggerer")
         airflow.wait(lambda: events_of(unseen) and len(events_of(after)) == 2, 60, "the replay")
         assert len(set(events_of(after))) == 1  # reported again with the same change_key
+
+        # a position only in the Variable of Airflow 3.0-3.2 (an upgrade): read once, moved to the state store
+        airflow.stop("triggerer")
+        assert airflow.rest("DELETE", url)[0] == 204
+        old = {**replay, "last_id": int(after) - 1}
+        assert airflow.rest("POST", "/api/v2/variables", {"key": key, "value": json.dumps(old)})[0] == 201
+        airflow.start("triggerer")
+        airflow.wait(lambda: len(events_of(after)) == 3, 60, "the deal after the Variable's position")
+        airflow.wait(lambda: not airflow.query(POSITIONS.format("variable")), 30, "the Variable deleted")
+        airflow.wait(lambda: airflow.rest("GET", url)[1]["value"]["last_id"] >= int(after), 30,
+                     "the position advanced in the state store")
+        assert len(events_of(unseen)) == 1  # before the Variable's position: not again
