@@ -64,6 +64,14 @@ def run(coro):
     return asyncio.run(coro)
 
 
+async def until_saved(asset: FakeAsset, key: str, timeout: float = 20.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if key in asset.values:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{key} never saved in {asset.name}")
+
+
 def test_earliest_is_the_position_that_covers_least():
     assert earliest([Position(last_id=9), Position(last_id=4)], "tail").last_id == 4
     assert earliest([Position(bound="2026-01-02T00:00:00+00:00"), Position(bound="2026-01-01T23:00:00-02:00")],
@@ -138,7 +146,7 @@ def test_the_producer_keeps_the_position_in_the_subscribers_asset_state_stores(e
         with lend(trig.shared_stream_key(), trig):
             stream = producer.open_stream()
             first = asyncio.create_task(anext(stream))
-            await asyncio.sleep(0.5)  # started at the present, saved in the asset's store
+            await until_saved(asset, producer.store.key)  # started at the present, saved in the asset's store
             started = dict(asset.values[producer.store.key])
             emulator.insert("deals", title="x", value=1, currency="usd")
             change = await asyncio.wait_for(first, 10)
@@ -174,10 +182,7 @@ def test_airflows_shared_stream_manager_hands_the_producer_the_first_subscribers
         shared = trig.shared_stream_key()
         events = trig.filter_shared_stream(manager.subscribe(trigger_id=1, trigger=trig, key=shared))
         first = asyncio.create_task(anext(events))
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            if key in asset.values:
-                break
+        await until_saved(asset, key)
         started = dict(asset.values[key])  # the start, written by the producer at once
         new = emulator.insert("deals", title="x", value=1, currency="usd")["id"]
         event = await asyncio.wait_for(first, 10)
