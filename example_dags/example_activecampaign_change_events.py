@@ -3,8 +3,9 @@
 An ``AssetWatcher`` runs :class:`ActiveCampaignChangeTrigger` in the triggerer: each changed
 deal becomes one asset event (``extra["payload"]``: ``change_key``, ``id``, ``stamp``, ``record``...),
 and the DAG runs on the events. On Airflow 3.3+ every watcher of the same stream shares one
-poll and the stream's position moves only once the events are stored; on 3.0-3.2 the trigger
-polls on its own, at least once (see docs/change-events.md).
+poll and the stream's position (kept in the asset's state store) moves only once the events
+are stored; on 3.0-3.2 the trigger polls on its own, at least once, its position in a Variable
+(see docs/change-events.md).
 Started by hand (or by ``dag.test()``), the run has no asset events and reports nothing.
 """
 

@@ -16,16 +16,15 @@ stable ``change_key``.
   second or two): at least once, with stable keys; a killed triggerer re-delivers about
   the last ``HANDOVER_DELAY`` seconds of changes.
 
-The position is kept in an Airflow Variable per stream (``activecampaign_changes__<digest>``),
-which a restarted triggerer on any host finds; see :mod:`.change_stream` for what a
-position holds and what a poll costs.
+The position (see :mod:`.change_stream` for what it holds and what a poll costs) is where a
+restarted triggerer on any host finds it: on Airflow 3.3+ in the asset state store of the
+assets the stream's triggers watch, on 3.0-3.2 in an Airflow Variable per stream
+(:mod:`.change_store`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
@@ -35,6 +34,8 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.assets import account_from_url
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
+from airflow_provider_activecampaign.triggers.change_store import AssetPositions, PositionStore, lend
+from airflow_provider_activecampaign.triggers.change_store import stream_key as stream_variable
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position
 
 try:  # Airflow 3.3+: shared streams with an ack channel
@@ -52,38 +53,9 @@ CHECKPOINT_EVERY = 60.0
 HANDOVER_DELAY = 15.0
 
 
-def stream_variable(kwargs: Mapping[str, Any]) -> str:
-    """The Variable that keeps a stream's position: one per (connection, resource, watch, filters, parent)."""
-    ident = json.dumps([kwargs.get("activecampaign_conn_id"), kwargs.get("resource"), kwargs.get("watch"),
-                        kwargs.get("filters") or {}, kwargs.get("parent_id")], sort_keys=True, default=str)
-    return f"activecampaign_changes__{kwargs.get('resource')}_{kwargs.get('watch')}__" + \
-        hashlib.sha256(ident.encode()).hexdigest()[:16]
-
-
 def account_of(base_url: str) -> str:
     """The account part of a change key, as in ``activecampaign://ACCOUNT/...`` asset URIs (never the key)."""
     return account_from_url(base_url)
-
-
-class PositionStore:
-    """Load and save a stream's position in its Variable (from the triggerer, without blocking the loop)."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    async def load(self) -> Position | None:
-        from airflow.providers.common.compat.sdk import Variable
-        from asgiref.sync import sync_to_async
-
-        raw = await sync_to_async(Variable.get)(self.key, default=None)
-        return Position.from_json(json.loads(raw)) if raw else None
-
-    async def save(self, position: Position) -> None:
-        from airflow.providers.common.compat.sdk import Variable
-        from asgiref.sync import sync_to_async
-
-        await sync_to_async(Variable.set)(self.key, json.dumps(position.to_json()),
-                                          description="ActiveCampaign change stream position")
 
 
 class ActiveCampaignChangeTrigger(BaseEventTrigger):
@@ -144,9 +116,10 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
         return ChangeProducer(cls(**kwargs))
 
     async def filter_shared_stream(self, shared_stream: AsyncIterator[Any]) -> AsyncIterator[TriggerEvent]:
-        async for raw in shared_stream:
-            if isinstance(raw, Mapping) and raw.get("change_key"):
-                yield TriggerEvent(dict(raw))
+        with lend(self.shared_stream_key(), self):  # the producer keeps the position in this trigger's assets
+            async for raw in shared_stream:
+                if isinstance(raw, Mapping) and raw.get("change_key"):
+                    yield TriggerEvent(dict(raw))
 
     # Airflow 3.0-3.2: the trigger's own loop -------------------------------------------------
 
@@ -260,7 +233,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
 
     def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
         self.trigger = trigger
-        self.store = PositionStore(stream_variable(trigger.serialize()[1]))
+        key = stream_variable(trigger.serialize()[1])
+        self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how, legacy=PositionStore(key))
         self.polls = 0
         self._hook: ActiveCampaignAsyncHook | None = None
 
@@ -270,6 +244,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         position = await self.store.load()
         if position is None:
             position = await poller.start()
+            await self.store.save(position)
+        elif self.store.migrating:  # found only in the Variable of an earlier version: into the state store
             await self.store.save(position)
         saved_at = time.monotonic()
         while True:

@@ -126,7 +126,9 @@ def earliest(positions: list[Position], how: str) -> Position | None:
         return None
     if how == "tail":
         return min(positions, key=lambda p: -1 if p.last_id is None else p.last_id)
-    return min(positions, key=lambda p: p.bound or "")
+    if how == "ids":  # the id set read longest ago: the deletes since then are reported
+        return min(positions, key=lambda p: str(p.extra.get("as_of") or ""))
+    return min(positions, key=lambda p: stamp_text(parse_when(p.bound, "bound")) if p.bound else "")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,17 @@ from pathlib import Path
 from typing import Any
 
 PROCESSES = ("dag-processor", "scheduler", "triggerer")
+#: Serves :meth:`LiveAirflow.rest`: one request per line of stdin, one ``REPLY`` line of stdout each.
+REST_CLIENT = """
+import json, sys
+from fastapi.testclient import TestClient
+from airflow.api_fastapi.app import create_app
+client = TestClient(create_app())
+for line in sys.stdin:
+    method, path, body = json.loads(line)
+    reply = client.request(method, path, json=body)
+    print("REPLY", json.dumps([reply.status_code, reply.json() if reply.content else None]), flush=True)
+"""
 
 
 def free_port() -> int:
@@ -56,6 +67,7 @@ class LiveAirflow:
                     "AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT": connection_json, **(extra_env or {})}
         self.env.pop("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", None)
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.api: subprocess.Popen[str] | None = None
         self.kills = 0
 
     def __enter__(self) -> LiveAirflow:
@@ -68,6 +80,12 @@ class LiveAirflow:
     def __exit__(self, *exc: object) -> None:
         for name in list(self.procs):
             self.stop(name)
+        if self.api is not None:
+            try:
+                self.api.communicate(timeout=30)  # stdin closed: it ends
+            except subprocess.TimeoutExpired:
+                self.api.kill()
+                self.api.communicate()
         shutil.rmtree(self.home, ignore_errors=True)
 
     def start(self, name: str) -> None:
@@ -117,6 +135,21 @@ class LiveAirflow:
             data = json.loads(extra) if isinstance(extra, str) else (extra or {})
             out.append((uri, data.get("payload", data) if isinstance(data, dict) else {}, ts))
         return out
+
+    def rest(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """Call Airflow's public REST API: its app in one process of its own, every user an admin."""
+        if self.api is None:
+            env = {**self.env, "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
+            self.api = subprocess.Popen([sys.executable, "-c", REST_CLIENT], env=env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.api.stdin is not None and self.api.stdout is not None
+        self.api.stdin.write(json.dumps([method, path, body]) + "\n")
+        self.api.stdin.flush()
+        while not (line := self.api.stdout.readline()).startswith("REPLY "):  # the app may log to stdout too
+            if not line:
+                raise AssertionError("Airflow's REST API app ended")
+        status, reply = json.loads(line[len("REPLY "):])
+        return status, reply
 
     def wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout

@@ -2,16 +2,23 @@
 
 Deals created in the emulator become asset events (one per change, with its change_key)
 and asset-triggered runs; a SIGKILLed triggerer loses no change and re-delivers at most
-what it had not confirmed (Airflow 3.3+) or its last seconds of changes (3.0-3.2, the
-trigger's own loop), with the same change_key. About 40-60 s on a loaded machine.
+what it had not confirmed (Airflow 3.3+, the position in the asset's state store, read back
+through the REST API) or its last seconds of changes (3.0-3.2, the trigger's own loop, the
+position in a Variable), with the same change_key. About 40-80 s on a loaded machine.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
+import pytest
+
+from airflow_provider_activecampaign.triggers.change import SHARED_STREAMS
 from tests.conftest import emulator_connection
 from tests.triggers.live_airflow import LiveAirflow
+
+POSITIONS = "SELECT key FROM {} WHERE key LIKE 'activecampaign_changes__%'"
 
 DAG = '''
 import pendulum
@@ -35,8 +42,9 @@ def test_a_killed_triggerer_loses_no_change(emulator):
     with LiveAirflow({"change_dags": DAG}, emulator_connection(emulator)) as airflow:
         airflow.wait(lambda: any(r.path == "/api/3/deals" for r in emulator.requests), 150,
                      "the triggerer polls the deals")
-        airflow.wait(lambda: airflow.query("SELECT key FROM variable WHERE key LIKE 'activecampaign_changes__%'"),
-                     30, "the stream saved its starting position")
+        # Airflow 3.3+: in the watched asset's state store; 3.0-3.2: in a Variable
+        table = "asset_state_store" if SHARED_STREAMS else "variable"
+        airflow.wait(lambda: airflow.query(POSITIONS.format(table)), 30, "the stream saved its starting position")
         first = [emulator.insert("deals", title=f"before {n}", value=1, currency="usd")["id"] for n in range(3)]
         airflow.wait(lambda: len(airflow.asset_events()) >= 3, 30, "three asset events")
         airflow.kill_triggerer()
@@ -56,3 +64,62 @@ def test_a_killed_triggerer_loses_no_change(emulator):
         assert all(e["watch"] == "created" and e["resource"] == "deal" for e in events)
         airflow.wait(lambda: airflow.query("SELECT count(*) FROM dag_run WHERE dag_id = 'on_deal_created'")[0][0] >= 1,
                      30, "an asset-triggered run")
+        if SHARED_STREAMS:
+            assert_position_in_the_asset_state_store(airflow, max(int(i) for i in ids))
+
+
+def assert_position_in_the_asset_state_store(airflow: LiveAirflow, newest: int) -> None:
+    """Airflow 3.3+: the position is in the asset's state store (read through the REST API), no Variable."""
+    (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
+    (asset_id,) = airflow.query("SELECT id FROM asset WHERE uri = 'activecampaign://emulator/deals'")[0]
+    url = f"/api/v2/assets/{asset_id}/state-store/{key}"
+    # advanced past every deal once their events were stored (confirmed at the triggerer's next sync)
+    airflow.wait(lambda: airflow.rest("GET", url)[1]["value"]["last_id"] >= newest, 30, "the position advanced")
+    status, body = airflow.rest("GET", url)
+    assert status == 200, body
+    assert body["last_updated_by"]["kind"] == "watcher"
+    assert airflow.query(POSITIONS.format("variable")) == []
+
+
+@pytest.mark.skipif(not SHARED_STREAMS, reason="the asset state store needs Airflow 3.3+")
+def test_reset_replay_and_migration_through_the_asset_state_store(emulator):
+    """docs/change-events.md: with the triggerer stopped, delete the key (reset) or set an earlier one (replay);
+    a position only in an earlier version's Variable moves to the state store."""
+    with LiveAirflow({"change_dags": DAG}, emulator_connection(emulator)) as airflow:
+        airflow.wait(lambda: airflow.query(POSITIONS.format("asset_state_store")), 150, "the stream's position")
+        (key,) = airflow.query(POSITIONS.format("asset_state_store"))[0]
+        (asset_id,) = airflow.query("SELECT id FROM asset WHERE uri = 'activecampaign://emulator/deals'")[0]
+        url = f"/api/v2/assets/{asset_id}/state-store/{key}"
+
+        def events_of(deal: str) -> list[str]:
+            return [e["change_key"] for _, e, _ in airflow.asset_events() if e["id"] == deal]
+
+        airflow.stop("triggerer")
+        unseen = emulator.insert("deals", title="made while stopped", value=1, currency="usd")["id"]
+        assert airflow.rest("DELETE", url)[0] == 204  # reset: start from now
+        airflow.start("triggerer")
+        airflow.wait(lambda: airflow.query(POSITIONS.format("asset_state_store")), 60, "a new start position")
+        after = emulator.insert("deals", title="after the reset", value=1, currency="usd")["id"]
+        airflow.wait(lambda: events_of(after), 60, "the deal made after the reset")
+        assert events_of(unseen) == []  # older than the reset: not reported
+
+        airflow.stop("triggerer")
+        status, body = airflow.rest("GET", url)
+        assert status == 200, body
+        replay = {**body["value"], "last_id": int(unseen) - 1, "offset": 0, "window": [], "seen": {}}
+        assert airflow.rest("PUT", url, {"value": replay})[0] == 204  # replay from the deal before it
+        airflow.start("triggerer")
+        airflow.wait(lambda: events_of(unseen) and len(events_of(after)) == 2, 60, "the replay")
+        assert len(set(events_of(after))) == 1  # reported again with the same change_key
+
+        # a position only in the Variable of Airflow 3.0-3.2 (an upgrade): read once, moved to the state store
+        airflow.stop("triggerer")
+        assert airflow.rest("DELETE", url)[0] == 204
+        old = {**replay, "last_id": int(after) - 1}
+        assert airflow.rest("POST", "/api/v2/variables", {"key": key, "value": json.dumps(old)})[0] == 201
+        airflow.start("triggerer")
+        airflow.wait(lambda: len(events_of(after)) == 3, 60, "the deal after the Variable's position")
+        airflow.wait(lambda: not airflow.query(POSITIONS.format("variable")), 30, "the Variable deleted")
+        airflow.wait(lambda: airflow.rest("GET", url)[1]["value"]["last_id"] >= int(after), 30,
+                     "the position advanced in the state store")
+        assert len(events_of(unseen)) == 1  # before the Variable's position: not again
