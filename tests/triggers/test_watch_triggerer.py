@@ -1,83 +1,148 @@
-"""A deferrable Watch sensor in a real Airflow: api-server, dag-processor, scheduler (LocalExecutor), triggerer.
+"""Deferrable tasks in a real Airflow: api-server, dag-processor, scheduler (LocalExecutor), triggerer.
 
-The sensor finds nothing and defers; its trigger polls the emulator in the triggerer
-process; a deal created in the window fires it and the task resumes on a worker with that
-deal (and not one created before the window). The API key shows up in no log. Runs on every
-supported Airflow version (on 3.0-3.2 the trigger's first request once failed in a real
-triggerer: the key went to the secrets masker synchronously on the event loop). About
-40-60 s on a loaded machine.
+One Airflow runs two DAGs against one emulator:
+
+- a Watch sensor finds nothing and defers; its trigger polls the emulator in the triggerer
+  process; a deal created in the window fires it and the task resumes on a worker with that
+  deal (and not one created before the window);
+- a bulk import sends its batches and defers; its trigger polls the import's status in the
+  triggerer until the emulator finishes the batches; the task resumes and writes its report.
+
+The API key shows up in no log. Runs on every supported Airflow version (on 3.0-3.2 every
+trigger of this provider once failed at its first request in a real triggerer: the key went
+to the secrets masker synchronously on the event loop). About 40-60 s on a loaded machine.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
+
+from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
 from tests.conftest import CANARY_KEY, emulator_connection
 from tests.triggers.live_airflow import LiveAirflow
 
-DAG = '''
+WATCH_DAG = '''
 import pendulum
 from airflow.sdk import DAG
 
 from airflow_provider_activecampaign.sensors import ActiveCampaignWatchDealsSensor
 
-with DAG("watch_deals_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
+with DAG("watch_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
     ActiveCampaignWatchDealsSensor(task_id="new_deals", since="{since}", until="{until}", deferrable=True,
                                    poke_interval=1, timeout=300)
 '''
 
+BULK_DAG = '''
+import pendulum
+from airflow.sdk import DAG
 
-#: the scheduler's line for the worker's exit after deferring
-DEFER_EXIT = re.compile(r"TaskInstance Finished: dag_id=watch_deals_live, task_id=new_deals, .*, state=deferred,")
+from airflow_provider_activecampaign.operators.bulk_import import ActiveCampaignBulkImportContactsOperator
 
-
-def _state(airflow: LiveAirflow) -> str | None:
-    rows = airflow.query("SELECT state FROM task_instance WHERE dag_id = 'watch_deals_live'")
-    return rows[0][0] if rows else None
-
-
-def _deal_polls(emulator) -> int:
-    return sum(1 for r in emulator.requests if r.path == "/api/3/deals")
-
-
-def _logs(airflow: LiveAirflow) -> dict[str, str]:
-    """Every log file of the run (the processes', the task's and the trigger's), by path under the home."""
-    return {str(path.relative_to(airflow.home)): path.read_text(errors="replace")
-            for path in airflow.home.rglob("*.log") if path.is_file()}
+with DAG("bulk_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
+    ActiveCampaignBulkImportContactsOperator(
+        task_id="import_contacts", report_path="{report}", batch_size=2, poll_interval=1, deferrable=True,
+        contacts=[{{"email": "p0@example.com"}}, {{"email": "p1@example.com"}}, {{"email": "p2@example.com"}}])
+'''
 
 
-def _run_logs(airflow: LiveAirflow) -> str:
-    """The task's and the trigger's logs and the scheduler's and triggerer's last lines, for a failure message."""
-    return "\n".join(f"{name}:\n{text[-4000:]}" for name, text in _logs(airflow).items()
-                     if name.startswith("logs/dag_id=") or name in ("scheduler.log", "triggerer.log"))
+#: task states after which nothing more happens in these tests
+ENDED = ("success", "failed", "up_for_retry", "upstream_failed")
 
 
-def test_a_deferred_watch_sensor_fires_from_a_real_triggerer(emulator):
-    now = datetime.now(timezone.utc)
-    since, until = now - timedelta(seconds=5), now + timedelta(minutes=10)
-    emulator.insert("deals", title="before the window", value=1, currency="usd",
-                    cdate=(since - timedelta(hours=1)).isoformat())
-    dag = DAG.format(since=since.isoformat(), until=until.isoformat())
-    with LiveAirflow({"watch_dags": dag}, emulator_connection(emulator), run_tasks=True) as airflow:
-        airflow.wait(lambda: _state(airflow) == "deferred", 120, "the sensor defers")
-        # Airflow's own race (apache/airflow#66374, #67287): a trigger firing before the scheduler
-        # took in the worker's exit after deferring gets the resumed task failed as "changed
-        # externally". The deal is made only after that, so the test checks this provider.
-        airflow.wait(lambda: bool(DEFER_EXIT.search(airflow.log("scheduler"))) or _state(airflow) != "deferred", 90,
-                     "the scheduler takes in the deferral")
-        polled = _deal_polls(emulator)  # the worker's own look before deferring
-        airflow.wait(lambda: _deal_polls(emulator) >= polled + 2 or _state(airflow) != "deferred", 60,
-                     "the trigger polls in the triggerer")
-        assert _state(airflow) == "deferred", _run_logs(airflow)  # nothing in the window yet: still waiting
-        deal = emulator.insert("deals", title="in the window", value=1, currency="usd")
-        airflow.wait(lambda: _state(airflow) in ("success", "failed", "up_for_retry"), 60, "the sensor ends")
-        assert _state(airflow) == "success", _run_logs(airflow)
-        (value,) = airflow.query("SELECT value FROM xcom WHERE dag_id = 'watch_deals_live' AND key = 'return_value'")[0]
-        records = json.loads(value)
-        assert [(r["id"], r["title"]) for r in records] == [(deal["id"], "in the window")]
-        logs = _logs(airflow)
-        fired = [name for name, text in logs.items() if ".trigger." in name and "Trigger fired event" in text]
+def defer_exit(dag_id: str, task_id: str) -> re.Pattern[str]:
+    """The scheduler's line for the worker's exit after the task deferred."""
+    return re.compile(rf"TaskInstance Finished: dag_id={dag_id}, task_id={task_id}, .*, state=deferred,")
+
+
+class Live:
+    """The emulator and the Airflow running both DAGs."""
+
+    def __init__(self, emulator: ActiveCampaignEmulator, airflow: LiveAirflow, report: Path) -> None:
+        self.emulator, self.airflow, self.report = emulator, airflow, report
+
+    def state(self, dag_id: str) -> str | None:
+        rows = self.airflow.query("SELECT state FROM task_instance WHERE dag_id = ?", dag_id)
+        return rows[0][0] if rows else None
+
+    def polls(self, path: str) -> int:
+        return sum(1 for r in self.emulator.requests if r.path == path)
+
+    def logs(self) -> dict[str, str]:
+        """Every log file of the run (the processes', the tasks' and the triggers'), by path under the home."""
+        return {str(path.relative_to(self.airflow.home)): path.read_text(errors="replace")
+                for path in self.airflow.home.rglob("*.log") if path.is_file()}
+
+    def run_logs(self, dag_id: str) -> str:
+        """The DAG's task and trigger logs and the scheduler's and triggerer's last lines, for a failure message."""
+        return "\n".join(f"{name}:\n{text[-4000:]}" for name, text in self.logs().items()
+                         if f"dag_id={dag_id}/" in name or name in ("scheduler.log", "triggerer.log"))
+
+    def deferred_and_polled(self, dag_id: str, task_id: str, path: str) -> None:
+        """Wait until the task deferred, the scheduler took that in and its trigger polled ``path`` twice.
+
+        Airflow's own race (apache/airflow#66374, #67287): a trigger firing before the scheduler
+        took in the worker's exit after deferring gets the resumed task failed as "changed
+        externally". The tests let their triggers fire only after that, so they check this provider.
+        """
+        airflow = self.airflow
+        airflow.wait(lambda: self.state(dag_id) in ("deferred", *ENDED), 120, f"{dag_id} defers")
+        assert self.state(dag_id) == "deferred", self.run_logs(dag_id)
+        exited = defer_exit(dag_id, task_id)
+        airflow.wait(lambda: bool(exited.search(airflow.log("scheduler"))) or self.state(dag_id) != "deferred", 90,
+                     f"the scheduler takes in {dag_id}'s deferral")
+        polled = self.polls(path)
+        airflow.wait(lambda: self.polls(path) >= polled + 2 or self.state(dag_id) != "deferred", 60,
+                     f"{dag_id}'s trigger polls in the triggerer")
+        assert self.state(dag_id) == "deferred", self.run_logs(dag_id)  # not done yet: still waiting
+
+    def succeeded(self, dag_id: str) -> None:
+        self.airflow.wait(lambda: self.state(dag_id) in ENDED, 60, f"{dag_id} ends")
+        assert self.state(dag_id) == "success", self.run_logs(dag_id)
+        logs = self.logs()
+        fired = [name for name, text in logs.items()
+                 if f"dag_id={dag_id}/" in name and ".trigger." in name and "Trigger fired event" in text]
         assert fired, sorted(logs)  # the triggerer ran the trigger (its own log file beside the task's)
         assert not [name for name, text in logs.items() if CANARY_KEY in text]
+
+    def xcom(self, dag_id: str) -> object:
+        (value,) = self.airflow.query("SELECT value FROM xcom WHERE dag_id = ? AND key = 'return_value'", dag_id)[0]
+        return json.loads(value)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    now = datetime.now(timezone.utc)
+    since, until = now - timedelta(seconds=5), now + timedelta(minutes=10)
+    report = tmp_path_factory.mktemp("bulk") / "report.jsonl"
+    dags = {"watch_live": WATCH_DAG.format(since=since.isoformat(), until=until.isoformat()),
+            "bulk_live": BULK_DAG.format(report=report)}
+    with ActiveCampaignEmulator(api_key=CANARY_KEY) as emulator:
+        emulator.insert("deals", title="before the window", value=1, currency="usd",
+                        cdate=(since - timedelta(hours=1)).isoformat())
+        emulator.bulk_imports.configure(processing_seconds=3600)  # finished when a test says so
+        with LiveAirflow(dags, emulator_connection(emulator), run_tasks=True) as airflow:
+            yield Live(emulator, airflow, report)
+
+
+def test_a_deferred_watch_sensor_fires_from_a_real_triggerer(live: Live) -> None:
+    live.deferred_and_polled("watch_live", "new_deals", "/api/3/deals")
+    deal = live.emulator.insert("deals", title="in the window", value=1, currency="usd")
+    live.succeeded("watch_live")
+    assert [(r["id"], r["title"]) for r in live.xcom("watch_live")] == [(deal["id"], "in the window")]
+
+
+def test_a_deferred_bulk_import_resumes_from_a_real_triggerer(live: Live) -> None:
+    live.deferred_and_polled("bulk_live", "import_contacts", "/api/3/import/info")
+    assert len(live.emulator.bulk_imports.imports) == 2 and not live.emulator.records("contacts")
+    live.emulator.bulk_imports.configure(processing_seconds=0)
+    live.succeeded("bulk_live")
+    assert live.xcom("bulk_live") == {"imported": 3, "failed": 0, "unknown": 0, "report": str(live.report)}
+    rows = [json.loads(line) for line in live.report.read_text().splitlines()]
+    assert [(r["email"], r["status"]) for r in rows] == [(f"p{i}@example.com", "imported") for i in range(3)]
+    assert sorted(c["email"] for c in live.emulator.records("contacts")) == [f"p{i}@example.com" for i in range(3)]
