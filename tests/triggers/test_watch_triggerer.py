@@ -1,16 +1,18 @@
 """Deferrable tasks in a real Airflow: api-server, dag-processor, scheduler (LocalExecutor), triggerer.
 
-One Airflow runs two DAGs against one emulator:
+One Airflow runs three DAGs against one emulator:
 
 - a Watch sensor finds nothing and defers; its trigger polls the emulator in the triggerer
   process; a deal created in the window fires it and the task resumes on a worker with that
   deal (and not one created before the window);
+- a Watch sensor with ``soft_fail=True`` for deal tasks (none are made) times out in the
+  triggerer and is skipped;
 - a bulk import sends its batches and defers; its trigger polls the import's status in the
   triggerer until the emulator finishes the batches; the task resumes and writes its report.
 
 The API key shows up in no log. Runs on every supported Airflow version (on 3.0-3.2 every
 trigger of this provider once failed at its first request in a real triggerer: the key went
-to the secrets masker synchronously on the event loop). About 40-60 s on a loaded machine.
+to the secrets masker synchronously on the event loop). About 50-80 s on a loaded machine.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ with DAG("watch_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1
                                    poke_interval=1, timeout=300)
 '''
 
+TIMEOUT_DAG = '''
+import pendulum
+from airflow.sdk import DAG
+
+from airflow_provider_activecampaign.sensors import ActiveCampaignWatchTasksSensor
+
+with DAG("timeout_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
+    ActiveCampaignWatchTasksSensor(task_id="no_tasks", since="{since}", until="{until}", deferrable=True,
+                                   poke_interval=2, timeout=30, soft_fail=True)
+'''
+
 BULK_DAG = '''
 import pendulum
 from airflow.sdk import DAG
@@ -52,7 +65,7 @@ with DAG("bulk_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1,
 
 
 #: task states after which nothing more happens in these tests
-ENDED = ("success", "failed", "up_for_retry", "upstream_failed")
+ENDED = ("success", "failed", "up_for_retry", "upstream_failed", "skipped")
 
 
 def defer_exit(dag_id: str, task_id: str) -> re.Pattern[str]:
@@ -101,13 +114,14 @@ class Live:
                      f"{dag_id}'s trigger polls in the triggerer")
         assert self.state(dag_id) == "deferred", self.run_logs(dag_id)  # not done yet: still waiting
 
-    def succeeded(self, dag_id: str) -> None:
+    def ended(self, dag_id: str, state: str, event: str) -> None:
+        """The task ended in ``state`` after its trigger, in the triggerer, fired ``event`` (text in it)."""
         self.airflow.wait(lambda: self.state(dag_id) in ENDED, 60, f"{dag_id} ends")
-        assert self.state(dag_id) == "success", self.run_logs(dag_id)
+        assert self.state(dag_id) == state, self.run_logs(dag_id)
         logs = self.logs()
-        fired = [name for name, text in logs.items()
-                 if f"dag_id={dag_id}/" in name and ".trigger." in name and "Trigger fired event" in text]
-        assert fired, sorted(logs)  # the triggerer ran the trigger (its own log file beside the task's)
+        fired = [name for name, text in logs.items() if f"dag_id={dag_id}/" in name and ".trigger." in name
+                 and re.search(rf'"Trigger fired event".*{re.escape(event)}', text)]
+        assert fired, self.run_logs(dag_id)  # the triggerer ran the trigger (its own log file beside the task's)
         assert not [name for name, text in logs.items() if CANARY_KEY in text]
 
     def xcom(self, dag_id: str) -> object:
@@ -121,6 +135,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     since, until = now - timedelta(seconds=5), now + timedelta(minutes=10)
     report = tmp_path_factory.mktemp("bulk") / "report.jsonl"
     dags = {"watch_live": WATCH_DAG.format(since=since.isoformat(), until=until.isoformat()),
+            "timeout_live": TIMEOUT_DAG.format(since=since.isoformat(), until=until.isoformat()),
             "bulk_live": BULK_DAG.format(report=report)}
     with ActiveCampaignEmulator(api_key=CANARY_KEY) as emulator:
         emulator.insert("deals", title="before the window", value=1, currency="usd",
@@ -133,7 +148,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 def test_a_deferred_watch_sensor_fires_from_a_real_triggerer(live: Live) -> None:
     live.deferred_and_polled("watch_live", "new_deals", "/api/3/deals")
     deal = live.emulator.insert("deals", title="in the window", value=1, currency="usd")
-    live.succeeded("watch_live")
+    live.ended("watch_live", "success", "'status': 'success'")
     assert [(r["id"], r["title"]) for r in live.xcom("watch_live")] == [(deal["id"], "in the window")]
 
 
@@ -141,8 +156,14 @@ def test_a_deferred_bulk_import_resumes_from_a_real_triggerer(live: Live) -> Non
     live.deferred_and_polled("bulk_live", "import_contacts", "/api/3/import/info")
     assert len(live.emulator.bulk_imports.imports) == 2 and not live.emulator.records("contacts")
     live.emulator.bulk_imports.configure(processing_seconds=0)
-    live.succeeded("bulk_live")
+    live.ended("bulk_live", "success", "'status': 'success'")
     assert live.xcom("bulk_live") == {"imported": 3, "failed": 0, "unknown": 0, "report": str(live.report)}
     rows = [json.loads(line) for line in live.report.read_text().splitlines()]
     assert [(r["email"], r["status"]) for r in rows] == [(f"p{i}@example.com", "imported") for i in range(3)]
     assert sorted(c["email"] for c in live.emulator.records("contacts")) == [f"p{i}@example.com" for i in range(3)]
+
+
+def test_a_deferred_watch_sensor_times_out_in_a_real_triggerer_and_is_skipped(live: Live) -> None:
+    """``soft_fail=True``: the trigger's timeout event (deadline = start + ``timeout``) skips the task."""
+    live.airflow.wait(lambda: live.state("timeout_live") in ("deferred", *ENDED), 120, "timeout_live defers")
+    live.ended("timeout_live", "skipped", "'status': 'timeout'")
