@@ -75,6 +75,16 @@ with create_session() as session:
 '''
 
 
+#: the triggerer's "blocked" line and its time: ``2026-12-06T03:58:24.153Z`` (Airflow 3.3) or
+#: ``2026-12-06 03:52:04`` (3.0, UTC), at the start of the line
+BLOCKED = re.compile(r"^\[?(\d{4}-\d\d-\d\d[T ][\d:.]+)\S* .*async thread was blocked for ([0-9.]+) seconds", re.M)
+
+
+def logged_at(text: str) -> datetime:
+    """A log line's time (Airflow writes UTC; 3.0's console lines leave the zone out)."""
+    return datetime.fromisoformat(text.replace(" ", "T")).replace(tzinfo=timezone.utc)
+
+
 def rss_mib(pid: int) -> float:
     """VmRSS of ``pid`` and its descendants, MiB."""
     total = 0.0
@@ -163,8 +173,7 @@ def measure(live, emu, pid: int) -> None:
     within = sum(1 for d in delays if d <= 2 * POKE)
     logs = live.log("triggerer") + "".join(
         p.read_text(errors="replace") for p in (live.home / "logs").rglob("*") if p.is_file())
-    blocked = [(datetime.fromisoformat(at.replace("Z", "+00:00")) < inserting, float(seconds)) for at, seconds
-               in re.findall(r"(\S+Z) .*async thread was blocked for ([0-9.]+) seconds", logs)]
+    blocked = [(logged_at(at) < inserting, float(seconds)) for at, seconds in BLOCKED.findall(logs)]
     quiet = [seconds for polling, seconds in blocked if polling]
     firing = [seconds for polling, seconds in blocked if not polling]
     infos = len(re.findall(r"next poll in", logs))

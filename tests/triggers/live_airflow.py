@@ -3,6 +3,8 @@
 :class:`LiveAirflow` migrates a SQLite metadata database, writes the given DAG files and
 starts the three processes with the emulator's connection in the environment; the
 triggerer can be SIGKILLed and started again. Asset events are read from the database.
+With ``run_tasks=True`` an api-server (its execution API only) starts too and the scheduler's
+LocalExecutor runs the tasks, so a deferred task resumes on a worker after its trigger fired.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def free_port() -> int:
 class LiveAirflow:
     """Airflow's processes on a SQLite database in a temporary home (use as a context manager)."""
 
-    def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None,
+                 run_tasks: bool = False) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="ac-live-airflow-"))
         (self.home / "dags").mkdir()
         for name, text in dags.items():
@@ -66,6 +69,17 @@ class LiveAirflow:
                     "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
                     "AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT": connection_json, **(extra_env or {})}
         self.env.pop("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", None)
+        self.processes: tuple[str, ...] = PROCESSES
+        self.args: dict[str, list[str]] = {}
+        if run_tasks:
+            port = free_port()
+            self.processes = ("api-server", *PROCESSES)
+            self.args["api-server"] = ["--apps", "execution", "--host", "127.0.0.1", "--port", str(port),
+                                       "--workers", "1"]
+            self.env.update({"AIRFLOW__CORE__EXECUTOR": "LocalExecutor", "AIRFLOW__CORE__PARALLELISM": "2",
+                             "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+                             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+                             "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex()})
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.api: subprocess.Popen[str] | None = None
         self.kills = 0
@@ -73,7 +87,7 @@ class LiveAirflow:
     def __enter__(self) -> LiveAirflow:
         subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=self.env, check=True,
                        capture_output=True)
-        for name in PROCESSES:
+        for name in self.processes:
             self.start(name)
         return self
 
@@ -90,7 +104,8 @@ class LiveAirflow:
 
     def start(self, name: str) -> None:
         log = (self.home / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "airflow", name], env=self.env, stdout=log,
+        self.procs[name] = subprocess.Popen([sys.executable, "-m", "airflow", name, *self.args.get(name, [])],
+                                            env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
