@@ -3,6 +3,8 @@
 :class:`LiveAirflow` migrates a SQLite metadata database, writes the given DAG files and
 starts the three processes with the emulator's connection in the environment; the
 triggerer can be SIGKILLed and started again. Asset events are read from the database.
+``triggerers=N`` runs N triggerers side by side (high availability), named ``triggerer``,
+``triggerer#2``...
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def free_port() -> int:
 class LiveAirflow:
     """Airflow's processes on a SQLite database in a temporary home (use as a context manager)."""
 
-    def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None,
+                 triggerers: int = 1) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="ac-live-airflow-"))
         (self.home / "dags").mkdir()
         for name, text in dags.items():
@@ -56,12 +59,13 @@ class LiveAirflow:
                     "AIRFLOW_CONN_ACTIVECAMPAIGN_DEFAULT": connection_json, **(extra_env or {})}
         self.env.pop("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", None)
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.triggerers = ["triggerer", *(f"triggerer#{k}" for k in range(2, triggerers + 1))]
         self.kills = 0
 
     def __enter__(self) -> LiveAirflow:
         subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=self.env, check=True,
                        capture_output=True)
-        for name in PROCESSES:
+        for name in (*PROCESSES[:-1], *self.triggerers):
             self.start(name)
         return self
 
@@ -71,8 +75,11 @@ class LiveAirflow:
         shutil.rmtree(self.home, ignore_errors=True)
 
     def start(self, name: str) -> None:
-        log = (self.home / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "airflow", name], env=self.env, stdout=log,
+        log = (self.home / f"{name.replace('#', '-')}.log").open("ab")
+        env = self.env  # a second triggerer serves its logs on a port of its own
+        if "#" in name:
+            env = {**env, "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port())}
+        self.procs[name] = subprocess.Popen([sys.executable, "-m", "airflow", name.split("#")[0]], env=env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
@@ -89,14 +96,14 @@ class LiveAirflow:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
-    def kill_triggerer(self) -> None:
-        """SIGKILL the triggerer (and its children) and start a new one."""
-        self.stop("triggerer", signal.SIGKILL)
+    def kill_triggerer(self, name: str = "triggerer") -> None:
+        """SIGKILL a triggerer (and its children) and start a new one."""
+        self.stop(name, signal.SIGKILL)
         self.kills += 1
-        self.start("triggerer")
+        self.start(name)
 
     def log(self, name: str) -> str:
-        path = self.home / f"{name}.log"
+        path = self.home / f"{name.replace('#', '-')}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
