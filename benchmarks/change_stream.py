@@ -143,7 +143,8 @@ def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
             conn = json.loads(emu.connection_json())
             conn["extra"].update({"requests_per_second": 4, **store})
             dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct)}
-            with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers) as airflow:
+            env = {"AIRFLOW__TRIGGERER__CAPACITY": str(args.capacity)} if args.capacity else {}
+            with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers, extra_env=env) as airflow:
                 port = int(str(conn["host"]).rsplit(":", 1)[1].split("/")[0])
                 sessions = lambda: {p.pid: n for n, p in airflow.procs.items() if n in airflow.triggerers}  # noqa: E731
                 with RequestsByProcess(port, sessions) as tracker:
@@ -155,9 +156,9 @@ def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
                     expected = sum(_assets_of(resource, args.watchers) for resource, _ in inserted)
                     try:  # every change as an event of every asset of its stream (the report says if not)
                         airflow.wait(lambda: (airflow.query("SELECT COUNT(*) FROM asset_event") or [(0,)])[0][0]
-                                     >= expected, 900, "every change as an event of every asset")
+                                     >= expected, args.drain, "every change as an event of every asset")
                     except AssertionError as error:
-                        print(str(error)[:300])
+                        print(f"stopped waiting: {str(error)[:200]} ... {str(error)[-1500:]}")
                     ended = time.time()
                     tracker.sample()
                 events = airflow.asset_events()
@@ -231,13 +232,20 @@ class Run:
         during = [(at, status) for at, _, status, _ in self.requests if self.began <= at <= self.ended]
         most, per_interval = self.loops()
         seconds = max(self.ended - self.began, 1.0)
+        lost = _lost(self.inserted, by_change, self.args.watchers)
+        stamps = [stamp(ts) for _, _, ts in self.events]
+        span = max(stamps) - min(stamps) if stamps else 0.0
+        capacity = f" (capacity {self.args.capacity})" if self.args.capacity else ""
         return [
             ["changes inserted / minutes", f"{len(self.inserted)} / {self.args.minutes:g}"],
             ["watchers / streams / triggerers", f"{self.args.watchers}{' distinct' * self.args.distinct} / 3 / "
-                                                 f"{self.args.triggerers}"],
+                                                 f"{self.args.triggerers}{capacity}"],
             ["triggerer SIGKILLs (which)", f"{len(self.kills)} ({', '.join(n for _, n in self.kills) or '-'})"],
             ["changes with no event", str(missing)],
             ["asset events missing (change x asset of its stream)", str(expected - len(by_change))],
+            ["  of which lost: a later change of the stream has one", str(lost)],
+            ["  of which not stored yet when the run stopped", str(expected - len(by_change) - lost)],
+            ["asset events stored per second (Airflow, SQLite)", f"{len(self.events) / max(span, 1.0):.0f}"],
             ["duplicate events (other change_key / not after a kill)",
              f"{sum(len(s) - 1 for s in dupes)} ({other_key} / {unexplained})"],
             ["requests/s mean / busiest rolling second",
@@ -249,6 +257,22 @@ class Run:
             ["latency p50 / p99 (s)", _p50_99(latency)],
             ["latency p50 / p99, changes away from kills (s)", _p50_99(calm)],
         ]
+
+
+def _lost(inserted: dict[tuple[str, str], float], by_change: dict[tuple[str, str, str], Any], watchers: int) -> int:
+    """(change, asset) pairs with no event although the asset has an event of a later change of its stream.
+
+    A stream delivers in id order, so such a gap is a change lost, not one still on its way.
+    """
+    lost = 0
+    for n in range(watchers):
+        resource = STREAMS[n % 3][0]
+        uri = f"activecampaign://bench/{resource}s/{n}"
+        ids = [int(rid) for (res, rid) in inserted if res == resource]
+        stored = {int(rid) for (u, _, rid) in by_change if u == uri}
+        newest = max(stored, default=0)
+        lost += sum(1 for rid in ids if rid < newest and rid not in stored)
+    return lost
 
 
 def _assets_of(resource: str, watchers: int) -> int:
@@ -284,6 +308,10 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=5)
     parser.add_argument("--triggerers", type=int, default=1, help="triggerers side by side (high availability)")
     parser.add_argument("--seed", type=int, default=7, help="which triggerer each kill hits")
+    parser.add_argument("--drain", type=float, default=900,
+                        help="seconds to wait, after the last insert, for every asset event")
+    parser.add_argument("--capacity", type=int, default=0,
+                        help="[triggerer] capacity: triggers a triggerer runs at most (0: Airflow's default)")
     parser.add_argument("--distinct", action="store_true",
                         help="a trigger of its own per watcher (shared only through the shared stream)")
     args = parser.parse_args()
