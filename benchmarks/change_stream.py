@@ -10,7 +10,10 @@ created); CHANGES records are inserted over MINUTES minutes while the triggerer 
 and restarted KILLS times. Reported: changes with no asset event, duplicate events (and
 whether each duplicate kept its change_key), requests/s against the 5/s budget and 429s,
 stream loops (one Variable per stream), change-to-event latency p50/p99.
-Figures, not asserts.
+``--triggerers N`` runs N triggerers side by side sharing the budget through Redis
+(``rate_limit_storage``); each kill hits a random one, and the requests each triggerer
+process sent are reported per stream. Asset events not stored when the run stops are told
+apart from lost ones (a gap before a later change of the stream). Figures, not asserts.
 """
 
 from __future__ import annotations
