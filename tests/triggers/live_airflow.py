@@ -5,6 +5,8 @@ starts the three processes with the emulator's connection in the environment; th
 triggerer can be SIGKILLed and started again. Asset events are read from the database.
 With ``run_tasks=True`` an api-server (its execution API only) starts too and the scheduler's
 LocalExecutor runs the tasks, so a deferred task resumes on a worker after its trigger fired.
+``triggerers=N`` runs N triggerers side by side (high availability), named ``triggerer``,
+``triggerer#2``...
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class LiveAirflow:
     """Airflow's processes on a SQLite database in a temporary home (use as a context manager)."""
 
     def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None,
-                 run_tasks: bool = False) -> None:
+                 run_tasks: bool = False, triggerers: int = 1) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="ac-live-airflow-"))
         (self.home / "dags").mkdir()
         for name, text in dags.items():
@@ -82,12 +84,13 @@ class LiveAirflow:
                              "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex()})
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.api: subprocess.Popen[str] | None = None
+        self.triggerers = ["triggerer", *(f"triggerer#{k}" for k in range(2, triggerers + 1))]
         self.kills = 0
 
     def __enter__(self) -> LiveAirflow:
         subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=self.env, check=True,
                        capture_output=True)
-        for name in self.processes:
+        for name in (*self.processes[:-1], *self.triggerers):
             self.start(name)
         return self
 
@@ -103,9 +106,12 @@ class LiveAirflow:
         shutil.rmtree(self.home, ignore_errors=True)
 
     def start(self, name: str) -> None:
-        log = (self.home / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "airflow", name, *self.args.get(name, [])],
-                                            env=self.env, stdout=log,
+        log = (self.home / f"{name.replace('#', '-')}.log").open("ab")
+        env = self.env  # a second triggerer serves its logs on a port of its own
+        if "#" in name:
+            env = {**env, "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port())}
+        command = [sys.executable, "-m", "airflow", name.split("#")[0], *self.args.get(name, [])]
+        self.procs[name] = subprocess.Popen(command, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
@@ -122,14 +128,14 @@ class LiveAirflow:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
-    def kill_triggerer(self) -> None:
-        """SIGKILL the triggerer (and its children) and start a new one."""
-        self.stop("triggerer", signal.SIGKILL)
+    def kill_triggerer(self, name: str = "triggerer") -> None:
+        """SIGKILL a triggerer (and its children) and start a new one."""
+        self.stop(name, signal.SIGKILL)
         self.kills += 1
-        self.start("triggerer")
+        self.start(name)
 
     def log(self, name: str) -> str:
-        path = self.home / f"{name}.log"
+        path = self.home / f"{name.replace('#', '-')}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:

@@ -222,6 +222,39 @@ def test_producer_saves_only_in_advance(emulator, monkeypatch):
     assert started != advanced and advanced == items[0][1]
 
 
+@pytest.mark.skipif(not change_module.SHARED_STREAMS, reason="shared streams with ack mode need Airflow 3.3+")
+def test_producer_reads_no_further_while_its_events_wait_to_be_stored(emulator, monkeypatch):
+    """Airflow storing events slowly: the stream waits for advance() instead of piling up events."""
+    from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
+
+    monkeypatch.setattr(change_module, "PositionStore", MemoryStore)
+    monkeypatch.setattr(change_module, "MAX_UNSTORED", 3, raising=False)
+    MemoryStore.saved.clear()
+    trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
+    producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
+
+    async def scenario():
+        stream = producer.open_stream()
+        first = asyncio.create_task(anext(stream))
+        await asyncio.sleep(0.5)  # the stream started at the present
+        for n in range(6):
+            emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
+        items = [await asyncio.wait_for(first, 10)]
+        items += [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
+        fourth = asyncio.create_task(anext(stream))
+        await asyncio.sleep(1.0)
+        held = not fourth.done()  # three events wait to be stored: no fourth
+        await producer.advance([AdvanceItem(item[1], AdvanceOutcome(acked=1, failed=0)) for item in items[:2]])
+        items.append(await asyncio.wait_for(fourth, 10))
+        await stream.aclose()
+        await producer.aclose()
+        return items, held
+
+    items, held = run(scenario())
+    assert held
+    assert [item[0]["record"]["title"] for item in items] == ["d0", "d1", "d2", "d3"]
+
+
 def test_hook_is_the_async_one():
     assert isinstance(ActiveCampaignChangeTrigger(resource="deal").hook(), ActiveCampaignAsyncHook)
     assert ChangeStream("deal", "created").how == "tail"

@@ -57,6 +57,7 @@ class RequestRecord:
     form: dict[str, list[str]] | None
     status: int = 0
     reply: Any | None = None  # the JSON body answered (None: empty, raw or dropped)
+    peer: int = 0  # the client's port (tells which process sent it, with the process's open sockets)
 
 
 class ActiveCampaignEmulator:
@@ -447,7 +448,7 @@ class _Request:
             except ValueError:
                 malformed = True
         record = RequestRecord(handler.command, parts.path, _redacted(pairs), body,
-                               _redacted(form) if form is not None else None)
+                               _redacted(form) if form is not None else None, peer=int(handler.client_address[1]))
         return cls(handler.command, parts.path, pairs, form, body, malformed, record)
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Hands every request to the emulator; quiet (no request log)."""
