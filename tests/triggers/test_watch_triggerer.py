@@ -30,6 +30,8 @@ from tests.conftest import CANARY_KEY, emulator_connection
 from tests.triggers.live_airflow import LiveAirflow
 
 WATCH_DAG = '''
+from datetime import timedelta
+
 import pendulum
 from airflow.sdk import DAG
 
@@ -37,10 +39,12 @@ from airflow_provider_activecampaign.sensors import ActiveCampaignWatchDealsSens
 
 with DAG("watch_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
     ActiveCampaignWatchDealsSensor(task_id="new_deals", since="{since}", until="{until}", deferrable=True,
-                                   poke_interval=1, timeout=300)
+                                   poke_interval=1, timeout=300, retries=2, retry_delay=timedelta(seconds=1))
 '''
 
 TIMEOUT_DAG = '''
+from datetime import timedelta
+
 import pendulum
 from airflow.sdk import DAG
 
@@ -48,10 +52,13 @@ from airflow_provider_activecampaign.sensors import ActiveCampaignWatchTasksSens
 
 with DAG("timeout_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
     ActiveCampaignWatchTasksSensor(task_id="no_tasks", since="{since}", until="{until}", deferrable=True,
-                                   poke_interval=2, timeout=45, soft_fail=True)
+                                   poke_interval=2, timeout=45, soft_fail=True, retries=2,
+                                   retry_delay=timedelta(seconds=1))
 '''
 
 BULK_DAG = '''
+from datetime import timedelta
+
 import pendulum
 from airflow.sdk import DAG
 
@@ -60,12 +67,16 @@ from airflow_provider_activecampaign.operators.bulk_import import ActiveCampaign
 with DAG("bulk_live", schedule="@once", start_date=pendulum.datetime(2026, 1, 1, tz="UTC"), catchup=False):
     ActiveCampaignBulkImportContactsOperator(
         task_id="import_contacts", report_path="{report}", batch_size=2, poll_interval=1, deferrable=True,
+        retries=2, retry_delay=timedelta(seconds=1),
         contacts=[{{"email": "p0@example.com"}}, {{"email": "p1@example.com"}}, {{"email": "p2@example.com"}}])
 '''
 
 
-#: task states after which nothing more happens in these tests
-ENDED = ("success", "failed", "up_for_retry", "upstream_failed", "skipped")
+#: task states after which nothing more happens in these tests. The DAGs' tasks have retries, as
+#: docs/watch.md advises: Airflow itself now and then fails a task it started twice ("TI is already
+#: running elsewhere", seen on 3.0.6 under load) or resumed too early (see deferred_and_polled);
+#: a retry is then the user's remedy too, so ``up_for_retry`` is not an end here.
+ENDED = ("success", "failed", "upstream_failed", "skipped")
 
 
 def defer_exit(dag_id: str, task_id: str) -> re.Pattern[str]:
@@ -116,7 +127,7 @@ class Live:
 
     def ended(self, dag_id: str, state: str, event: str) -> None:
         """The task ended in ``state`` after its trigger, in the triggerer, fired ``event`` (text in it)."""
-        self.airflow.wait(lambda: self.state(dag_id) in ENDED, 60, f"{dag_id} ends")
+        self.airflow.wait(lambda: self.state(dag_id) in ENDED, 120, f"{dag_id} ends")
         assert self.state(dag_id) == state, self.run_logs(dag_id)
         logs = self.logs()
         fired = [name for name, text in logs.items() if f"dag_id={dag_id}/" in name and ".trigger." in name
