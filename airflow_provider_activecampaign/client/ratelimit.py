@@ -323,7 +323,7 @@ class RateLimiter:
         wait = API_WINDOW if reset is None else min(max(reset, 0.0), MAX_PAUSE)
         used = int(limit or self._windows[0][0]) - int(remaining)
         with self._lock:  # checked with the next slot (the shared store's count is I/O)
-            self._exhausted = (time.time() + wait, latest - API_WINDOW, used)
+            self._exhausted = (time.time() + wait, slot.basis - API_WINDOW, used)
 
 
 def _number(value: str | None) -> float | None:

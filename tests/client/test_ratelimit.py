@@ -92,6 +92,25 @@ class TestTheBudget:
         limiter.pause(0.3)
         assert Permit(limiter, paced=False).acquire().waited >= 0.25
 
+    def test_no_requests_left_after_our_own_five_does_not_pause(self):
+        """Our own 5 requests in the server's second, one of them slow: no one else's, so no pause.
+
+        The slow reply's latest arrival is 1.04 s after the first four were read; counted from
+        there, the four look older than a second. The server may have counted them (the slow
+        one may have arrived 0.97 s after them), so ``Remaining: 0`` is ours (before: a 1 s
+        pause of the whole account, a stall every few seconds when listing at the limit).
+        """
+        limiter = RateLimiter("https://own-five.example", 5)
+        kind = "GET /api/3/contacts"
+        for _ in range(4):
+            limiter.settle(limiter.take(), kind)  # read at once: arrived at once
+        time.sleep(0.97)
+        slow = limiter.take()
+        assert not isinstance(slow, float)
+        time.sleep(0.07)
+        limiter.observe(200, {"RateLimit-Limit": "5", "RateLimit-Remaining": "0"}, slow, kind)
+        assert not isinstance(limiter.take(), float), "paused as if someone else had used the budget"
+
 
 class TestOverHttp:
     def test_a_sequential_loop_uses_the_whole_budget_without_429(self, emulator, monkeypatch):
