@@ -35,6 +35,9 @@ from airflow_provider_activecampaign.watch import SERVER_WINDOW_OVERLAP, WatchSe
 
 #: Windows closer than this share one request (their widened server-side windows overlap anyway).
 MERGE_GAP = 2 * SERVER_WINDOW_OVERLAP
+#: members woken per turn of the event loop: a trigger that fires costs Airflow a few ms (its log
+#: file, its event), so hundreds woken at once would hold the loop for seconds
+WAKE_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -211,8 +214,10 @@ class SharedPoll:
                         if isinstance(record, Mapping) and (when := cover.time_of(record)) is not None),
                        key=lambda item: (item[0], item[1]))
         times = [when for when, _, _ in timed]
-        for member, search in stretch:
+        for served, (member, search) in enumerate(stretch, 1):
             if member.done():
                 continue
             low, high = bisect_left(times, search.window.since), bisect_left(times, search.window.until)
             member.set_result(Polled(search.select(record for _, _, record in timed[low:high])))
+            if served % WAKE_BATCH == 0:
+                await asyncio.sleep(0)  # the members served so far run (and fire) before the next are woken
