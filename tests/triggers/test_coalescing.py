@@ -170,3 +170,26 @@ async def test_an_error_reaches_every_member_of_the_cycle(emulator):
     assert all("No Result found for Deal" in e["message"] for e in events)
     assert polls(emulator, "deals") == 1
     await wait_for(lambda: poller.active_groups() == [] and shared.shared_clients() == 0)  # all let go
+
+
+async def test_members_of_a_busy_poll_are_woken_a_few_at_a_time(emulator):
+    """Firing costs Airflow a few ms a trigger: 40 woken in one turn of the loop would hold it (and its watchdog)."""
+    _deal(emulator, NOW - timedelta(hours=9))
+    triggers = [windowed(10, 2, poke_interval=1) for _ in range(40)]
+    fired: list[int] = []
+
+    async def fire(n: int) -> None:
+        await first_event(triggers[n])
+        fired.append(n)
+
+    turns: list[int] = []
+
+    async def watchdog() -> None:  # one look a turn of the event loop
+        while len(fired) < len(triggers):
+            turns.append(len(fired))
+            await asyncio.sleep(0)
+
+    await asyncio.gather(watchdog(), *(fire(n) for n in range(len(triggers))))
+    assert len(fired) == 40
+    most_in_one_turn = max(later - earlier for earlier, later in zip(turns, [*turns[1:], len(fired)], strict=True))
+    assert most_in_one_turn <= poller.WAKE_BATCH
