@@ -8,8 +8,6 @@ cascades and note parents sit here too; per-resource validation and derived fiel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from airflow_provider_activecampaign.catalogue import RESOURCES as CATALOGUE
 from airflow_provider_activecampaign.testing.emulator.filters import (
     CONTACT_EXTRAS,
@@ -191,37 +189,10 @@ BEHAVIOURS: dict[str, Behaviour] = {
     **MORE_BEHAVIOURS,
 }
 
-#: Every collection the emulator serves: the catalogue's, made by :func:`emulate`, then its own.
-RESOURCES: dict[str, Resource] = {r.plural: r for r in (
-    *(emulate(CATALOGUE[name], behaviour) for name, behaviour in BEHAVIOURS.items()),
-    *EMULATOR_ONLY,
-)}
-
-#: ``GET /{parent}/{id}/{name}``: (child resource, its field holding the parent id, fixed fields).
-SUBLISTS: dict[tuple[str, str], tuple[str, str, Mapping[str, str]]] = {
-    ("contacts", "contactTags"): ("contactTags", "contact", {}),
-    ("contacts", "contactAutomations"): ("contactAutomations", "contact", {}),
-    ("contacts", "contactLists"): ("contactLists", "contact", {}),
-    ("contacts", "fieldValues"): ("fieldValues", "contact", {}),
-    ("contacts", "deals"): ("deals", "contact", {}),
-    ("contacts", "notes"): ("notes", "relid", {"reltype": "Subscriber"}),
-    ("deals", "notes"): ("notes", "relid", {"reltype": "Deal"}),
-    ("deals", "tasks"): ("dealTasks", "relid", {"reltype": "Deal"}),
-    ("deals", "dealCustomFieldData"): ("dealCustomFieldData", "dealId", {}),
-    ("accounts", "notes"): ("notes", "relid", {"reltype": "CustomerAccount"}),
-    ("dealGroups", "stages"): ("dealStages", "group", {}),
-    ("fields", "options"): ("fieldOptions", "field", {}),
-    ("fields", "relations"): ("fieldRels", "field", {}),
-    ("automations", "contactAutomations"): ("contactAutomations", "automation", {}),
-    **{("contacts", name): (name, "contact", {}) for name in (
-        "bounceLogs", "contactGoals", "contactLogs", "geoIps", "trackingLogs", "scoreValues", "contactDeals",
-        "accountContacts")},
-    ("campaigns", "links"): ("links", "campaign", {}),
-    ("ecomOrders", "orderProducts"): ("ecomOrderProducts", "orderid", {}),
-}
-
-#: ``GET contacts/{id}/{name}`` answered with one record (or null), not a list.
-CONTACT_ONES = ("organization", "contactData", "plusAppend")
+#: The catalogue's resources as the emulator serves them, by catalogue name.
+EMULATED: dict[str, Resource] = {name: emulate(CATALOGUE[name], behaviour) for name, behaviour in BEHAVIOURS.items()}
+#: Every collection the emulator serves, by path: the catalogue's, then its own.
+RESOURCES: dict[str, Resource] = {r.plural: r for r in (*EMULATED.values(), *EMULATOR_ONLY)}
 
 #: What a delete takes with it: resource -> (child resource, its field holding the parent id).
 CASCADES: dict[str, tuple[tuple[str, str], ...]] = {

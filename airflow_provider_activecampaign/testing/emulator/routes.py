@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator import bulk, v3, v3_more
-from airflow_provider_activecampaign.testing.emulator.resources import CONTACT_ONES, NOTE_PARENTS, RESOURCES, SUBLISTS
+from airflow_provider_activecampaign.testing.emulator.resources import NOTE_PARENTS, RESOURCES
 from airflow_provider_activecampaign.testing.emulator.store import Store
+from airflow_provider_activecampaign.testing.emulator.sublists import CONTACT_ONES, SUBLISTS
 from airflow_provider_activecampaign.testing.emulator.values import ApiError, Call, Query, Reply, not_found
 
 Handler = Callable[[Store, Call], Reply]
