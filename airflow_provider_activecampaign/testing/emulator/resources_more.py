@@ -195,3 +195,13 @@ EMULATOR_ONLY: tuple[Resource, ...] = (
     Resource("dealGroupGroups", "dealGroupGroup", "DealGroupGroup", None, None, ops=NONE, top=False,
              defaults={"cdate": None}, links=("dealGroup", "group")),
 )
+
+_GROUPS = "custom contact groups (group definitions and members) are a separate service, not modelled"
+#: Catalogue resources the emulator does not serve, and why (their calls answer the API's 404).
+NOT_EMULATED: dict[str, str] = {
+    "geoAddress": "geo addresses: the emulator tracks no site visits",
+    "groupMember": _GROUPS,
+    "groupDefinition": _GROUPS,
+    "taskNotification": "task reminders are sent by e-mail, which the emulator does not send",
+    "urlWhitelisting": "site tracking domains (a JSON:API service of its own): not modelled",
+}
