@@ -114,15 +114,18 @@ def test_every_catalogue_sub_collection_is_served_from_it_or_listed_with_a_reaso
 
 
 @pytest.mark.parametrize("key", sorted(sublists.SUBLISTS), ids="/".join)
-def test_every_sub_collection_lists_its_childrens_envelope(key: tuple[str, str], demo_api: httpx.Client) -> None:
-    parent, name = key
-    first = demo_api.get(f"/{parent}", params={"limit": 1}).json()[RESOURCES[parent].many]
-    parent_id = first[0]["id"] if first else "1"
-    reply = demo_api.get(f"/{parent}/{parent_id}/{name}")
-    child = RESOURCES[sublists.SUBLISTS[key][0]]
-    assert reply.status_code in (200, 404), reply.text
-    if reply.status_code == 200:
-        assert isinstance(reply.json()[child.many], list)
+def test_every_sub_collection_lists_the_parents_children(key: tuple[str, str], activecampaign_emulator,
+                                                          api: httpx.Client) -> None:
+    parent_path, name = key
+    child_path, field, fixed = sublists.SUBLISTS[key]
+    parent = activecampaign_emulator.insert(parent_path)
+    other = activecampaign_emulator.insert(parent_path)
+    child = activecampaign_emulator.insert(child_path, **{field: parent["id"], **fixed})
+    stranger = activecampaign_emulator.insert(child_path, **{field: other["id"], **fixed})
+    reply = api.get(f"/{parent_path}/{parent['id']}/{name}")
+    assert reply.status_code == 200, reply.text
+    listed = {rec["id"] for rec in reply.json()[RESOURCES[child_path].many]}
+    assert child["id"] in listed and stranger["id"] not in listed  # (a new pipeline also gets default stages)
 
 
 @pytest.mark.parametrize(("operation", "entry"), CATALOGUE_OPERATIONS, ids=lambda v: " ".join(v) if
