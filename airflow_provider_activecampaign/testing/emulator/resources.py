@@ -211,8 +211,14 @@ CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
     "fields": (("fieldValues", "field"), ("fieldOptions", "field")),
 }
 
+def _note_parents() -> dict[str, str]:
+    """The catalogue's: the collection each note ``reltype`` names (in the note's natural key)."""
+    key = CATALOGUE["note"].natural_key
+    return {path: reltype for reltype, path in (key.segments["reltype"] if key else {}).items()}
+
+
 #: Parents of ``/{parent}/{id}/notes``, and the note ``reltype`` they stand for.
-NOTE_PARENTS = {"deals": "Deal", "accounts": "CustomerAccount", "contacts": "Subscriber"}
+NOTE_PARENTS = _note_parents()
 NOTE_OWNERS = {reltype: plural for plural, reltype in NOTE_PARENTS.items()}
 RELTYPES = {"activity": "Activity", "deal": "Deal", "dealtask": "DealTask", "subscriber": "Subscriber",
             "contact": "Subscriber", "customeraccount": "CustomerAccount", "account": "CustomerAccount"}

@@ -1,9 +1,10 @@
 """The v3 route table: method and path pattern -> handler, matched in order; nothing is reached by name.
 
 A pattern is a tuple of path segments after ``/api/3/``: a literal, ``*`` (any one segment), or a
-placeholder that must name something the emulator knows: ``RESOURCE`` (a collection),
-``NOTE_PARENT`` (a collection whose records hold notes), ``SUBLIST`` (a sub-collection of the
-collection in the first segment). A path that no route knows is answered 404 as the API does; a
+placeholder that must name something the emulator knows: ``RESOURCE`` (a collection, made from
+the catalogue: ``resources.RESOURCES``), ``NOTE_PARENT`` (a collection whose records hold notes),
+``SUBLIST`` (a sub-collection of the collection in the first segment, from the catalogue's:
+``sublists.SUBLISTS``). A path that no route knows is answered 404 as the API does; a
 known collection or item path asked with a method it does not take is answered 405.
 """
 
