@@ -1,7 +1,6 @@
-"""The emulator and the catalogue describe the same API: paths, envelopes, operations, list filters, webhook names.
-
-The emulator keeps its own resource table (it runs without Airflow, which the catalogue package
-imports); these tests make sure the two can never drift.
+"""The emulator is made from the catalogue: every catalogue resource and sub-collection is served at
+the catalogue's path, with its envelopes, operations and list filters, or listed with the reason it is
+not; unknown filters are ignored and unknown routes answered as the API does.
 """
 
 from __future__ import annotations
@@ -12,16 +11,16 @@ import httpx
 import pytest
 
 from airflow_provider_activecampaign.catalogue import RESOURCES as CATALOGUE
-from airflow_provider_activecampaign.catalogue import WEBHOOK_EVENTS, WEBHOOK_SOURCES
+from airflow_provider_activecampaign.catalogue import SUBCOLLECTIONS, WEBHOOK_EVENTS, WEBHOOK_SOURCES
 from airflow_provider_activecampaign.catalogue.coverage import catalogue_operations
-from airflow_provider_activecampaign.catalogue.tables import RESOURCES as TABLES
-from airflow_provider_activecampaign.testing.emulator import names, routes
-from airflow_provider_activecampaign.testing.emulator.resources import RESOURCES
+from airflow_provider_activecampaign.testing.emulator import names, routes, sublists
+from airflow_provider_activecampaign.testing.emulator.kinds import emulate
+from airflow_provider_activecampaign.testing.emulator.resources import BEHAVIOURS, EMULATED, RESOURCES
+from airflow_provider_activecampaign.testing.emulator.resources_more import EMULATOR_ONLY, NOT_EMULATED
 from tests.fidelity.unserved import UNSERVED
 
-#: The first resources (catalogue/resources.py); those of the chapters' tables (catalogue/tables/) are
-#: checked once the emulator serves them from the catalogue itself (issue #18, the emulator side).
-DESCRIBED = sorted((r for r in CATALOGUE.values() if r.name not in {t.name for t in TABLES}), key=lambda r: r.name)
+SERVED = sorted((CATALOGUE[name] for name in EMULATED), key=lambda r: r.name)
+LISTED = [r for r in SERVED if r.parent is None and "list" in EMULATED[r.name].ops]
 
 
 def _normal(path: str) -> str:
@@ -30,6 +29,103 @@ def _normal(path: str) -> str:
 
 CATALOGUE_OPERATIONS = sorted(catalogue_operations().items())
 NOT_SERVED = {(op.split(" ", 1)[0], _normal(op.split(" ", 1)[1])) for op in UNSERVED}
+
+
+def test_every_catalogue_resource_is_emulated_from_its_entry_or_listed_with_a_reason() -> None:
+    assert set(EMULATED) | set(NOT_EMULATED) == set(CATALOGUE)
+    assert not set(EMULATED) & set(NOT_EMULATED)
+    assert all(reason.strip() for reason in NOT_EMULATED.values())
+    assert not {r.plural for r in EMULATOR_ONLY} & {r.plural for r in EMULATED.values()}
+    assert set(RESOURCES) == {r.plural for r in (*EMULATED.values(), *EMULATOR_ONLY)}
+
+
+@pytest.mark.parametrize("described", SERVED, ids=lambda r: r.name)
+def test_every_served_resource_is_the_catalogues_entry_with_its_behaviour(described) -> None:
+    served = EMULATED[described.name]
+    made = emulate(described, BEHAVIOURS[described.name])
+    assert (made.plural, made.ops, made.required, set(made.params), set(made.filters)) == (
+        served.plural, served.ops, served.required, set(served.params), set(served.filters))
+    assert served.singular == described.singular
+    if not described.single:  # a single record's reply is keyed by its singular
+        assert served.many == described.plural
+    assert RESOURCES[served.plural] is served
+    assert served.key == described.key and served.orders == described.orders
+    assert served.top == (described.parent is None)
+
+
+@pytest.mark.parametrize("described", [r for r in SERVED if r.parent is None], ids=lambda r: r.name)
+def test_every_top_resource_is_served_at_the_catalogues_path(described) -> None:
+    """(Each operation is routed or listed as not served: see the test of every catalogue operation.)"""
+    assert RESOURCES[described.path] is EMULATED[described.name]
+
+
+@pytest.mark.parametrize(("described", "param"), [
+    (described, spec.param) for described in SERVED for spec in described.filters.values()
+], ids=lambda value: getattr(value, "name", value))
+def test_every_catalogue_list_filter_is_understood(described, param: str) -> None:
+    assert EMULATED[described.name].understands(param), (
+        f"{described.path}: the catalogue documents {param!r}, the emulator would ignore it")
+
+
+@pytest.mark.parametrize("name", sorted(BEHAVIOURS))
+def test_a_behaviour_applies_only_filters_the_catalogue_documents(name: str) -> None:
+    """How a filter is applied sits beside the catalogue; which filters exist is the catalogue's."""
+    behaviour, documented = BEHAVIOURS[name], {f.param for f in CATALOGUE[name].filters.values()}
+    assert set(behaviour.predicates) <= documented
+    assert not set(behaviour.honours) & documented  # a documented filter is a predicate, not an extra
+
+
+@pytest.mark.parametrize("described", LISTED, ids=lambda r: r.name)
+def test_every_listed_resource_answers_with_the_catalogues_envelope(described, demo_api: httpx.Client) -> None:
+    reply = demo_api.get(f"/{described.path}")
+    assert reply.status_code == 200, reply.text
+    assert isinstance(reply.json()[described.plural], list)
+
+
+def test_an_unknown_filter_is_ignored_as_by_the_api(demo_api: httpx.Client) -> None:
+    everyone = demo_api.get("/contacts", params={"limit": 100}).json()
+    assert everyone["contacts"]
+    for param in ("filters[no_such_field]", "no_such_param", "filters[email][no_such_operator]"):
+        assert demo_api.get("/contacts", params={"limit": 100, param: "x"}).json() == everyone
+    assert not RESOURCES["contacts"].understands("filters[no_such_field]")
+
+
+def test_a_documented_filter_narrows_the_list(demo_api: httpx.Client) -> None:
+    first = demo_api.get("/contacts").json()["contacts"][0]
+    found = demo_api.get("/contacts", params={"email": first["email"]}).json()["contacts"]
+    assert [c["id"] for c in found] == [first["id"]]
+
+
+@pytest.mark.parametrize("path", ["/noSuchThing", "/contacts/1/noSuchThing", "/noSuchThing/1/2/3"])
+def test_an_unknown_route_answers_the_apis_404(path: str, api: httpx.Client) -> None:
+    reply = api.get(path)
+    assert reply.status_code == 404
+    assert reply.json() == {"errors": [{"status": 404, "title": "Not Found"}]}
+
+
+def test_every_catalogue_sub_collection_is_served_from_it_or_listed_with_a_reason() -> None:
+    for sub in SUBCOLLECTIONS.values():
+        segment = sub.path.rsplit("/", 1)[-1]
+        parent = CATALOGUE[sub.parent].path
+        served = (parent, segment) in sublists.SUBLISTS or (sub.single and segment in sublists.CONTACT_ONES)
+        assert served != (sub.name in sublists.NOT_SUBLISTS), sub.name
+    from_catalogue = set(sublists.SUBLISTS) - set(sublists.EMULATOR_SUBLISTS)
+    assert len(from_catalogue) + len(sublists.CONTACT_ONES) + len(sublists.NOT_SUBLISTS) == len(SUBCOLLECTIONS)
+
+
+@pytest.mark.parametrize("key", sorted(sublists.SUBLISTS), ids="/".join)
+def test_every_sub_collection_lists_the_parents_children(key: tuple[str, str], activecampaign_emulator,
+                                                          api: httpx.Client) -> None:
+    parent_path, name = key
+    child_path, field, fixed = sublists.SUBLISTS[key]
+    parent = activecampaign_emulator.insert(parent_path)
+    other = activecampaign_emulator.insert(parent_path)
+    child = activecampaign_emulator.insert(child_path, **{field: parent["id"], **fixed})
+    stranger = activecampaign_emulator.insert(child_path, **{field: other["id"], **fixed})
+    reply = api.get(f"/{parent_path}/{parent['id']}/{name}")
+    assert reply.status_code == 200, reply.text
+    listed = {rec["id"] for rec in reply.json()[RESOURCES[child_path].many]}
+    assert child["id"] in listed and stranger["id"] not in listed  # (a new pipeline also gets default stages)
 
 
 @pytest.mark.parametrize(("operation", "entry"), CATALOGUE_OPERATIONS, ids=lambda v: " ".join(v) if
@@ -44,29 +140,7 @@ def test_every_catalogue_operation_is_routed_or_listed_as_not_served(operation: 
     assert served or (method, path) in NOT_SERVED, f"{entry}: {method} {path} is neither served nor listed"
 
 
-@pytest.mark.parametrize("described", DESCRIBED, ids=lambda r: r.name)
-def test_every_catalogue_resource_is_served_at_its_path_with_its_envelopes(described) -> None:
-    served = RESOURCES.get(described.path)
-    assert served is not None, f"the emulator does not serve /api/3/{described.path}"
-    assert (served.singular, served.plural) == (described.singular, described.plural)
-
-
-@pytest.mark.parametrize("described", DESCRIBED, ids=lambda r: r.name)
-def test_every_catalogue_operation_is_served(described) -> None:
-    served = RESOURCES[described.path]
-    special = {"campaigns": {"delete"}}.get(described.path, set())  # DELETE /campaigns/{id} is its own route
-    assert set(described.operations) <= set(served.ops) | special
-
-
-@pytest.mark.parametrize(("described", "param"), [
-    (described, spec.param) for described in DESCRIBED for spec in described.filters.values()
-], ids=lambda value: getattr(value, "name", value))
-def test_every_catalogue_list_filter_is_understood(described, param: str) -> None:
-    assert RESOURCES[described.path].understands(param), (
-        f"{described.path}: the catalogue documents {param!r}, the emulator would ignore it")
-
-
-@pytest.mark.parametrize("described", [r for r in DESCRIBED if r.orders], ids=lambda r: r.name)
+@pytest.mark.parametrize("described", [r for r in LISTED if r.orders], ids=lambda r: r.name)
 def test_catalogue_orderings_sort_the_emulators_lists(described, demo_api: httpx.Client) -> None:
     for name in described.orders:
         reply = demo_api.get(f"/{described.path}", params={f"orders[{name}]": "DESC"})

@@ -1,9 +1,11 @@
-"""List filters: predicates over stored records, and which query parameters each resource applies.
+"""List filters: predicates over stored records, and how the emulator applies the catalogue's filters.
 
 A predicate gets the store, the record, the parameter's value and the whole query, and says
-whether the record stays in the list. Parameters a resource does not know are ignored, as the API
-ignores them (tests/emulator/test_catalogue_agreement.py checks that every filter the catalogue
-documents is understood here).
+whether the record stays in the list. Which parameters a resource takes comes from the catalogue
+(``kinds.emulate``): a documented filter compares the field of its name unless a predicate here
+(or in the resource's behaviour) says otherwise; ``*_EXTRAS`` are parameters the API answers that
+the catalogue does not document. Parameters a resource does not know are ignored, as the API
+ignores them.
 """
 
 from __future__ import annotations
@@ -215,20 +217,31 @@ def id_in(store: Store, rec: Record, value: str, query: Query) -> bool:
     return rec["id"] in {part.strip() for part in value.split(",")}
 
 
-CONTACT_PARAMS: dict[str, Predicate] = {
-    "email": eq("email"),
+def id_greater(store: Store, rec: Record, value: str, query: Query) -> bool:
+    return int(rec["id"]) > as_int(value)
+
+
+def id_less(store: Store, rec: Record, value: str, query: Query) -> bool:
+    return int(rec["id"]) < as_int(value, 1 << 62)
+
+
+#: How the contact list filters the catalogue documents are applied (``email``: the field compared).
+CONTACT_PREDICATES: dict[str, Predicate] = {
     "email_like": like("email"),
     "search": contact_search,
     "listid": contact_lists,
     "status": contact_status,
     "tagid": related("contactTags", "contact", "tag"),
-    "seriesid": related("contactAutomations", "contact", "automation"),
     "organization": lambda store, rec, value, query: value in (
         as_text(rec.get("orgid")), as_text(rec.get("organization"))),
     "ids": id_in,
+    "id_greater": id_greater,
+}
+#: Contact list parameters the API answers and the catalogue does not document.
+CONTACT_EXTRAS: dict[str, Predicate] = {
+    "seriesid": related("contactAutomations", "contact", "automation"),
     "ids[]": id_in,
-    "id_greater": lambda store, rec, value, query: int(rec["id"]) > as_int(value),
-    "id_less": lambda store, rec, value, query: int(rec["id"]) < as_int(value, 1 << 62),
+    "id_less": id_less,
     "exclude": lambda store, rec, value, query: rec["id"] != value,
     "phone": lambda store, rec, value, query: as_text(rec.get("phone")).startswith(value),
     "formid": related("contactLists", "contact", "form"),
@@ -237,37 +250,28 @@ CONTACT_PARAMS: dict[str, Predicate] = {
     "in_group_lists": everything,
 }
 
-DEAL_FILTERS: dict[str, Predicate] = {
-    "title": like("title"),
-    "stage": eq("stage"),
-    "group": eq("group"),
-    "status": eq("status"),
-    "owner": eq("owner"),
-    "organization": _deal_org,
-    "tag": _deal_tag,
-    "tasktype": _deal_tasktype,
-    "search": _deal_search,
-    "minimum_value": _deal_value(lambda dollars, bound: dollars >= bound),
-    "maximum_value": _deal_value(lambda dollars, bound: dollars <= bound),
-    "score": _deal_score(lambda have, bound: have == bound),
-    "score_greater_than": _deal_score(lambda have, bound: have > bound),
-    "score_less_than": _deal_score(lambda have, bound: have < bound),
-    **windows("cdate", "mdate"),
+DEAL_PREDICATES: dict[str, Predicate] = {
+    "filters[title]": like("title"),
+    "filters[organization]": _deal_org,
+    "filters[tag]": _deal_tag,
+    "filters[tasktype]": _deal_tasktype,
+    "filters[search]": _deal_search,
+    "filters[minimum_value]": _deal_value(lambda dollars, bound: dollars >= bound),
+    "filters[maximum_value]": _deal_value(lambda dollars, bound: dollars <= bound),
+}
+DEAL_EXTRAS: dict[str, Predicate] = {
+    "filters[score]": _deal_score(lambda have, bound: have == bound),
+    "filters[score_greater_than]": _deal_score(lambda have, bound: have > bound),
+    "filters[score_less_than]": _deal_score(lambda have, bound: have < bound),
 }
 
-TASK_FILTERS: dict[str, Predicate] = {
-    "title": like("title"),
-    "relid": eq("relid"),
-    "reltype": eq("reltype"),
-    "status": eq("status"),
-    "note": like("note"),
-    "duedate": same_day("duedate"),
-    "d_tasktypeid": eq("dealTasktype"),
-    "userid": eq("user"),
-    "assignee_userid": eq("assignee"),
-    "outcome_id": eq("outcomeId"),
-    "due_after": since("duedate"),
-    "due_before": until("duedate"),
+TASK_PREDICATES: dict[str, Predicate] = {
+    "filters[title]": like("title"),
+    "filters[note]": like("note"),
+    "filters[duedate]": same_day("duedate"),
+    "filters[d_tasktypeid]": eq("dealTasktype"),
+    "filters[userid]": eq("user"),
+    "filters[assignee_userid]": eq("assignee"),
+    "filters[due_after]": since("duedate"),
+    "filters[due_before]": until("duedate"),
 }
-
-

@@ -1,12 +1,20 @@
-"""What one emulated collection is: :class:`Resource` (path, envelopes, stamps, checks, list filters)."""
+"""What one emulated collection is, and how it is made from the catalogue.
+
+:func:`emulate` builds a :class:`Resource` from the catalogue's entry (path, envelopes, stamps,
+operations, required fields, list filters, orderings) and a :class:`Behaviour`: what only the
+emulator knows (the fields the API adds, uniqueness and upserts, delete replies, how each filter
+is applied).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from airflow_provider_activecampaign.testing.emulator.filters import Predicate
+from airflow_provider_activecampaign.catalogue.model import Resource as Described
+from airflow_provider_activecampaign.testing.emulator.filters import Predicate, eq, windows
 from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY, OPERATOR_KEY
 
 ALL_OPS = frozenset({"list", "create", "get", "update", "delete"})
@@ -56,6 +64,8 @@ class Resource:
     top: bool = True
     #: request fields the document's schema names otherwise than the record it returns: request -> record
     aliases: Mapping[str, str] = field(default_factory=dict)
+    #: the catalogue's orderings (``orders[NAME]``); any field sorts, these are the documented ones
+    orders: tuple[str, ...] = ()
 
     def incoming(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """A request's fields under the record's names (either name is accepted; the schema's wins)."""
@@ -89,3 +99,89 @@ class Resource:
 
 #: ``created_timestamp``/``updated_timestamp`` (and who made the change) beside ``cdate``/``udate``.
 TIMESTAMPS = (("created_timestamp", "cdate"), ("updated_timestamp", "udate"))
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What only the emulator knows about a catalogue resource; the rest comes from the catalogue.
+
+    ``predicates``: how a documented list filter (the catalogue's query parameter, e.g.
+    ``filters[fieldid]``) is applied, when not by comparing the field of its name;
+    ``honours``: query parameters the API answers that the catalogue does not document.
+    ``ops``, ``stamps`` and ``required`` are given only where the emulator serves more, or checks
+    otherwise, than the catalogue says (each a known difference, kept so the answers stay the API's).
+    """
+
+    entity: str | None  # in "No Result found for {entity} with id {id}"; None: {"errors": [...Not Found]}
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    links: tuple[str, ...] = ()
+    linked: bool = True
+    total_as_str: bool = True
+    create_status: int = 201
+    native: tuple[str, ...] = ()
+    unique: tuple[str, str] | None = None
+    upsert_on: tuple[str, ...] = ()
+    delete_body: Any = field(default_factory=dict)
+    delete_404: str | None = None
+    modifiers: tuple[str, ...] = ()
+    unapplied: tuple[str, ...] = ()
+    mirrors: tuple[tuple[str, str], ...] = ()
+    operators: Mapping[str, str] = field(default_factory=dict)
+    copies: tuple[tuple[str, str], ...] = ()
+    paged_meta: bool = False
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    predicates: Mapping[str, Predicate] = field(default_factory=dict)
+    honours: Mapping[str, Predicate] = field(default_factory=dict)
+    ops: frozenset[str] | None = None
+    stamps: tuple[str | None, str | None] | None = None
+    required: tuple[str, ...] | None = None
+    #: the path served when it is not the catalogue's (``customObjects/records/{parent}``: one collection)
+    served_at: str = ""
+
+
+def emulate(described: Described, behaviour: Behaviour) -> Resource:
+    """The emulator's resource for a catalogue entry: where and how the catalogue says, shaped as ``behaviour`` says."""
+    plural = behaviour.served_at or (described.path if described.parent is None else described.path.rsplit("/", 1)[-1])
+    created, updated = behaviour.stamps or (described.created, described.updated)
+    required = behaviour.required
+    if required is None:
+        required = tuple(behaviour.aliases.get(name, name) for name, rule in described.fields.items() if rule.required)
+    params: dict[str, Predicate] = {}
+    filters: dict[str, Predicate] = {}
+    for param, predicate in _predicates(described, behaviour, created, updated).items():
+        match = FILTER_KEY.fullmatch(param)
+        if match is None:
+            params[param] = predicate
+        else:
+            filters[match.group(1)] = predicate
+    shown = plural.rsplit("/", 1)[-1]
+    envelope = "" if described.single or (described.plural == shown and "/" not in plural) else described.plural
+    return Resource(
+        plural, described.singular, behaviour.entity, created, updated, required=required,
+        ops=described.operations if behaviour.ops is None else behaviour.ops, params=params, filters=filters,
+        key=described.key, envelope=envelope, top=described.parent is None, orders=described.orders,
+        **{name: getattr(behaviour, name) for name in _SHAPES},
+    )
+
+
+#: ``filters[NAME]`` (or a personalization's ``filter[NAME]``): the field a documented filter compares
+_BRACKETED = re.compile(r"\w+\[([^\]]+)\]")
+#: the :class:`Behaviour` fields a :class:`Resource` takes as they are
+_SHAPES = ("defaults", "links", "linked", "total_as_str", "create_status", "native", "unique", "upsert_on",
+           "delete_body", "delete_404", "modifiers", "unapplied", "mirrors", "operators", "copies", "paged_meta",
+           "aliases")
+
+
+def _predicates(described: Described, behaviour: Behaviour, created: str | None,
+                updated: str | None) -> dict[str, Predicate]:
+    """Query parameter -> predicate: each documented filter the emulator applies, then those it also honours."""
+    window = {f"filters[{name}]": test for name, test in windows(created or "", updated or "").items()}
+    applied: dict[str, Predicate] = {}
+    for spec in described.filters.values():
+        param = spec.param
+        if param in behaviour.modifiers or param in behaviour.unapplied:
+            continue
+        match = _BRACKETED.fullmatch(param)
+        default = window.get(param) or eq(match.group(1) if match else param)
+        applied[param] = behaviour.predicates.get(param, default)
+    return {**applied, **behaviour.honours}

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from airflow_provider_activecampaign.testing.emulator.filters import (
-    CONTACT_PARAMS,
     Predicate,
     contact_lists,
     contact_status,
     eq,
+    id_greater,
     id_in,
+    id_less,
     like,
     since,
     until,
@@ -167,8 +168,8 @@ def contact_list(store: Store, params: Mapping[str, str], pairs: list[tuple[str,
     filters = {m.group(1): v for k, v in params.items() if (m := FILTER_KEY.fullmatch(k)) and v != ""}
     checks: list[tuple[Predicate, str]] = [(id_in, params["ids"])] if params.get("ids", "all") != "all" else []
     names = {"email": eq("email"), "first_name": like("firstName"), "last_name": like("lastName"),
-             "listid": contact_lists, "id_greater": CONTACT_PARAMS["id_greater"],
-             "id_less": CONTACT_PARAMS["id_less"], "since_datetime": since("udate", "cdate"),
+             "listid": contact_lists, "id_greater": id_greater,
+             "id_less": id_less, "since_datetime": since("udate", "cdate"),
              "until_datetime": until("udate", "cdate"), **windows("cdate", "udate")}
     query: Query = {"status": [filters.get("status", "-1")]}
     checks += [(names[k], v) for k, v in filters.items() if k in names]

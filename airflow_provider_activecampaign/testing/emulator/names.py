@@ -1,8 +1,8 @@
 """Webhook event names and sources, from the catalogue (which imports nothing beyond the standard library).
 
 One list of names for the catalogue, the operators, the receiver and the emulator.
-tests/emulator/test_catalogue_agreement.py checks the emulator's resources and routes against the
-catalogue's, and that the emulator runs without Airflow.
+tests/emulator/test_catalogue_agreement.py checks that the emulator's resources and routes are made from
+the catalogue's, and that the emulator runs without Airflow.
 """
 
 from __future__ import annotations

@@ -1,25 +1,32 @@
-"""The emulator's resources: what the API adds to a record (defaults, links), what it checks, how it lists.
-
-Every resource the catalogue describes is served at the catalogue's path with its envelope names and
-list filters (tests/emulator/test_catalogue_agreement.py checks it); the emulator also serves
-collections the catalogue does not describe (field options, deal custom fields). Per-resource
-validation and derived fields live in ``shapers``.
+"""The emulator's resources, made from the catalogue: :data:`RESOURCES` is each catalogue entry
+(path, envelopes, stamps, operations, required fields, list filters, orderings) with its
+:class:`~.kinds.Behaviour` (what the API adds to a record, what only the emulator checks, how
+each filter is applied), through :func:`~.kinds.emulate`; then the few collections the catalogue
+does not describe (``resources_more.EMULATOR_ONLY``, each with its reason). Sub-collections,
+cascades and note parents sit here too; per-resource validation and derived fields in ``shapers``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from airflow_provider_activecampaign.catalogue import RESOURCES as CATALOGUE
 from airflow_provider_activecampaign.testing.emulator.filters import (
-    CONTACT_PARAMS,
-    DEAL_FILTERS,
-    TASK_FILTERS,
+    CONTACT_EXTRAS,
+    CONTACT_PREDICATES,
+    DEAL_EXTRAS,
+    DEAL_PREDICATES,
+    TASK_PREDICATES,
     eq,
     like,
-    windows,
 )
-from airflow_provider_activecampaign.testing.emulator.kinds import ALL_OPS, READ_OPS, TIMESTAMPS, Resource
-from airflow_provider_activecampaign.testing.emulator.resources_more import MORE
+from airflow_provider_activecampaign.testing.emulator.kinds import (
+    ALL_OPS,
+    READ_OPS,
+    TIMESTAMPS,
+    Behaviour,
+    Resource,
+    emulate,
+)
+from airflow_provider_activecampaign.testing.emulator.resources_more import EMULATOR_ONLY, MORE_BEHAVIOURS
 
 CONTACT_LINKS = (
     "bounceLogs", "contactAutomations", "contactData", "contactGoals", "contactLists", "contactLogs",
@@ -81,144 +88,111 @@ CONTACT_LIST_DEFAULTS = {
     "unsubscribeAutomation": None, "automation": None, "udate": None, "created_by": None, "updated_by": None,
 }
 
-RESOURCES: dict[str, Resource] = {r.plural: r for r in (
-    Resource("contacts", "contact", "Subscriber", required=("email",), defaults=CONTACT_DEFAULTS,
-             links=CONTACT_LINKS, params=CONTACT_PARAMS, filters=windows("cdate", "udate"),
-             modifiers=("forceQuery", "sortId"),
-             unique=("email", "Email address already exists in the system"),
-             delete_404="No result found for contact with id {id}"),
-    Resource("fieldValues", "fieldValue", "FieldValue", required=("contact", "field", "value"),
-             links=("owner", "field"), create_status=200, upsert_on=("contact", "field"),
-             defaults={"created_by": None, "updated_by": None},
-             filters={"fieldid": eq("field"), "val": eq("value")}),
-    Resource("fields", "field", "Field", required=("title", "type"), links=("options", "relations"),
-             defaults={"descript": None, "isrequired": "0", "perstag": "", "defval": None, "show_in_list": "0",
-                       "rows": "0", "cols": "0", "visible": "1", "service": "", "ordernum": "1"},
-             filters={"perstag": eq("perstag")}, unique=("title", "There is already a field with this title")),
-    Resource("fieldOptions", "fieldOption", "FieldOption", required=("field",), links=("field",),
-             defaults={"orderid": "0", "value": "", "label": "", "isdefault": "0"}),
-    Resource("fieldRels", "fieldRel", "FieldRel", updated=None, required=("field", "relid"),
-             defaults={"dorder": "0"}),
-    Resource("contactLists", "contactList", "ContactList", "created_timestamp", "updated_timestamp",
-             required=("list", "contact", "status"), defaults=CONTACT_LIST_DEFAULTS, create_status=200,
-             upsert_on=("contact", "list"),
-             links=("automation", "list", "contact", "form", "autosyncLog", "campaign", "unsubscribeAutomation",
-                    "message")),
-    Resource("contactTags", "contactTag", "SubscriberTag", updated=None, links=("contact", "tag"), mirrors=TIMESTAMPS,
-             upsert_on=("contact", "tag")),
-    Resource("tags", "tag", "Tag", updated=None, mirrors=TIMESTAMPS, required=("tag",),
-             defaults={"tagType": "contact", "description": ""},
-             links=("contactGoalTags",), params={"search": like("tag")}, filters={"search": like("tag")},
-             operators={"search": "tag"}),
-    Resource("lists", "list", "_List", required=("name", "sender_url", "sender_reminder"), defaults=LIST_DEFAULTS,
-             mirrors=TIMESTAMPS,
-             create_status=200, links=("contactGoalLists", "user", "addressLists"),
-             filters={"name": like("name")}, operators={"name": "name"}),
-    Resource("automations", "automation", "Series", "cdate", "mdate", ops=READ_OPS,
-             defaults={"name": "", "userid": "1", "status": "1", "entered": "0", "exited": "0", "hidden": "0",
-                       "defaultscreenshot": "", "screenshot": ""},
-             links=("campaigns", "contactGoals", "contactAutomations", "blocks", "goals", "sms", "sitemessages")),
-    Resource("contactAutomations", "contactAutomation", "SubscriberSeries", "adddate", "lastdate",
-             required=("contact", "automation"), ops=ALL_OPS - {"update"}, native=("completed", "completeValue"),
-             defaults={"seriesid": "0", "startid": "0", "status": "1", "batchid": None, "remdate": None,
-                       "timespan": None, "lastblock": "0", "lastlogid": "0", "completedElements": "0",
-                       "totalElements": "0", "completed": 0, "completeValue": 0, "in_als": "0"},
-             links=("automation", "contact", "contactGoals")),
-    Resource("deals", "deal", "Deal", "cdate", "mdate", required=("title", "value", "currency"),
-             defaults=DEAL_DEFAULTS, total_as_str=False, filters=DEAL_FILTERS,
-             modifiers=("filters[search_field]",), unapplied=("filters[nextdate_range]",),
-             links=("dealActivities", "contact", "contactDeals", "group", "nextTask", "notes", "account",
-                    "customerAccount", "organization", "owner", "scoreValues", "stage", "tasks",
-                    "dealCustomFieldData")),
-    Resource("dealCustomFieldMeta", "dealCustomFieldMetum", None, "createdTimestamp", "updatedTimestamp",
-             required=("fieldLabel", "fieldType"), create_status=200, native=("fieldOptions", "fieldDefault"),
-             defaults={"fieldOptions": None, "fieldDefault": None, "fieldDefaultCurrency": None,
-                       "isFormVisible": "1", "isRequired": "0", "displayOrder": "1", "personalization": "",
-                       "knownFieldId": None, "hideFieldFlag": "0"},
-             delete_body={"message": "DealCustomFieldMeta deleted."}, links=("dealCustomFieldData",)),
-    Resource("dealCustomFieldData", "dealCustomFieldDatum", None, "createdTimestamp",
-             "updatedTimestamp", create_status=200, required=("dealId", "customFieldId", "fieldValue"),
-             native=("fieldValue",),
-             upsert_on=("dealId", "customFieldId"), delete_body={"message": "DealCustomFieldData deleted."},
-             filters={"dealId": eq("dealId")},
-             links=("deal", "dealCustomFieldMetum")),
-    Resource("dealGroups", "dealGroup", "DealGroup", required=("title", "currency"), create_status=200,
-             unapplied=("filters[have_stages]",),
-             defaults={"allgroups": "1", "allusers": "1", "autoassign": "1"},
-             links=("dealGroupGroups", "dealGroupUsers", "stages"), filters={"title": like("title")}),
-    Resource("dealStages", "dealStage", "DealStage", required=("title", "group"), create_status=200,
-             defaults=STAGE_DEFAULTS, links=("group",), filters={"d_groupid": eq("group"), "title": like("title")}),
-    Resource("dealTasks", "dealTask", "DealTask", required=("relid", "duedate", "dealTasktype"),
-             native=("status",), filters=TASK_FILTERS, unapplied=("filters[duedate_range]",),
-             defaults={"title": None, "note": "", "status": 0, "edate": None, "automation": None,
-                       "doneAutomation": None, "user": "1", "assignee": None, "outcomeId": None,
-                       "outcomeInfo": None, "reltype": "Deal", "donedate": None, "duration": None},
-             links=("activities", "automation", "dealTasktype", "doneAutomation", "notes", "owner",
-                    "taskNotifications", "user", "assignee")),
-    Resource("dealTasktypes", "dealTasktype", "DealTasktype", required=("title",), create_status=200,
-             defaults={"defduration": "0", "status": "0"}),
-    Resource("notes", "note", "Note", "cdate", "mdate", required=("note", "relid", "reltype"),
-             defaults={"userid": "1", "user": "1", "is_draft": "0"},
-             links=("activities", "mentions", "notes", "owner", "user")),
-    Resource("campaigns", "campaign", "Campaign", "cdate", "mdate", ops=READ_OPS, defaults=CAMPAIGN_DEFAULTS,
-             mirrors=(("created_timestamp", "cdate"), ("updated_timestamp", "mdate")),
-             filters={"seriesid": eq("seriesid")},
-             links=("user", "automation", "campaignMessage", "campaignMessages", "links", "aggregateRevenues",
-                    "segment", "campaignLists")),
-    Resource("messages", "message", "Message", "cdate", "mdate", required=("fromname", "fromemail", "reply2"),
-             defaults=MESSAGE_DEFAULTS, links=("user",)),
-    Resource("accounts", "account", "CustomerAccount", "createdTimestamp", "updatedTimestamp",
-             required=("name",), defaults={"accountUrl": None, "owner": "1"},
-             links=("notes", "accountCustomFieldData", "accountContacts"), params={"search": like("name")},
-             modifiers=("count_deals",),
-             unique=("name", 'An account named "{value}" already exists. Please choose a new name.')),
-    Resource("organizations", "organization", "Organization", "created_timestamp", "updated_timestamp",
-             ops=READ_OPS, defaults={"userid": "1", "owner": "1"}, linked=False,
-             params={"search": like("name")}, filters={"name": like("name")}),
-    Resource("calendars", "calendar", "Calendar", "cdate", "mdate", required=("title", "type"), create_status=200,
-             defaults={"userid": "1", "notification": "0"}, links=("calendarRels", "calendarUsers")),
-    Resource("users", "user", "User", required=("username", "email"),
-             defaults={"firstName": "", "lastName": "", "phone": "", "signature": None, "lang": "english",
-                       "localZoneid": "America/Chicago"},
-             links=("lists", "userGroup", "dealGroupTotals", "dealGroupUsers", "configs", "dealConnection")),
-    Resource("groups", "group", "Group", None, None, required=("title",), create_status=200,
-             defaults={"descript": "", "unsubscribelink": "0", "optinconfirm": "0", "p_admin": "0"},
-             links=("userGroups", "groupLimit", "dealGroupGroups", "listGroups", "addressGroups",
-                    "automationGroups")),
-    Resource("webhooks", "webhook", "Webhook", updated=None, required=("name", "url", "events", "sources"),
-             defaults={"listid": "0"}, native=("events", "sources"),
-             filters={"name": like("name"), "url": like("url"), "listid": eq("listid")}),
-    Resource("eventTrackingEvents", "eventTrackingEvent", "EventTrackingEvent", None, None, required=("name",),
-             ops=frozenset({"list", "create", "delete"}), total_as_str=False, key="name",
-             unique=("name", "An event with this name already exists")),
-    *MORE,
-)}
-
-#: ``GET /{parent}/{id}/{name}``: (child resource, its field holding the parent id, fixed fields).
-SUBLISTS: dict[tuple[str, str], tuple[str, str, Mapping[str, str]]] = {
-    ("contacts", "contactTags"): ("contactTags", "contact", {}),
-    ("contacts", "contactAutomations"): ("contactAutomations", "contact", {}),
-    ("contacts", "contactLists"): ("contactLists", "contact", {}),
-    ("contacts", "fieldValues"): ("fieldValues", "contact", {}),
-    ("contacts", "deals"): ("deals", "contact", {}),
-    ("contacts", "notes"): ("notes", "relid", {"reltype": "Subscriber"}),
-    ("deals", "notes"): ("notes", "relid", {"reltype": "Deal"}),
-    ("deals", "tasks"): ("dealTasks", "relid", {"reltype": "Deal"}),
-    ("deals", "dealCustomFieldData"): ("dealCustomFieldData", "dealId", {}),
-    ("accounts", "notes"): ("notes", "relid", {"reltype": "CustomerAccount"}),
-    ("dealGroups", "stages"): ("dealStages", "group", {}),
-    ("fields", "options"): ("fieldOptions", "field", {}),
-    ("fields", "relations"): ("fieldRels", "field", {}),
-    ("automations", "contactAutomations"): ("contactAutomations", "automation", {}),
-    **{("contacts", name): (name, "contact", {}) for name in (
-        "bounceLogs", "contactGoals", "contactLogs", "geoIps", "trackingLogs", "scoreValues", "contactDeals",
-        "accountContacts")},
-    ("campaigns", "links"): ("links", "campaign", {}),
-    ("ecomOrders", "orderProducts"): ("ecomOrderProducts", "orderid", {}),
+#: What only the emulator knows about the catalogue's first resources, by catalogue name.
+BEHAVIOURS: dict[str, Behaviour] = {
+    "contact": Behaviour(
+        "Subscriber", defaults=CONTACT_DEFAULTS, links=CONTACT_LINKS, modifiers=("forceQuery", "sortId"),
+        predicates=CONTACT_PREDICATES, honours=CONTACT_EXTRAS,
+        unique=("email", "Email address already exists in the system"),
+        delete_404="No result found for contact with id {id}"),
+    "fieldValue": Behaviour("FieldValue", links=("owner", "field"), create_status=200, upsert_on=("contact", "field"),
+                            defaults={"created_by": None, "updated_by": None},
+                            predicates={"filters[fieldid]": eq("field"), "filters[val]": eq("value")}),
+    "field": Behaviour("Field", links=("options", "relations"),
+                       defaults={"descript": None, "isrequired": "0", "perstag": "", "defval": None,
+                                 "show_in_list": "0", "rows": "0", "cols": "0", "visible": "1", "service": "",
+                                 "ordernum": "1"},
+                       unique=("title", "There is already a field with this title")),
+    "fieldRel": Behaviour("FieldRel", defaults={"dorder": "0"}, ops=ALL_OPS),
+    "contactList": Behaviour(
+        "ContactList", stamps=("created_timestamp", "updated_timestamp"), defaults=CONTACT_LIST_DEFAULTS,
+        create_status=200, upsert_on=("contact", "list"), ops=ALL_OPS,
+        links=("automation", "list", "contact", "form", "autosyncLog", "campaign", "unsubscribeAutomation",
+               "message")),
+    "contactTag": Behaviour("SubscriberTag", links=("contact", "tag"), mirrors=TIMESTAMPS, upsert_on=("contact", "tag"),
+                            ops=ALL_OPS, required=()),
+    "tag": Behaviour("Tag", mirrors=TIMESTAMPS, defaults={"tagType": "contact", "description": ""},
+                     links=("contactGoalTags",), predicates={"search": like("tag")},
+                     honours={"filters[search]": like("tag")}, operators={"search": "tag"}),
+    "list": Behaviour("_List", defaults=LIST_DEFAULTS, mirrors=TIMESTAMPS, create_status=200,
+                      links=("contactGoalLists", "user", "addressLists"), predicates={"filters[name]": like("name")},
+                      operators={"name": "name"}, ops=ALL_OPS, required=("name", "sender_url", "sender_reminder")),
+    "automation": Behaviour(
+        "Series", defaults={"name": "", "userid": "1", "status": "1", "entered": "0", "exited": "0", "hidden": "0",
+                            "defaultscreenshot": "", "screenshot": ""},
+        links=("campaigns", "contactGoals", "contactAutomations", "blocks", "goals", "sms", "sitemessages")),
+    "contactAutomation": Behaviour(
+        "SubscriberSeries", native=("completed", "completeValue"),
+        defaults={"seriesid": "0", "startid": "0", "status": "1", "batchid": None, "remdate": None,
+                  "timespan": None, "lastblock": "0", "lastlogid": "0", "completedElements": "0",
+                  "totalElements": "0", "completed": 0, "completeValue": 0, "in_als": "0"},
+        links=("automation", "contact", "contactGoals")),
+    "deal": Behaviour(
+        "Deal", defaults=DEAL_DEFAULTS, total_as_str=False, predicates=DEAL_PREDICATES, honours=DEAL_EXTRAS,
+        modifiers=("filters[search_field]",), unapplied=("filters[nextdate_range]",),
+        links=("dealActivities", "contact", "contactDeals", "group", "nextTask", "notes", "account",
+               "customerAccount", "organization", "owner", "scoreValues", "stage", "tasks", "dealCustomFieldData")),
+    "dealCustomFieldMetum": Behaviour(
+        None, create_status=200, native=("fieldOptions", "fieldDefault"),
+        defaults={"fieldOptions": None, "fieldDefault": None, "fieldDefaultCurrency": None,
+                  "isFormVisible": "1", "isRequired": "0", "displayOrder": "1", "personalization": "",
+                  "knownFieldId": None, "hideFieldFlag": "0"},
+        delete_body={"message": "DealCustomFieldMeta deleted."}, links=("dealCustomFieldData",)),
+    "dealCustomFieldDatum": Behaviour(
+        None, create_status=200, native=("fieldValue",), upsert_on=("dealId", "customFieldId"),
+        delete_body={"message": "DealCustomFieldData deleted."}, links=("deal", "dealCustomFieldMetum")),
+    "dealGroup": Behaviour("DealGroup", create_status=200, unapplied=("filters[have_stages]",),
+                           defaults={"allgroups": "1", "allusers": "1", "autoassign": "1"},
+                           links=("dealGroupGroups", "dealGroupUsers", "stages"),
+                           predicates={"filters[title]": like("title")}),
+    "dealStage": Behaviour("DealStage", create_status=200, defaults=STAGE_DEFAULTS, links=("group",),
+                           predicates={"filters[d_groupid]": eq("group"), "filters[title]": like("title")}),
+    "dealTask": Behaviour(
+        "DealTask", native=("status",), required=("relid", "duedate", "dealTasktype"), predicates=TASK_PREDICATES,
+        honours={"filters[outcome_id]": eq("outcomeId")},
+        unapplied=("filters[duedate_range]",),
+        defaults={"title": None, "note": "", "status": 0, "edate": None, "automation": None,
+                  "doneAutomation": None, "user": "1", "assignee": None, "outcomeId": None,
+                  "outcomeInfo": None, "reltype": "Deal", "donedate": None, "duration": None},
+        links=("activities", "automation", "dealTasktype", "doneAutomation", "notes", "owner",
+               "taskNotifications", "user", "assignee")),
+    "dealTasktype": Behaviour("DealTasktype", create_status=200, defaults={"defduration": "0", "status": "0"}),
+    "note": Behaviour("Note", defaults={"userid": "1", "user": "1", "is_draft": "0"},
+                      links=("activities", "mentions", "notes", "owner", "user")),
+    "campaign": Behaviour(
+        "Campaign", defaults=CAMPAIGN_DEFAULTS,
+        mirrors=(("created_timestamp", "cdate"), ("updated_timestamp", "mdate")),
+        links=("user", "automation", "campaignMessage", "campaignMessages", "links", "aggregateRevenues",
+               "segment", "campaignLists")),
+    "message": Behaviour("Message", defaults=MESSAGE_DEFAULTS, links=("user",)),
+    "account": Behaviour("CustomerAccount", defaults={"accountUrl": None, "owner": "1"},
+                         links=("notes", "accountCustomFieldData", "accountContacts"),
+                         predicates={"search": like("name")}, modifiers=("count_deals",),
+                         unique=("name", 'An account named "{value}" already exists. Please choose a new name.')),
+    "organization": Behaviour("Organization", defaults={"userid": "1", "owner": "1"}, linked=False,
+                              honours={"search": like("name")}, predicates={"filters[name]": like("name")},
+                              required=()),
+    "calendar": Behaviour("Calendar", create_status=200, defaults={"userid": "1", "notification": "0"},
+                          links=("calendarRels", "calendarUsers")),
+    "user": Behaviour("User", defaults={"firstName": "", "lastName": "", "phone": "", "signature": None,
+                                        "lang": "english", "localZoneid": "America/Chicago"},
+                      links=("lists", "userGroup", "dealGroupTotals", "dealGroupUsers", "configs", "dealConnection"),
+                      stamps=("cdate", "udate"), required=("username", "email")),
+    "group": Behaviour("Group", create_status=200,
+                       defaults={"descript": "", "unsubscribelink": "0", "optinconfirm": "0", "p_admin": "0"},
+                       links=("userGroups", "groupLimit", "dealGroupGroups", "listGroups", "addressGroups",
+                              "automationGroups"), stamps=(None, None)),
+    "webhook": Behaviour("Webhook", defaults={"listid": "0"}, native=("events", "sources"),
+                         predicates={"filters[name]": like("name"), "filters[url]": like("url")}),
+    "eventTrackingEvent": Behaviour("EventTrackingEvent", total_as_str=False, stamps=(None, None),
+                                    unique=("name", "An event with this name already exists")),
+    **MORE_BEHAVIOURS,
 }
 
-#: ``GET contacts/{id}/{name}`` answered with one record (or null), not a list.
-CONTACT_ONES = ("organization", "contactData", "plusAppend")
+#: The catalogue's resources as the emulator serves them, by catalogue name.
+EMULATED: dict[str, Resource] = {name: emulate(CATALOGUE[name], behaviour) for name, behaviour in BEHAVIOURS.items()}
+#: Every collection the emulator serves, by path: the catalogue's, then its own.
+RESOURCES: dict[str, Resource] = {r.plural: r for r in (*EMULATED.values(), *EMULATOR_ONLY)}
 
 #: What a delete takes with it: resource -> (child resource, its field holding the parent id).
 CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -237,8 +211,14 @@ CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
     "fields": (("fieldValues", "field"), ("fieldOptions", "field")),
 }
 
+def _note_parents() -> dict[str, str]:
+    """The catalogue's: the collection each note ``reltype`` names (in the note's natural key)."""
+    key = CATALOGUE["note"].natural_key
+    return {path: reltype for reltype, path in (key.segments["reltype"] if key else {}).items()}
+
+
 #: Parents of ``/{parent}/{id}/notes``, and the note ``reltype`` they stand for.
-NOTE_PARENTS = {"deals": "Deal", "accounts": "CustomerAccount", "contacts": "Subscriber"}
+NOTE_PARENTS = _note_parents()
 NOTE_OWNERS = {reltype: plural for plural, reltype in NOTE_PARENTS.items()}
 RELTYPES = {"activity": "Activity", "deal": "Deal", "dealtask": "DealTask", "subscriber": "Subscriber",
             "contact": "Subscriber", "customeraccount": "CustomerAccount", "account": "CustomerAccount"}

@@ -1,9 +1,10 @@
 """The v3 route table: method and path pattern -> handler, matched in order; nothing is reached by name.
 
 A pattern is a tuple of path segments after ``/api/3/``: a literal, ``*`` (any one segment), or a
-placeholder that must name something the emulator knows: ``RESOURCE`` (a collection),
-``NOTE_PARENT`` (a collection whose records hold notes), ``SUBLIST`` (a sub-collection of the
-collection in the first segment). A path that no route knows is answered 404 as the API does; a
+placeholder that must name something the emulator knows: ``RESOURCE`` (a collection, made from
+the catalogue: ``resources.RESOURCES``), ``NOTE_PARENT`` (a collection whose records hold notes),
+``SUBLIST`` (a sub-collection of the collection in the first segment, from the catalogue's:
+``sublists.SUBLISTS``). A path that no route knows is answered 404 as the API does; a
 known collection or item path asked with a method it does not take is answered 405.
 """
 
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_activecampaign.testing.emulator import bulk, v3, v3_more
-from airflow_provider_activecampaign.testing.emulator.resources import CONTACT_ONES, NOTE_PARENTS, RESOURCES, SUBLISTS
+from airflow_provider_activecampaign.testing.emulator.resources import NOTE_PARENTS, RESOURCES
 from airflow_provider_activecampaign.testing.emulator.store import Store
+from airflow_provider_activecampaign.testing.emulator.sublists import CONTACT_ONES, SUBLISTS
 from airflow_provider_activecampaign.testing.emulator.values import ApiError, Call, Query, Reply, not_found
 
 Handler = Callable[[Store, Call], Reply]

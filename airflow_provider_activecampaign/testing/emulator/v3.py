@@ -16,10 +16,10 @@ from airflow_provider_activecampaign.testing.emulator.resources import (
     NOTE_PARENTS,
     ORDER_ALIASES,
     RESOURCES,
-    SUBLISTS,
     Resource,
 )
 from airflow_provider_activecampaign.testing.emulator.store import Store
+from airflow_provider_activecampaign.testing.emulator.sublists import SUBLISTS
 from airflow_provider_activecampaign.testing.emulator.values import (
     FILTER_KEY,
     OPERATOR_KEY,
