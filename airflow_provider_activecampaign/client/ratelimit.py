@@ -62,7 +62,8 @@ class Slot:
     """A slot taken in the account's budget: the request it is for may be sent now.
 
     ``basis`` is when it was taken on the window's clock, ``member`` its entry in the window
-    (None when unpaced), ``waited`` the seconds spent waiting for it.
+    (None when unpaced), ``started`` when its round trip is timed from (this process's monotonic
+    clock, no later than ``basis``), ``waited`` the seconds spent waiting for it.
     """
 
     member: str | None
@@ -252,15 +253,18 @@ class RateLimiter:
             if until > now and self._count(since) < used:  # the API's budget went to someone else
                 self.pause(until - now)
                 return until - now
+        asked = time.monotonic()
         if self._shared is not None:
             with self._lock:
                 settled, self._unsettled = self._unsettled, []
+            # the store's clock stamped the slot somewhere within this call: the round trip is timed from
+            # before it, or a slow store reply (a loaded machine) would make the request seem to arrive early
             wait, member, basis = self._shared.take(self._windows, MAX_MARGIN, settled)
         else:
             wait, member, basis = self._local.take(self._windows)
         if member is None:
             return max(MIN_WAIT, wait)
-        return Slot(member, basis, time.monotonic())
+        return Slot(member, basis, asked if self._shared is not None else time.monotonic())
 
     async def take_async(self, paced: bool = True) -> Slot | float:
         if self._shared is None:

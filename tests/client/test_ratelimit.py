@@ -111,6 +111,27 @@ class TestTheBudget:
         limiter.observe(200, {"RateLimit-Limit": "5", "RateLimit-Remaining": "0"}, slow, kind)
         assert not isinstance(limiter.take(), float), "paused as if someone else had used the budget"
 
+    def test_a_slow_shared_store_reply_counts_in_the_round_trip(self):
+        """The store stamps the slot, then its reply takes 50 ms: the request may arrive 50 ms after the stamp."""
+
+        class SlowStore:
+            uri = "redis://slow"
+
+            def sync_state(self, paused_until: float, rate: float) -> tuple[float, float]:
+                return paused_until, rate
+
+            def take(self, windows, hold, settled):
+                stamped = time.monotonic()
+                time.sleep(0.05)
+                return 0.0, "1", stamped
+
+        limiter = RateLimiter("https://slow-store.example", 5)
+        limiter._shared = SlowStore()  # type: ignore[assignment]
+        slot = limiter.take()
+        assert not isinstance(slot, float)
+        sent = time.monotonic()  # sent now, arrived at once, answered at once
+        assert limiter.settle(slot, "GET /api/3/users/me") >= sent
+
 
 class TestOverHttp:
     def test_a_sequential_loop_uses_the_whole_budget_without_429(self, emulator, monkeypatch):
