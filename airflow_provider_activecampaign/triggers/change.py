@@ -18,8 +18,8 @@ stable ``change_key``.
 
 The position (see :mod:`.change_stream` for what it holds and what a poll costs) is where a
 restarted triggerer on any host finds it: on Airflow 3.3+ in the asset state store of the
-assets the stream's triggers watch, on 3.0-3.2 in an Airflow Variable per stream
-(:mod:`.change_store`).
+assets the stream's triggers watch, on 3.0-3.2 in an Airflow Variable per watcher (stream
+and trigger arguments), listed in the stream's Variable (:mod:`.change_store`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,13 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.assets import account_from_url
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
-from airflow_provider_activecampaign.triggers.change_store import AssetPositions, PositionStore, lend
+from airflow_provider_activecampaign.triggers.change_store import (
+    AssetPositions,
+    PositionStore,
+    WatcherStore,
+    lend,
+    watcher_key,
+)
 from airflow_provider_activecampaign.triggers.change_store import stream_key as stream_variable
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position
 
@@ -126,7 +132,7 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
     # Airflow 3.0-3.2: the trigger's own loop -------------------------------------------------
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        store = PositionStore(stream_variable(self.serialize()[1]))
+        store = self.position_store()
         async with self.hook() as hook:
             poller = ChangePoller(self, hook)
             position = await store.load()
@@ -148,6 +154,11 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
                 await asyncio.sleep(self.poll_interval)
 
     # shared -----------------------------------------------------------------------------------
+
+    def position_store(self) -> PositionStore:
+        """This watcher's own position Variable (3.0-3.2, or a trigger that watches no asset)."""
+        kwargs = self.serialize()[1]
+        return WatcherStore(stream_variable(kwargs), watcher_key(kwargs))
 
     def hook(self) -> ActiveCampaignAsyncHook:
         return ActiveCampaignAsyncHook(self.conn_id, retries=self.retries, timeout=self.request_timeout,
@@ -241,7 +252,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
         self.trigger = trigger
         key = stream_variable(trigger.serialize()[1])
-        self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how, legacy=PositionStore(key))
+        self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how,
+                                    legacy=trigger.position_store())
         self.polls = 0
         self.unstored = 0  # events yielded and not yet in an advance() batch
         self._stored = asyncio.Event()

@@ -1,7 +1,7 @@
 """Where a change stream's position lives: the asset state store (Airflow 3.3+) or a Variable (3.0-3.2).
 
-Both keep it under one key per stream, ``activecampaign_changes__<resource>_<watch>__<digest>``
-(:func:`stream_key`), as the JSON of :class:`~.change_stream.Position`.
+The stream's key is ``activecampaign_changes__<resource>_<watch>__<digest>`` (:func:`stream_key`);
+a position is the JSON of :class:`~.change_stream.Position`.
 
 - Airflow 3.3+: in the **asset state store** of every asset the stream's triggers watch
   (:class:`AssetPositions`). The triggerer gives each event trigger the state store of the
@@ -16,15 +16,22 @@ Both keep it under one key per stream, ``activecampaign_changes__<resource>_<wat
   running stream) is ignored: that asset gets the changes from the stream's position on,
   and nothing is replayed. A stream with no position in any store reads the Variable of
   earlier versions once, writes the state store and deletes the Variable.
-- Airflow 3.0-3.2 (no state store), and a trigger that watches no asset: the Variable
-  (:class:`PositionStore`).
+- Airflow 3.0-3.2 (no state store), and a trigger that watches no asset: a Variable per
+  *watcher* (:class:`WatcherStore`), ``<stream key>__<digest of the trigger's arguments>``
+  (:func:`watcher_key`), so two watchers of one stream with other arguments (another
+  ``poll_interval``, or each in its own triggerer) never move each other's position. The
+  stream key's Variable is then an index, ``{"watchers": [keys], "migrated": position}``,
+  for reset and replay; a position found there from an earlier version (one Variable per
+  stream) is where every watcher without a position of its own starts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+import random
 from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -43,6 +50,12 @@ def stream_key(kwargs: Mapping[str, Any]) -> str:
                         kwargs.get("filters") or {}, kwargs.get("parent_id")], sort_keys=True, default=str)
     return f"activecampaign_changes__{kwargs.get('resource')}_{kwargs.get('watch')}__" + \
         hashlib.sha256(ident.encode()).hexdigest()[:16]
+
+
+def watcher_key(kwargs: Mapping[str, Any]) -> str:
+    """One watcher's position Variable (3.0-3.2): the stream key plus a digest of all the trigger's arguments."""
+    ident = json.dumps(dict(kwargs), sort_keys=True, default=str)
+    return f"{stream_key(kwargs)}__{hashlib.sha256(ident.encode()).hexdigest()[:12]}"
 
 
 class PositionStore:
@@ -70,6 +83,84 @@ class PositionStore:
         from asgiref.sync import sync_to_async
 
         await sync_to_async(Variable.delete)(self.key)
+
+
+def _index(data: Any) -> dict[str, Any] | None:
+    """The stream Variable as an index; None when it holds something else (an old position, nothing)."""
+    if isinstance(data, Mapping) and isinstance(data.get("watchers"), list):
+        return {"watchers": [str(k) for k in data["watchers"]], "migrated": data.get("migrated")}
+    return None
+
+
+class WatcherStore(PositionStore):
+    """Airflow 3.0-3.2: one watcher's position in a Variable of its own, listed in the stream's index.
+
+    A watcher with no position of its own starts where the stream's old Variable (one per
+    stream, earlier versions) stood; its first save turns that Variable into the index.
+    """
+
+    def __init__(self, stream: str, key: str) -> None:
+        super().__init__(key)
+        self.stream = PositionStore(stream)
+        self.own = False  # the last load found this watcher's own Variable
+
+    async def _stream_data(self) -> Any:
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        raw = await sync_to_async(Variable.get)(self.stream.key, default=None)
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None
+
+    async def load(self) -> Position | None:
+        own = await super().load()
+        self.own = own is not None
+        if own is not None:
+            return own
+        data = await self._stream_data()
+        index = _index(data)
+        return Position.from_json(index["migrated"] if index is not None else data)
+
+    async def save(self, position: Position) -> None:
+        await super().save(position)
+        await self.enlist()
+
+    async def enlist(self, tries: int = 5) -> None:
+        """List this watcher in the stream's index (checked after writing: two watchers writing it
+        at once may drop one; and again at each save)."""
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        for _ in range(tries):
+            data = await self._stream_data()
+            index = _index(data) or {"watchers": [], "migrated": data if isinstance(data, Mapping) else None}
+            if self.key in index["watchers"]:
+                return
+            index["watchers"].append(self.key)
+            await sync_to_async(Variable.set)(self.stream.key, json.dumps(index),
+                                              description="ActiveCampaign change stream: its watchers' positions")
+            await asyncio.sleep(random.uniform(0.05, 0.25))  # then read back, apart from a concurrent writer
+
+    async def delete(self) -> None:
+        """Forget this watcher (after a move to the state store); the index goes with its last watcher."""
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        if self.own:
+            await super().delete()
+            self.own = False
+        data = await self._stream_data()
+        index = _index(data)
+        if index is not None and self.key in index["watchers"]:
+            index["watchers"].remove(self.key)
+        if data is None:
+            return
+        if index is None or not index["watchers"]:
+            await self.stream.delete()
+        else:
+            await sync_to_async(Variable.set)(self.stream.key, json.dumps(index))
 
 
 @contextmanager

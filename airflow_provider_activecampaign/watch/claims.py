@@ -15,11 +15,13 @@ Two runs can never both hold the lock: each writes before it reads, so of two ru
 one that reads last sees the other's ticket. Simultaneous runs may all back off once;
 the random waits part them.
 
-The tickets are found by listing the Variables under the ticket prefix (``Variable.keys``,
-Airflow 3.3+); before that, by asking which runs of the sensor's own task are running
-(``ti.get_task_states``) and reading their tickets, so on Airflow 3.0-3.2 a
-``watermark_key`` shared by several tasks is not covered. A ticket is stale, and ignored
-and removed, once its task instance no longer runs or after :data:`TICKET_LEASE`.
+A ticket names its task instance (DAG, task, map index and run), so several tasks (in one
+DAG or several) may share one ``watermark_key``. The tickets are found by listing the
+Variables under the ticket prefix (``Variable.keys``, Airflow 3.3+). Airflow 3.0-3.2 cannot
+list Variables: there every task that claims the key lists itself (DAG and task) in
+``<watermark key>__tasks`` first (:class:`TaskList`), and a run reads the tickets of the
+running instances of every task listed there (``ti.get_task_states``). A ticket is stale,
+and ignored and removed, once its task instance no longer runs or after :data:`TICKET_LEASE`.
 """
 
 from __future__ import annotations
@@ -53,10 +55,15 @@ def ticket_prefix(key: str) -> str:
     return f"{key[:200]}__claim__"
 
 
-def ticket_key(key: str, run_id: str, map_index: Any = -1) -> str:
+def ticket_key(key: str, run_id: str, map_index: Any = -1, dag_id: Any = None, task_id: Any = None) -> str:
     """The ticket Variable of one task instance (a digest: run ids may be 250 characters long)."""
-    digest = hashlib.sha256(f"{run_id}|{map_index}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{dag_id}|{task_id}|{run_id}|{map_index}".encode()).hexdigest()[:20]
     return ticket_prefix(key) + digest
+
+
+def tasks_key(key: str) -> str:
+    """Airflow 3.0-3.2: the Variable listing every task (DAG and task id) that claims ``key``."""
+    return f"{key[:200]}__tasks"
 
 
 def _variable() -> Any:
@@ -77,11 +84,15 @@ class ClaimLock:
         self.context = context
         self.ti = context.get("ti")
         self.me = {"run_id": str(context["run_id"]), **holder(context)}
-        self.ticket = ticket_key(key, self.me["run_id"], self.me.get("map_index", -1))
+        self.ticket = ticket_key(key, self.me["run_id"], self.me.get("map_index", -1), self.me.get("dag_id"),
+                                 self.me.get("task_id"))
+        self.tasks = None if hasattr(_variable(), "keys") else TaskList(key, self.me)
 
     def __enter__(self) -> ClaimLock:
         rival: Mapping[str, Any] = {}
         for attempt in range(self.attempts):
+            if self.tasks is not None:
+                self.tasks.enlist()
             self.write_ticket()
             rival = next(self.rivals(), {})
             if not rival:
@@ -106,6 +117,9 @@ class ClaimLock:
     def rivals(self) -> Iterator[Mapping[str, Any]]:
         """The live tickets of other runs; stale ones are removed on the way."""
         for key in self.ticket_keys():
+            if key == TaskList.DROPPED:  # a task listing itself at this moment dropped this one: try again
+                yield {"run_id": "(a task listing itself)"}
+                continue
             if key == self.ticket:
                 continue
             raw = _variable().get(key, default=None)
@@ -125,15 +139,18 @@ class ClaimLock:
     def ticket_keys(self) -> list[str]:
         """Where other runs' tickets may be: all under the prefix (3.3+), else those of running runs."""
         prefix = ticket_prefix(self.key)
-        if hasattr(_variable(), "keys"):
+        if self.tasks is None:
             return [key for key in _variable().keys(prefix=prefix) if key.startswith(prefix)]
         if not self.me.get("task_id"):
             return []
-        task_id, dag_id = self.me["task_id"], self.me["dag_id"]
-        runs = self.ti.get_task_states(dag_id=dag_id, task_ids=[task_id]) or {}
-        return [ticket_key(self.key, run_id, _map_index(name, task_id))
-                for run_id, tasks in runs.items() for name, state in (tasks or {}).items()
-                if state_text(state) == "running" and _map_index(name, task_id) is not None]
+        listed = self.tasks.read()
+        keys = [] if [self.me["dag_id"], self.me["task_id"]] in listed else [TaskList.DROPPED]
+        for dag_id, task_id in listed:
+            runs = self.ti.get_task_states(dag_id=dag_id, task_ids=[task_id]) or {}
+            keys += [ticket_key(self.key, run_id, _map_index(name, task_id), dag_id, task_id)
+                     for run_id, tasks in runs.items() for name, state in (tasks or {}).items()
+                     if state_text(state) == "running" and _map_index(name, task_id) is not None]
+        return keys
 
     def stale(self, ticket: Mapping[str, Any]) -> bool:
         try:
@@ -149,6 +166,42 @@ class ClaimLock:
             _variable().delete(key)
         except Exception as error:  # gone already; or left to go stale (TICKET_LEASE)
             log.warning("Could not remove the claim ticket %s: %s", key, error)
+
+
+class TaskList:
+    """Airflow 3.0-3.2: ``<watermark key>__tasks``, the ``[dag_id, task_id]`` of every task claiming the key.
+
+    Written by read-modify-write, so two tasks listing themselves at one moment may drop one:
+    each reads the list back after writing it (and again with the tickets, where a task that
+    finds itself dropped backs off as from a rival). Tasks are never removed (a DAG removed
+    for good costs one more ``get_task_states`` per claim; delete the entry by hand).
+    """
+
+    DROPPED = "\0dropped"
+
+    def __init__(self, key: str, me: Mapping[str, Any]) -> None:
+        self.key = tasks_key(key)
+        self.me = [me.get("dag_id"), me.get("task_id")]
+
+    def read(self) -> list[list[str]]:
+        raw = _variable().get(self.key, default=None)
+        try:
+            listed = json.loads(raw) if raw else []
+        except ValueError:
+            listed = []
+        return [list(entry) for entry in listed if isinstance(entry, list) and len(entry) == 2] \
+            if isinstance(listed, list) else []
+
+    def enlist(self, tries: int = 5) -> None:
+        if not self.me[1]:
+            return
+        for _ in range(tries):
+            listed = self.read()
+            if self.me in listed:
+                return
+            _variable().set(self.key, json.dumps([*listed, self.me]),
+                            description="ActiveCampaign Watch: the tasks that claim this watermark")
+            time.sleep(random.uniform(0.05, 0.25))  # then read back, apart from a concurrent writer
 
 
 def _map_index(name: str, task_id: str) -> int | None:

@@ -85,3 +85,35 @@ def test_a_failed_first_runs_window_is_read_again(monkeypatch):
     second = Watermark("k", ctx("second")).claim(Window(day, day + timedelta(days=1)))
     assert second.since == first.since  # the failed run's window is read again
     assert json.loads(variables.values["k"])["claim"]["run_id"] == "second"
+
+
+def test_two_tasks_of_one_dag_run_sharing_a_watermark_key_never_take_each_others_claim(monkeypatch):
+    """The claim names its task: another task of the same run waits for it, then has nothing new."""
+    import airflow.providers.common.compat.sdk as sdk
+
+    from airflow_provider_activecampaign.watch.claims import WatermarkBusy, tasks_key
+
+    variables = FakeVariables()
+    variables.delete = lambda key: variables.values.pop(key, None)
+    monkeypatch.setattr(sdk, "Variable", variables)
+    states = {"a": "running", "b": "running"}
+
+    def ctx(task_id: str) -> dict:
+        ti = type("TI", (), {"dag_id": "d", "task_id": task_id, "map_index": -1,
+                             "get_dagrun_state": staticmethod(lambda dag_id, rid: "running"),
+                             "get_task_states": staticmethod(lambda dag_id, task_ids, run_ids=None: {
+                                 "r": {t: states[t] for t in task_ids}})})()
+        return {"run_id": "r", "dag_run": type("DR", (), {"dag_id": "d"})(), "ti": ti}
+
+    day = pendulum.datetime(2026, 1, 1, tz="UTC")
+    window = Window(day - timedelta(days=1), day)
+    a = Watermark("k", ctx("a"))
+    assert a.claim(window) == window
+    a.delivered()
+    with pytest.raises(WatermarkBusy, match="still holds"):  # a still runs: b may not take its window
+        Watermark("k", ctx("b")).claim(window)
+    states["a"] = "success"
+    assert Watermark("k", ctx("b")).claim(window) is None  # a's window is the watermark now: nothing new
+    assert json.loads(variables.values["k"])["watermark"] == window.iso()[1]
+    if not hasattr(sdk.Variable, "keys"):  # Airflow 3.0-3.2: both tasks listed
+        assert json.loads(variables.values[tasks_key("k")]) == [["d", "a"], ["d", "b"]]

@@ -205,7 +205,7 @@ def test_a_stale_claim_ticket_is_taken_over(dags, emulator, monkeypatch):
 
     def ticket(run, age: timedelta) -> None:
         at = pendulum.now("UTC") - age
-        Variable.set(ticket_key(key, run.run_id), json.dumps(
+        Variable.set(ticket_key(key, run.run_id, -1, dag_id, "watch"), json.dumps(
             {"run_id": run.run_id, "dag_id": dag_id, "task_id": "watch", "map_index": -1, "watermark_key": key,
              "at": at.isoformat()}))
 
@@ -216,7 +216,8 @@ def test_a_stale_claim_ticket_is_taken_over(dags, emulator, monkeypatch):
         ticket(first, timedelta(0))
         busy = dag.test(logical_date=d(3))
         assert busy.state == "failed" and task_state(dag_id, busy.run_id) == "failed" and len(seen) == 1
-        assert set(variables(f"{key}__claim__")) == {ticket_key(key, first.run_id)}  # the live one stands
+        live = ticket_key(key, first.run_id, -1, dag_id, "watch")
+        assert set(variables(f"{key}__claim__")) == {live}  # the live one stands
 
         ticket(first, TICKET_LEASE + timedelta(minutes=1))  # left long ago by a try that died
         third = dag.test(logical_date=d(3))

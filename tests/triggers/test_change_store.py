@@ -136,7 +136,7 @@ def test_the_producer_keeps_the_position_in_the_subscribers_asset_state_stores(e
     from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
     variable = FakeVariable()
-    monkeypatch.setattr(change_module, "PositionStore", lambda key: variable)
+    monkeypatch.setattr(change_module, "WatcherStore", lambda *keys: variable)
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
     asset = FakeAsset("deals")
     trig.asset_state_store = asset

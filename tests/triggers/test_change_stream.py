@@ -151,8 +151,8 @@ def test_serialize_round_trips_and_shares_one_stream_key():
 class MemoryStore:
     saved: dict[str, dict] = {}
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self, *keys: str) -> None:
+        self.key = keys[-1]  # (stream key, watcher key), as WatcherStore
 
     async def load(self):
         return Position.from_json(self.saved.get(self.key))
@@ -162,7 +162,7 @@ class MemoryStore:
 
 
 def test_own_loop_survives_a_restart_without_losing_a_change(emulator, monkeypatch):
-    monkeypatch.setattr(change_module, "PositionStore", MemoryStore)
+    monkeypatch.setattr(change_module, "WatcherStore", MemoryStore)
     MemoryStore.saved.clear()
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
 
@@ -195,7 +195,7 @@ def test_own_loop_survives_a_restart_without_losing_a_change(emulator, monkeypat
 def test_producer_saves_only_in_advance(emulator, monkeypatch):
     from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
-    monkeypatch.setattr(change_module, "PositionStore", MemoryStore)
+    monkeypatch.setattr(change_module, "WatcherStore", MemoryStore)
     MemoryStore.saved.clear()
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
     producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
@@ -207,7 +207,7 @@ def test_producer_saves_only_in_advance(emulator, monkeypatch):
         await asyncio.sleep(0.5)  # the stream started at the present
         emulator.insert("deals", title="x", value=1, currency="usd")
         items = [await asyncio.wait_for(first, 10), await asyncio.wait_for(anext(stream), 10)]
-        key = producer.store.key
+        key = producer.store.legacy.key  # no asset: the Variable of this watcher
         started = dict(MemoryStore.saved[key])
         await producer.advance([AdvanceItem(items[0][1], AdvanceOutcome(acked=1, failed=0))])
         advanced = dict(MemoryStore.saved[key])
@@ -227,7 +227,7 @@ def test_producer_reads_no_further_while_its_events_wait_to_be_stored(emulator, 
     """Airflow storing events slowly: the stream waits for advance() instead of piling up events."""
     from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
-    monkeypatch.setattr(change_module, "PositionStore", MemoryStore)
+    monkeypatch.setattr(change_module, "WatcherStore", MemoryStore)
     monkeypatch.setattr(change_module, "MAX_UNSTORED", 3, raising=False)
     MemoryStore.saved.clear()
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
@@ -270,11 +270,11 @@ def test_before_airflow_3_3_the_trigger_runs_its_own_loop(monkeypatch):
 
 def test_own_loop_saves_a_position_only_once_its_events_had_time_to_be_stored(emulator, monkeypatch):
     """3.0-3.2 cannot say when an event is stored: the start at once, a position covering events after the delay."""
-    monkeypatch.setattr(change_module, "PositionStore", MemoryStore)
+    monkeypatch.setattr(change_module, "WatcherStore", MemoryStore)
     monkeypatch.setattr(change_module, "HANDOVER_DELAY", 1.0)
     MemoryStore.saved.clear()
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
-    key = change_module.stream_variable(trig.serialize()[1])
+    key = change_module.watcher_key(trig.serialize()[1])
 
     async def scenario() -> tuple[dict, dict, dict, str]:
         gen = trig.run()
