@@ -9,8 +9,8 @@ asset watchers over 3 streams of one account (deals created, contacts created, n
 created); CHANGES records are inserted over MINUTES minutes while the triggerer is SIGKILLed
 and restarted KILLS times. Reported: changes with no asset event, duplicate events (and
 whether each duplicate kept its change_key), requests/s against the 5/s budget and 429s,
-stream positions (one key per stream: in the asset state store on Airflow 3.3+, a Variable
-before), change-to-event latency p50/p99.
+streams with a saved position (in the asset state store on Airflow 3.3+; before, a Variable per
+watcher, listed in the stream's index Variable), change-to-event latency p50/p99.
 ``--triggerers N`` runs N triggerers side by side sharing the budget through Redis
 (``rate_limit_storage``); each kill hits a random one, and the requests each triggerer
 process sent are reported per stream. Asset events not stored when the run stops are told
@@ -282,8 +282,8 @@ def _positions(airflow: Any) -> int:
     """Streams with a saved position: keys in the asset state store (Airflow 3.3+) or in Variables (before)."""
     tables = ("variable", "asset_state_store") if airflow.query(
         "SELECT name FROM sqlite_master WHERE name = 'asset_state_store'") else ("variable",)
-    return len({key for table in tables for (key,) in airflow.query(
-        f"SELECT key FROM {table} WHERE key LIKE 'activecampaign_changes__%'")})
+    return len({"__".join(key.split("__")[:3]) for table in tables for (key,) in airflow.query(
+        f"SELECT key FROM {table} WHERE key LIKE 'activecampaign_changes__%'")})  # a watcher's key: stream__digest
 
 
 def _assets_of(resource: str, watchers: int) -> int:
