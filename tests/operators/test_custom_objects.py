@@ -11,9 +11,10 @@ from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignDeleteCustomObjectRecordOperator,
+    ActiveCampaignListCustomObjectRecordsOperator,
     ActiveCampaignUpsertCustomObjectRecordOperator,
 )
-from tests.operators.helpers import run
+from tests.operators.helpers import refused, run
 
 FIELDS = [{"id": "total", "type": "number", "isRequired": True}, {"id": "placed", "type": "date"},
           {"id": "note", "type": "text"}]
@@ -82,6 +83,35 @@ def test_delete_by_external_id(emulator, schema: str) -> None:
     assert sent(emulator)[-1] == f"DELETE /api/3/customObjects/records/{schema}/external/A-1"
     with ActiveCampaignHook() as hook:
         assert hook.request("GET", f"customObjects/records/{schema}")["records"] == []
+
+
+@pytest.mark.parametrize(("make", "field"), [
+    (lambda: ActiveCampaignDeleteCustomObjectRecordOperator(task_id="t", schema_id="s1", external_id=""),
+     "external_id"),
+    (lambda: ActiveCampaignDeleteCustomObjectRecordOperator(task_id="t", schema_id="s1", external_id="A/1"),
+     "external_id"),
+    (lambda: ActiveCampaignDeleteCustomObjectRecordOperator(task_id="t", schema_id=" ", external_id="A-1"),
+     "schema_id"),
+    (lambda: ActiveCampaignDeleteCustomObjectRecordOperator(task_id="t", schema_id="{{ params.s }}",
+                                                            external_id="A?1"), "external_id"),
+    (lambda: ActiveCampaignListCustomObjectRecordsOperator(task_id="t", schema_id="a/b"), "schema_id"),
+    (lambda: ActiveCampaignListCustomObjectRecordsOperator(task_id="t", schema_id=""), "schema_id"),
+    (lambda: ActiveCampaignListCustomObjectRecordsOperator(task_id="t", schema_id="s1", output_path="/tmp/x",
+                                                           external_id=["A-1"]), "external_id"),
+])
+def test_ids_are_refused_under_the_parameter_names_the_user_wrote(emulator, make, field) -> None:
+    error = refused(make, emulator)
+    assert error.field == field
+    assert "path_params" not in str(error) and "parent_id" not in str(error)
+
+
+def test_a_templated_external_id_is_checked_once_rendered(emulator, schema: str) -> None:
+    op = ActiveCampaignDeleteCustomObjectRecordOperator(task_id="rm", schema_id=schema,
+                                                        external_id="{{ params.id }}")
+    op.external_id = ""  # what the template rendered
+    error = refused(lambda: op, emulator)
+    assert error.field == "external_id"
+    assert "ActiveCampaignDeleteCustomObjectRecordOperator(task_id='rm')" in str(error)
 
 
 def test_record_fields_take_a_mapping_or_the_api_list() -> None:
