@@ -38,6 +38,10 @@ from tests.operators.helpers import (
 )
 
 HAPPY: dict[str, CallCase] = {
+    "a resource that is only a catalogue entry: saved responses": (
+        lambda w: ActiveCampaignCreateOperator(task_id="t", resource="savedResponse",
+                                               body={"title": "Thanks", "subject": "Hello", "body": "Thank you!"}),
+        lambda emu, w, r: [x["title"] for x in emu.records("savedResponses") if x["id"] == r["id"]] == ["Thanks"]),
     "RAW-01 GET with a query": (
         lambda w: ActiveCampaignApiCallOperator(task_id="t", path="/contacts", query={"email": "grace@example.com"}),
         lambda emu, w, reply: ([c["id"] for c in reply["contacts"]] == [w["grace"]]
