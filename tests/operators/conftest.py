@@ -27,8 +27,9 @@ def world(emulator) -> dict[str, str]:
 
 @pytest.fixture
 def w(emulator) -> SimpleNamespace:
-    """A small account: Ada (subscribed to list 1, tagged, in automation 1, with a custom field
-    value), Bob (on no list), a message, a campaign, a webhook; the request log emptied."""
+    """The marketing chapters' account (their tables' ``world``): Ada (subscribed to list 1, tagged,
+    in automation 1, with a custom field value), Bob (on no list), a message, a campaign, a webhook;
+    the request log emptied."""
     emu = emulator
     ada = emu.insert("contacts", email="ada@example.com", firstName="Ada")
     bob = emu.insert("contacts", email="bob@example.com", firstName="Bob")

@@ -127,7 +127,6 @@ def test_removing_a_tag_by_name_twice_is_a_no_op_the_second_time(w) -> None:
 
 
 def test_adding_a_templated_tag_name_on_a_retry_adds_it_once(w) -> None:
-    from types import SimpleNamespace
 
     import pendulum
 
