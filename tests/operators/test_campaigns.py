@@ -34,9 +34,9 @@ HAPPY: dict[str, CallCase] = {
         lambda w: ops.ActiveCampaignLegacyCreateCampaignOperator(
             task_id="t", name="Autumn", list_ids=[1], message_id=w.message, send_date="2030-01-02T03:04:05+01:00"),
         lambda emu, w, r: (lambda c: c["status"] == "0" and c["type"] == "single"
-                      and pendulum.parse(c["sdate"]) == pendulum.datetime(2030, 1, 2, 2, 4, 5)  # that instant
-                      and emu.requests[0].form["sdate"] == ["2030-01-01 20:04:05"])(  # in Chicago time
-            emu.record("campaigns", r["id"]))),
+                           and pendulum.parse(c["sdate"]) == pendulum.datetime(2030, 1, 2, 2, 4, 5)  # that instant
+                           and emu.requests[0].form["sdate"] == ["2030-01-01 20:04:05"])(  # in Chicago time
+                 emu.record("campaigns", r["id"]))),
     "LEG-09 legacy list campaigns by name": (
         lambda w: ops.ActiveCampaignLegacyListCampaignsOperator(task_id="t", name="Spring", campaign_type="single"),
         lambda emu, w, r: [c["id"] for c in r] == [w.campaign]),

@@ -121,10 +121,10 @@ HAPPY: dict[str, CallCase] = {
             task_id="t", email="cy@example.com", first_name="Cy", tags=["vip", "lead"], field_values={"COLOUR": "red"},
             list_id=1),
         lambda emu, w, r: (lambda c: c["firstName"] == "Cy"
-                      and by(emu, "contactLists", contact=c["id"], list="1", status="1")
-                      and by(emu, "fieldValues", contact=c["id"], field=w["colour"], value="red")
-                      and len(by(emu, "contactTags", contact=c["id"])) == 2)(
-            by(emu, "contacts", email="cy@example.com")[0])),
+                           and by(emu, "contactLists", contact=c["id"], list="1", status="1")
+                           and by(emu, "fieldValues", contact=c["id"], field=w["colour"], value="red")
+                           and len(by(emu, "contactTags", contact=c["id"])) == 2)(
+                 by(emu, "contacts", email="cy@example.com")[0])),
     "LEG-01 legacy sync updates by e-mail": (
         lambda w: ops.ActiveCampaignLegacySyncContactOperator(task_id="t", email="ada@example.com", last_name="L"),
         lambda emu, w, r: emu.record("contacts", w["ada"])["lastName"] == "L" and len(emu.records("contacts")) == 2),
@@ -132,8 +132,8 @@ HAPPY: dict[str, CallCase] = {
         lambda w: ops.ActiveCampaignLegacyCreateContactOperator(task_id="t", email="di@example.com", list_id=1,
                                                                 list_status=2, phone="555"),
         lambda emu, w, r: (lambda c: c["phone"] == "555" and str(r["subscriber_id"]) == c["id"]
-                      and by(emu, "contactLists", contact=c["id"], list="1", status="2"))(
-            by(emu, "contacts", email="di@example.com")[0])),
+                           and by(emu, "contactLists", contact=c["id"], list="1", status="2"))(
+                 by(emu, "contacts", email="di@example.com")[0])),
     "LEG-03 legacy get": (
         lambda w: ops.ActiveCampaignLegacyGetContactOperator(task_id="t", contact_id=w["ada"]),
         lambda emu, w, r: r["email"] == "ada@example.com" and r["id"] == w["ada"]),

@@ -30,8 +30,8 @@ HAPPY: dict[str, CallCase] = {
     "CON-07 upsert updates the contact's existing value": (
         lambda w: ops.ActiveCampaignUpsertFieldValueOperator(task_id="t", contact_id=w.ada, field_id=w.colour,
                                                              value="green"),
-        lambda emu, w, r: r["value"] == "green" and len(by(emu, "fieldValues", contact=w.ada)) == 1
-                      and f"PUT /api/3/fieldValues/{w.value}" in methods(emu)),
+        lambda emu, w, r: (r["value"] == "green" and len(by(emu, "fieldValues", contact=w.ada)) == 1
+                           and f"PUT /api/3/fieldValues/{w.value}" in methods(emu))),
     "CON-07 upsert creates a missing value": (
         lambda w: ops.ActiveCampaignUpsertFieldValueOperator(task_id="t", contact_id=w.ada, field_id=w.size,
                                                              value="||M||L||"),

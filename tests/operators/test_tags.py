@@ -34,30 +34,30 @@ HAPPY: dict[str, CallCase] = {
         lambda emu, w, r: by(emu, "contactTags", contact=w.ada, tag=w.lead) and r["tag"] == w.lead),
     "add a tag by name": (
         lambda w: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.bob, tag=" LEAD "),
-        lambda emu, w, r: by(emu, "contactTags", contact=w.bob, tag=w.lead) and r["tag"] == w.lead
-                      and methods(emu) == ["GET /api/3/tags", "POST /api/3/contactTags"]),
+        lambda emu, w, r: (by(emu, "contactTags", contact=w.bob, tag=w.lead) and r["tag"] == w.lead
+                           and methods(emu) == ["GET /api/3/tags", "POST /api/3/contactTags"])),
     "CON-13 remove a tag": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_tag_id=w.link),
         lambda emu, w, r: emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
-                                                                          "resource": "contactTag"}),
+                                                                         "resource": "contactTag"}),
     "CON-13 remove a tag by contact and tag id": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag_id="1"),
-        lambda emu, w, r: emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
-                                                                           "resource": "contactTag"}
-                      # a sub-collection has no meta.total: a second page says it ended
-                      and methods(emu) == [f"GET /api/3/contacts/{w.ada}/contactTags"] * 2 + [
-                                             f"DELETE /api/3/contactTags/{w.link}"]),
+        lambda emu, w, r: (emu.record("contactTags", w.link) is None
+                           and r == {"deleted": w.link, "resource": "contactTag"}
+                           # a sub-collection has no meta.total: a second page says it ended
+                           and methods(emu) == [f"GET /api/3/contacts/{w.ada}/contactTags"] * 2 + [
+                               f"DELETE /api/3/contactTags/{w.link}"])),
     "CON-13 remove a tag by contact and tag name": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag=" Customer "),
-        lambda emu, w, r: emu.record("contactTags", w.link) is None and r["deleted"] == w.link
-                      and methods(emu) == ["GET /api/3/tags", *[f"GET /api/3/contacts/{w.ada}/contactTags"] * 2,
-                                             f"DELETE /api/3/contactTags/{w.link}"]
-                      and emu.requests[0].query["search"] == ["Customer"]),
+        lambda emu, w, r: (emu.record("contactTags", w.link) is None and r["deleted"] == w.link
+                           and methods(emu) == ["GET /api/3/tags", *[f"GET /api/3/contacts/{w.ada}/contactTags"] * 2,
+                                                f"DELETE /api/3/contactTags/{w.link}"]
+                           and emu.requests[0].query["search"] == ["Customer"])),
     "CON-13 remove a tag the contact does not have": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.bob, tag="customer"),
-        lambda emu, w, r: r == {"deleted": None, "resource": "contactTag"}
-                      and emu.record("contactTags", w.link) is not None
-                      and not [m for m in methods(emu) if m.startswith("DELETE")]),
+        lambda emu, w, r: (r == {"deleted": None, "resource": "contactTag"}
+                           and emu.record("contactTags", w.link) is not None
+                           and not [m for m in methods(emu) if m.startswith("DELETE")])),
     "LEG-06 legacy add tags by name": (
         lambda w: ops.ActiveCampaignLegacyManageTagsOperator(task_id="t", action="add", tags="vip, lead",
                                                              contact_email="ada@example.com"),

@@ -31,8 +31,8 @@ HAPPY: dict[str, CallCase] = {
         lambda w: ops.ActiveCampaignCreateWebhookOperator(task_id="t", name="Subs", url=HOOK_URL,
                                                           events=["subscribe", "Unsubscribe"]),
         lambda emu, w, r: (lambda h: h["events"] == ["subscribe", "unsubscribe"]
-                      and sorted(h["sources"]) == ["admin", "api", "public", "system"])(
-            by(emu, "webhooks", name="Subs")[0])),
+                           and sorted(h["sources"]) == ["admin", "api", "public", "system"])(
+                 by(emu, "webhooks", name="Subs")[0])),
     "get a webhook": (
         lambda w: ops.ActiveCampaignGetWebhookOperator(task_id="t", webhook_id=w.webhook),
         lambda emu, w, r: r["name"] == "Deals"),
@@ -61,8 +61,8 @@ HAPPY: dict[str, CallCase] = {
         lambda w: ops.ActiveCampaignEnsureWebhookOperator(task_id="t", name="Deals", url=HOOK_URL + "/v2",
                                                           events=["deal_update", "deal_add"]),
         lambda emu, w, r: (lambda hooks: len(hooks) == 1 and hooks[0]["url"] == HOOK_URL + "/v2"
-                      and sorted(hooks[0]["events"]) == ["deal_add", "deal_update"]
-                      and len(hooks[0]["sources"]) == 4)(emu.records("webhooks"))),
+                           and sorted(hooks[0]["events"]) == ["deal_add", "deal_update"]
+                           and len(hooks[0]["sources"]) == 4)(emu.records("webhooks"))),
 }
 
 
