@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_activecampaign.catalogue import compact, resource
+from airflow_provider_activecampaign.catalogue import Resource, action, compact, fill_path, resource
 from airflow_provider_activecampaign.catalogue.model import TEXT_ID
+from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.catalogue.schemas import check_record_fields, record_fields
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
-from airflow_provider_activecampaign.operators.actions import ActiveCampaignActionOperator
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
 from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignListOperator
 
@@ -82,18 +82,42 @@ class ActiveCampaignListCustomObjectRecordsOperator(ActiveCampaignListOperator):
                  output_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(resource="customObjectRecord", parent_id=schema_id, filters=compact(external_id=external_id),
                          limit=limit, output_path=output_path, **kwargs)
+        self.check_arguments(schema_id=(TEXT_ID, schema_id))
+
+    def collection_path(self, spec: Resource) -> str:
+        return spec.collection_path(self.parent_id, "schema_id")
 
 
-class ActiveCampaignDeleteCustomObjectRecordOperator(ActiveCampaignActionOperator):
+class ActiveCampaignDeleteCustomObjectRecordOperator(ActiveCampaignBaseOperator):
     """Delete a custom object record by its external id
-    (``DELETE /customObjects/records/{schemaId}/external/{externalId}``).
+    (``DELETE /customObjects/records/{schemaId}/external/{externalId}``). Returns the API's reply.
 
     :param schema_id: the schema's id (templated).
     :param external_id: the record's external id (templated).
     """
 
+    template_fields: Sequence[str] = ("schema_id", "external_id")
+    #: the path's placeholders -> the parameters that fill them, as errors name them
+    placeholders = {"schemaId": "schema_id", "externalId": "external_id"}
+
     def __init__(self, *, schema_id: str, external_id: str, **kwargs: Any) -> None:
-        super().__init__(action="customObjectRecord.deleteByExternalId",
-                         path_params={"schemaId": schema_id, "externalId": external_id}, **kwargs)
+        super().__init__(**kwargs)
+        self.schema_id = schema_id
+        self.external_id = external_id
+        with error_context(self.where):
+            for placeholder, name in self.placeholders.items():
+                if is_literal(getattr(self, name)):
+                    self.fill(f"{{{placeholder}}}")
 
+    def fill(self, template: str) -> str:
+        """``template`` with the placeholders filled from this operator's parameters, checked."""
+        rules = action("customObjectRecord.deleteByExternalId").params
+        return fill_path(template, {placeholder: (getattr(self, name), rules[placeholder], name)
+                                    for placeholder, name in self.placeholders.items()})
 
+    def perform(self, context: Context) -> Any:
+        spec = action("customObjectRecord.deleteByExternalId")
+        path = self.fill(spec.path)
+        status, reply = self.hook.request_reply(spec.method, path)
+        self.log.info("Deleted the customObjectRecord with external id %s (HTTP %s)", path.rpartition("/")[2], status)
+        return spec.unwrap(reply)

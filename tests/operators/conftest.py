@@ -10,14 +10,12 @@ from tests.operators.helpers import HOOK_URL
 
 
 @pytest.fixture
-def world(request, emulator) -> dict[str, str]:
+def world(emulator) -> dict[str, str]:
     """A small account on top of the emulator's seed (user 1 "admin", group 1 "Admins", list 1,
     tag 1 "customer"): two contacts, a custom field, a second user and a second group.
 
-    A test module that sets ``WORLD = "crm_world"`` gets that fixture's account instead."""
-    other = getattr(request.module, "WORLD", None)
-    if other is not None:
-        return request.getfixturevalue(other)
+    A chapter module runs its tables against another account by overriding this fixture
+    (``def world(crm_world): return crm_world``)."""
     field = emulator.insert("fields", title="Favourite colour", type="text")
     ada = emulator.insert("contacts", email="ada@example.com", firstName="Ada", lastName="Lovelace")
     grace = emulator.insert("contacts", email="grace@example.com", firstName="Grace", lastName="Hopper")
@@ -29,8 +27,9 @@ def world(request, emulator) -> dict[str, str]:
 
 @pytest.fixture
 def w(emulator) -> SimpleNamespace:
-    """A small account: Ada (subscribed to list 1, tagged, in automation 1, with a custom field
-    value), Bob (on no list), a message, a campaign, a webhook; the request log emptied."""
+    """The marketing chapters' account (their tables' ``world``): Ada (subscribed to list 1, tagged,
+    in automation 1, with a custom field value), Bob (on no list), a message, a campaign, a webhook;
+    the request log emptied."""
     emu = emulator
     ada = emu.insert("contacts", email="ada@example.com", firstName="Ada")
     bob = emu.insert("contacts", email="bob@example.com", firstName="Bob")
@@ -80,5 +79,5 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     it is collected in."""
     rows = getattr(metafunc.function, "table_rows", None)
     if rows is not None:
-        argnames, argvalues, ids = rows(metafunc.module, metafunc.definition.originalname)
+        argnames, argvalues, ids = rows(metafunc.module)
         metafunc.parametrize(argnames, argvalues, ids=ids)

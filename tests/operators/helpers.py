@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta, timezone
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -60,33 +58,7 @@ def methods(emu: Any) -> list[str]:
     return [f"{r.method} {r.path}" for r in emu.requests]
 
 
-@dataclass
-class Case:
-    """An operator built from the seeded account, and what must hold after it ran."""
-
-    make: Callable[[SimpleNamespace], Any]
-    check: Callable[[SimpleNamespace, Any], Any]
-
-
-@dataclass
-class Failure:
-    """An operator that ActiveCampaign refuses: the status and the words that must reach the exception."""
-
-    make: Callable[[SimpleNamespace], Any]
-    status: int
-    words: str
-    fault: dict[str, Any] | None = None  # inject this emulator fault first
-
-
 FORBIDDEN = {"status": 403, "body": '{"message": "You do not have permission"}', "count": 2}  # one is retried
-
-
-def _classes(cases: Any) -> set[type]:
-    dummy = SimpleNamespace(**dict.fromkeys(_IDS, "1"))
-    return {type(case.make(dummy)) for case in cases}
-
-
-_IDS = ("ada", "bob", "colour", "size", "value", "lead", "link", "entry", "message", "campaign", "webhook")
 
 
 def insert_contacts(emulator, n: int, **fields: Any) -> list[dict[str, Any]]:
@@ -105,11 +77,11 @@ def refused(make: Callable[[], Any], emu: Any) -> Any:
     return caught.value
 
 
-def no_permission(operators: list[type]) -> dict[str, Failure]:
+def no_permission(operators: list[type]) -> dict[str, ApiErrorCase]:
     """One ``API_ERRORS`` row an operator: called with no arguments by a key whose user lacks the
     permission, it gets ActiveCampaign's 403."""
     return {
-        f"{operator.__name__.removeprefix('ActiveCampaign')} no permission": Failure(
-            lambda w, operator=operator: operator(task_id="t"), 403, "You do not have permission", FORBIDDEN)
+        f"{operator.__name__.removeprefix('ActiveCampaign')} no permission": (
+            lambda w, operator=operator: operator(task_id="t"), FORBIDDEN, 403, "You do not have permission")
         for operator in operators
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreateAccountOperator,
     ActiveCampaignDeleteAccountOperator,
@@ -21,7 +23,11 @@ from tests.operators.helpers import (
     run,
 )
 
-WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
+
+@pytest.fixture
+def world(crm_world: dict[str, str]) -> dict[str, str]:
+    """The deals account (see the conftest's ``crm_world``)."""
+    return crm_world
 
 
 HAPPY: dict[str, CallCase] = {
@@ -68,9 +74,10 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-test_happy_path = tables.call_happy_path
-test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
-test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 def test_list_organizations_falls_back_to_accounts(emulator, world):
@@ -81,4 +88,3 @@ def test_list_organizations_falls_back_to_accounts(emulator, world):
     assert [(r.path, r.status) for r in emulator.requests] == [("/api/3/organizations", 404),
                                                                ("/api/3/accounts", 200)]
     assert emulator.requests[1].query["search"] == ["analytical"]
-test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

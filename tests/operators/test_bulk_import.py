@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
@@ -23,7 +25,8 @@ from airflow_provider_activecampaign.operators import ActiveCampaignBulkImportCo
 from airflow_provider_activecampaign.testing.emulator.bulk import INVALID_MESSAGE, RATE_MESSAGE
 from airflow_provider_activecampaign.triggers.bulk_import import ActiveCampaignBulkImportTrigger
 from tests.conftest import CANARY_KEY
-from tests.operators.helpers import run
+from tests.operators import tables
+from tests.operators.helpers import FORBIDDEN, ApiErrorCase, CallCase, run
 
 BULK = "/api/3/import/bulk_import"
 INFO = "/api/3/import/info"
@@ -60,6 +63,50 @@ def posts(emu) -> list:
 
 def leftovers(tmp_path: Path) -> list[str]:
     return sorted(p.name for p in (tmp_path / "out").iterdir())
+
+
+@pytest.fixture
+def world(world: dict[str, str], bulk, tmp_path: Path) -> dict[str, str]:
+    """The conftest's account, imports processed in 50 ms, and where a task's report goes."""
+    return {**world, "report": str(tmp_path / "out" / "report.jsonl")}
+
+
+def importer(report_path: str = "/nonexistent/report.jsonl", **kwargs) -> ActiveCampaignBulkImportContactsOperator:
+    """The operator as the tables make it: task ``t``, polling every 10 ms."""
+    return ActiveCampaignBulkImportContactsOperator(task_id="t", poll_interval=0.01, report_path=report_path, **kwargs)
+
+
+HAPPY: dict[str, CallCase] = {
+    "an inline list": (
+        lambda w: importer(w["report"], contacts=[*people(2), {"email": "ada@example.com", "last_name": "King"}]),
+        lambda emu, w, r: ((r["imported"], r["failed"]) == (3, 0)
+                           and [c["lastName"] for c in emu.records("contacts") if c["email"] == "ada@example.com"]
+                           == ["King"] and len(emu.records("contacts")) == 4)),
+}
+
+
+BAD: dict[str, tuple[Callable[[], Any], str]] = {
+    "batch_size": (lambda: importer(contacts=people(1), batch_size=251), "batch_size"),
+    "imports_per_minute": (lambda: importer(contacts=people(1), imports_per_minute=101), "imports_per_minute"),
+    "max_batches_in_flight": (lambda: importer(contacts=people(1), max_batches_in_flight=0),
+                              "max_batches_in_flight"),
+    "a relative source_path": (lambda: importer(contacts=people(1), source_path="x.jsonl"), "source_path"),
+    "nothing to import": (lambda: importer(), "source_path"),
+    "source_format": (lambda: importer(source_path="/nonexistent/in.txt"), "source_format"),
+    "contacts not a list": (lambda: importer(contacts={"email": "a@example.com"}), "contacts"),
+}
+
+
+API_ERRORS: dict[str, ApiErrorCase] = {
+    "no permission": (lambda w: importer(w["report"], contacts=people(1)), {**FORBIDDEN, "path": BULK}, 403,
+                      "You do not have permission"),
+}
+
+
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 # =========================================================================== inputs and the report
@@ -139,20 +186,7 @@ def test_object_storage_urls_are_read_and_written(bulk, tmp_path):
     assert leftovers(tmp_path) == ["report.jsonl"]
 
 
-def test_bad_parameters_are_refused_before_any_request(bulk, tmp_path):
-    cases = [
-        ({"contacts": people(1), "batch_size": 251}, "batch_size"),
-        ({"contacts": people(1), "imports_per_minute": 101}, "imports_per_minute"),
-        ({"contacts": people(1), "max_batches_in_flight": 0}, "max_batches_in_flight"),
-        ({"contacts": people(1), "source_path": "x.jsonl"}, "source_path"),
-        ({}, "source_path"),
-        ({"source_path": str(tmp_path / "in.txt")}, "source_format"),
-        ({"contacts": {"email": "a@example.com"}}, "contacts"),
-    ]
-    for kwargs, field in cases:
-        with pytest.raises(ActiveCampaignInputError, match=rf"ActiveCampaignBulkImportContactsOperator\(task_id="
-                                                           rf"'import'\): field '{field}'"):
-            operator(tmp_path, **kwargs).execute({})
+def test_a_csv_column_that_is_no_contact_field_is_refused_before_any_request(bulk, tmp_path):
     (tmp_path / "in.csv").write_text("email,company\na@example.com,ACME\n")
     with pytest.raises(ActiveCampaignInputError, match="column company"):
         operator(tmp_path, source_path=str(tmp_path / "in.csv")).execute({})

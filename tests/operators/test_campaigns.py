@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pendulum
@@ -14,55 +16,71 @@ from airflow_provider_activecampaign.exceptions import (
 from tests.conftest import emulator_connection
 from tests.operators import tables
 from tests.operators.helpers import (
-    Case,
-    Failure,
+    ApiErrorCase,
+    CallCase,
     no_permission,
     run,
 )
 
-HAPPY: dict[str, Case] = {
-    "LEG-08 legacy create a draft campaign": Case(
+
+@pytest.fixture
+def world(w: SimpleNamespace) -> SimpleNamespace:
+    """The marketing account (see the conftest's ``w``)."""
+    return w
+
+
+HAPPY: dict[str, CallCase] = {
+    "LEG-08 legacy create a draft campaign": (
         lambda w: ops.ActiveCampaignLegacyCreateCampaignOperator(
             task_id="t", name="Autumn", list_ids=[1], message_id=w.message, send_date="2030-01-02T03:04:05+01:00"),
-        lambda w, r: (lambda c: c["status"] == "0" and c["type"] == "single"
-                      and pendulum.parse(c["sdate"]) == pendulum.datetime(2030, 1, 2, 2, 4, 5)  # that instant
-                      and w.emu.requests[0].form["sdate"] == ["2030-01-01 20:04:05"])(  # in Chicago time
-            w.emu.record("campaigns", r["id"]))),
-    "LEG-09 legacy list campaigns by name": Case(
+        lambda emu, w, r: (lambda c: c["status"] == "0" and c["type"] == "single"
+                           and pendulum.parse(c["sdate"]) == pendulum.datetime(2030, 1, 2, 2, 4, 5)  # that instant
+                           and emu.requests[0].form["sdate"] == ["2030-01-01 20:04:05"])(  # in Chicago time
+                 emu.record("campaigns", r["id"]))),
+    "LEG-09 legacy list campaigns by name": (
         lambda w: ops.ActiveCampaignLegacyListCampaignsOperator(task_id="t", name="Spring", campaign_type="single"),
-        lambda w, r: [c["id"] for c in r] == [w.campaign]),
-    "CMP-01 get a campaign": Case(
+        lambda emu, w, r: [c["id"] for c in r] == [w.campaign]),
+    "CMP-01 get a campaign": (
         lambda w: ops.ActiveCampaignGetCampaignOperator(task_id="t", campaign_id=w.campaign),
-        lambda w, r: r["name"] == "Spring sale"),
-    "CMP-02 delete a campaign (legacy)": Case(
+        lambda emu, w, r: r["name"] == "Spring sale"),
+    "CMP-02 delete a campaign (legacy)": (
         lambda w: ops.ActiveCampaignDeleteCampaignOperator(task_id="t", campaign_id=w.campaign),
-        lambda w, r: w.emu.record("campaigns", w.campaign) is None and r["deleted"] == w.campaign),
-    "CMP-03 list campaigns": Case(
+        lambda emu, w, r: emu.record("campaigns", w.campaign) is None and r["deleted"] == w.campaign),
+    "CMP-03 list campaigns": (
         lambda w: ops.ActiveCampaignListCampaignsOperator(task_id="t", order_by="sdate", order="desc"),
-        lambda w, r: [c["id"] for c in r] == [w.campaign]),
+        lambda emu, w, r: [c["id"] for c in r] == [w.campaign]),
 }
 
 
-BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
-    (ops.ActiveCampaignLegacyCreateCampaignOperator, {"name": "N", "list_ids": [1], "message_id": 1,
-                                                      "campaign_type": "weekly"}, "campaign_type"),
-    (ops.ActiveCampaignLegacyCreateCampaignOperator, {"name": "N", "list_ids": [1]}, "message_id or message_split"),
-    (ops.ActiveCampaignLegacyListCampaignsOperator, {"created_since": "last tuesday"}, "created_since"),
-    (ops.ActiveCampaignGetCampaignOperator, {"campaign_id": "latest"}, "campaign_id"),
-    (ops.ActiveCampaignDeleteCampaignOperator, {"campaign_id": None}, "campaign_id"),
-    (ops.ActiveCampaignListCampaignsOperator, {"order_by": "name"}, "order_by"),
-]
+BAD: dict[str, tuple[Callable[[], Any], str]] = {
+    "LegacyCreateCampaignOperator-campaign_type": (
+        lambda: ops.ActiveCampaignLegacyCreateCampaignOperator(task_id="t", name="N", list_ids=[1], message_id=1,
+                                                               campaign_type="weekly"), "campaign_type"),
+    "LegacyCreateCampaignOperator-message_id or message_split": (
+        lambda: ops.ActiveCampaignLegacyCreateCampaignOperator(task_id="t", name="N",
+                                                               list_ids=[1]), "message_id or message_split"),
+    "LegacyListCampaignsOperator-created_since": (
+        lambda: ops.ActiveCampaignLegacyListCampaignsOperator(task_id="t",
+                                                              created_since="last tuesday"), "created_since"),
+    "GetCampaignOperator-campaign_id": (
+        lambda: ops.ActiveCampaignGetCampaignOperator(task_id="t", campaign_id="latest"), "campaign_id"),
+    "DeleteCampaignOperator-campaign_id": (
+        lambda: ops.ActiveCampaignDeleteCampaignOperator(task_id="t", campaign_id=None), "campaign_id"),
+    "ListCampaignsOperator-order_by": (
+        lambda: ops.ActiveCampaignListCampaignsOperator(task_id="t", order_by="name"), "order_by"),
+}
 
 
-API_ERRORS: dict[str, Failure] = {
-    "LEG-08 unknown message": Failure(
+API_ERRORS: dict[str, ApiErrorCase] = {
+    "LEG-08 unknown message": (
         lambda w: ops.ActiveCampaignLegacyCreateCampaignOperator(task_id="t", name="N", list_ids=1, message_id=999),
-        200, "Message 999 does not exist"),
-    "CMP-01 unknown campaign": Failure(
+        None, 200, "Message 999 does not exist"),
+    "CMP-01 unknown campaign": (
         lambda w: ops.ActiveCampaignGetCampaignOperator(task_id="t", campaign_id=999),
-        404, "No Result found for Campaign with id 999"),
-    "CMP-02 unknown campaign": Failure(
-        lambda w: ops.ActiveCampaignDeleteCampaignOperator(task_id="t", campaign_id=999), 200, "Campaign not found"),
+        None, 404, "No Result found for Campaign with id 999"),
+    "CMP-02 unknown campaign": (
+        lambda w: ops.ActiveCampaignDeleteCampaignOperator(task_id="t", campaign_id=999),
+        None, 200, "Campaign not found"),
 }
 
 
@@ -77,19 +95,8 @@ API_ERRORS.update(no_permission(NO_PERMISSION))
 
 test_happy_path = tables.happy_path
 test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
-test_api_error_reaches_the_exception = tables.api_error_reaches_the_exception
-
-
-OPERATORS = [
-    "ActiveCampaignDeleteCampaignOperator",
-    "ActiveCampaignGetCampaignOperator",
-    "ActiveCampaignLegacyCreateCampaignOperator",
-    "ActiveCampaignLegacyListCampaignsOperator",
-    "ActiveCampaignListCampaignsOperator",
-]
-
-
-test_every_operator_of_the_module_is_in_every_table = tables.every_operator_of_the_module_is_in_every_table
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 # -- legacy date/times: sent in the account's zone, which is how the legacy API reads them --

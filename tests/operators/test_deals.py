@@ -33,7 +33,11 @@ from tests.operators.helpers import (
     run,
 )
 
-WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
+
+@pytest.fixture
+def world(crm_world: dict[str, str]) -> dict[str, str]:
+    """The deals account (see the conftest's ``crm_world``)."""
+    return crm_world
 
 
 HAPPY: dict[str, CallCase] = {
@@ -124,9 +128,10 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-test_happy_path = tables.call_happy_path
-test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
-test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 def _deals(emulator, n: int, **fields: Any) -> list[dict[str, Any]]:
@@ -221,4 +226,3 @@ def test_get_deal_with_custom_fields(emulator, world):
     assert deal["id"] == world["deal"]
     assert [(f["fieldLabel"], f["fieldType"], f["fieldValue"]) for f in deal["customFields"]] == [
         ("Tier", "dropdown", "Gold")]
-test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

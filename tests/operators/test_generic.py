@@ -38,6 +38,10 @@ from tests.operators.helpers import (
 )
 
 HAPPY: dict[str, CallCase] = {
+    "a resource that is only a catalogue entry: saved responses": (
+        lambda w: ActiveCampaignCreateOperator(task_id="t", resource="savedResponse",
+                                               body={"title": "Thanks", "subject": "Hello", "body": "Thank you!"}),
+        lambda emu, w, r: [x["title"] for x in emu.records("savedResponses") if x["id"] == r["id"]] == ["Thanks"]),
     "RAW-01 GET with a query": (
         lambda w: ActiveCampaignApiCallOperator(task_id="t", path="/contacts", query={"email": "grace@example.com"}),
         lambda emu, w, reply: ([c["id"] for c in reply["contacts"]] == [w["grace"]]
@@ -140,9 +144,10 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-test_happy_path = tables.call_happy_path
-test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
-test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 def test_unknown_connection_fails_before_any_request(emulator):

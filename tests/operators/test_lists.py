@@ -2,50 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from airflow_provider_activecampaign import operators as ops
 from tests.operators import tables
 from tests.operators.helpers import (
-    Case,
-    Failure,
+    ApiErrorCase,
+    CallCase,
     by,
     no_permission,
 )
 
-HAPPY: dict[str, Case] = {
-    "CON-11 unsubscribe from a list": Case(
+
+@pytest.fixture
+def world(w: SimpleNamespace) -> SimpleNamespace:
+    """The marketing account (see the conftest's ``w``)."""
+    return w
+
+
+HAPPY: dict[str, CallCase] = {
+    "CON-11 unsubscribe from a list": (
         lambda w: ops.ActiveCampaignUpdateListStatusOperator(task_id="t", contact_id=w.ada, list_id=1, status=2),
-        lambda w, r: [c["status"] for c in by(w.emu, "contactLists", contact=w.ada, list="1")] == ["2"]),
-    "CON-11 subscribe to a list": Case(
+        lambda emu, w, r: [c["status"] for c in by(emu, "contactLists", contact=w.ada, list="1")] == ["2"]),
+    "CON-11 subscribe to a list": (
         lambda w: ops.ActiveCampaignUpdateListStatusOperator(task_id="t", contact_id=w.bob, list_id="1"),
-        lambda w, r: [c["status"] for c in by(w.emu, "contactLists", contact=w.bob, list="1")] == ["1"]),
-    "LST-01 create a list (stringid from the name)": Case(
+        lambda emu, w, r: [c["status"] for c in by(emu, "contactLists", contact=w.bob, list="1")] == ["1"]),
+    "LST-01 create a list (stringid from the name)": (
         lambda w: ops.ActiveCampaignCreateListOperator(task_id="t", name="VIP Buyers!", sender_url="https://x.io",
                                                        sender_reminder="You bought"),
-        lambda w, r: by(w.emu, "lists", name="VIP Buyers!", stringid="vip-buyers")),
-    "LST-02 list lists": Case(
+        lambda emu, w, r: by(emu, "lists", name="VIP Buyers!", stringid="vip-buyers")),
+    "LST-02 list lists": (
         lambda w: ops.ActiveCampaignListListsOperator(task_id="t", name="Master", order="ASC"),
-        lambda w, r: [x["id"] for x in r] == ["1"]),
+        lambda emu, w, r: [x["id"] for x in r] == ["1"]),
 }
 
 
-BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
-    (ops.ActiveCampaignUpdateListStatusOperator, {"contact_id": 1, "list_id": 1, "status": 3}, "status"),
-    (ops.ActiveCampaignCreateListOperator, {"name": "L", "sender_url": None, "sender_reminder": "r"}, "sender_url"),
-    (ops.ActiveCampaignListListsOperator, {"order": "sideways"}, "order"),
-]
+BAD: dict[str, tuple[Callable[[], Any], str]] = {
+    "UpdateListStatusOperator-status": (
+        lambda: ops.ActiveCampaignUpdateListStatusOperator(task_id="t", contact_id=1, list_id=1, status=3), "status"),
+    "CreateListOperator-sender_url": (
+        lambda: ops.ActiveCampaignCreateListOperator(task_id="t", name="L", sender_url=None,
+                                                     sender_reminder="r"), "sender_url"),
+    "ListListsOperator-order": (lambda: ops.ActiveCampaignListListsOperator(task_id="t", order="sideways"), "order"),
+}
 
 
-API_ERRORS: dict[str, Failure] = {
-    "CON-11 unknown list": Failure(
+API_ERRORS: dict[str, ApiErrorCase] = {
+    "CON-11 unknown list": (
         lambda w: ops.ActiveCampaignUpdateListStatusOperator(task_id="t", contact_id=w.ada, list_id=999),
-        404, "999"),
-    "LST-01 refused": Failure(
+        None, 404, "999"),
+    "LST-01 refused": (
         lambda w: ops.ActiveCampaignCreateListOperator(task_id="t", name="L", sender_url="https://x.io",
                                                        sender_reminder="r"),
-        422, "List name already in use",
-        {"status": 422, "body": '{"errors": [{"title": "List name already in use", "code": "duplicate"}]}'}),
+        {"status": 422, "body": '{"errors": [{"title": "List name already in use", "code": "duplicate"}]}'},
+        422, "List name already in use"),
 }
 
 
@@ -59,14 +73,7 @@ API_ERRORS.update(no_permission(NO_PERMISSION))
 
 test_happy_path = tables.happy_path
 test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
-test_api_error_reaches_the_exception = tables.api_error_reaches_the_exception
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
-OPERATORS = [
-    "ActiveCampaignCreateListOperator",
-    "ActiveCampaignListListsOperator",
-    "ActiveCampaignUpdateListStatusOperator",
-]
-
-
-test_every_operator_of_the_module_is_in_every_table = tables.every_operator_of_the_module_is_in_every_table

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreatePipelineOperator,
     ActiveCampaignCreateStageOperator,
@@ -23,7 +25,11 @@ from tests.operators.helpers import (
     missing,
 )
 
-WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
+
+@pytest.fixture
+def world(crm_world: dict[str, str]) -> dict[str, str]:
+    """The deals account (see the conftest's ``crm_world``)."""
+    return crm_world
 
 
 HAPPY: dict[str, CallCase] = {
@@ -96,7 +102,9 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-test_happy_path = tables.call_happy_path
-test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
-test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
-test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
+
+

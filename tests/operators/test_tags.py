@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,89 +14,90 @@ from airflow_provider_activecampaign.exceptions import (
 )
 from tests.operators import tables
 from tests.operators.helpers import (
-    Case,
-    Failure,
+    ApiErrorCase,
+    CallCase,
     by,
     methods,
     run,
 )
 
-HAPPY: dict[str, Case] = {
-    "CON-12 add a tag": Case(
+
+@pytest.fixture
+def world(w: SimpleNamespace) -> SimpleNamespace:
+    """The marketing account (see the conftest's ``w``)."""
+    return w
+
+
+HAPPY: dict[str, CallCase] = {
+    "CON-12 add a tag": (
         lambda w: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.ada, tag_id=w.lead),
-        lambda w, r: by(w.emu, "contactTags", contact=w.ada, tag=w.lead) and r["tag"] == w.lead),
-    "add a tag by name": Case(
+        lambda emu, w, r: by(emu, "contactTags", contact=w.ada, tag=w.lead) and r["tag"] == w.lead),
+    "add a tag by name": (
         lambda w: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.bob, tag=" LEAD "),
-        lambda w, r: (by(w.emu, "contactTags", contact=w.bob, tag=w.lead) and r["tag"] == w.lead
-                      and methods(w.emu) == ["GET /api/3/tags", "POST /api/3/contactTags"])),
-    "CON-13 remove a tag": Case(
+        lambda emu, w, r: (by(emu, "contactTags", contact=w.bob, tag=w.lead) and r["tag"] == w.lead
+                           and methods(emu) == ["GET /api/3/tags", "POST /api/3/contactTags"])),
+    "CON-13 remove a tag": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_tag_id=w.link),
-        lambda w, r: w.emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
-                                                                          "resource": "contactTag"}),
-    "CON-13 remove a tag by contact and tag id": Case(
+        lambda emu, w, r: emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
+                                                                         "resource": "contactTag"}),
+    "CON-13 remove a tag by contact and tag id": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag_id="1"),
-        lambda w, r: (w.emu.record("contactTags", w.link) is None and r == {"deleted": w.link,
-                                                                           "resource": "contactTag"}
-                      # a sub-collection has no meta.total: a second page says it ended
-                      and methods(w.emu) == [f"GET /api/3/contacts/{w.ada}/contactTags"] * 2 + [
-                                             f"DELETE /api/3/contactTags/{w.link}"])),
-    "CON-13 remove a tag by contact and tag name": Case(
+        lambda emu, w, r: (emu.record("contactTags", w.link) is None
+                           and r == {"deleted": w.link, "resource": "contactTag"}
+                           # a sub-collection has no meta.total: a second page says it ended
+                           and methods(emu) == [f"GET /api/3/contacts/{w.ada}/contactTags"] * 2 + [
+                               f"DELETE /api/3/contactTags/{w.link}"])),
+    "CON-13 remove a tag by contact and tag name": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.ada, tag=" Customer "),
-        lambda w, r: (w.emu.record("contactTags", w.link) is None and r["deleted"] == w.link
-                      and methods(w.emu) == ["GET /api/3/tags", *[f"GET /api/3/contacts/{w.ada}/contactTags"] * 2,
-                                             f"DELETE /api/3/contactTags/{w.link}"]
-                      and w.emu.requests[0].query["search"] == ["Customer"])),
-    "CON-13 remove a tag the contact does not have": Case(
+        lambda emu, w, r: (emu.record("contactTags", w.link) is None and r["deleted"] == w.link
+                           and methods(emu) == ["GET /api/3/tags", *[f"GET /api/3/contacts/{w.ada}/contactTags"] * 2,
+                                                f"DELETE /api/3/contactTags/{w.link}"]
+                           and emu.requests[0].query["search"] == ["Customer"])),
+    "CON-13 remove a tag the contact does not have": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_id=w.bob, tag="customer"),
-        lambda w, r: (r == {"deleted": None, "resource": "contactTag"}
-                      and w.emu.record("contactTags", w.link) is not None
-                      and not [m for m in methods(w.emu) if m.startswith("DELETE")])),
-    "LEG-06 legacy add tags by name": Case(
+        lambda emu, w, r: (r == {"deleted": None, "resource": "contactTag"}
+                           and emu.record("contactTags", w.link) is not None
+                           and not [m for m in methods(emu) if m.startswith("DELETE")])),
+    "LEG-06 legacy add tags by name": (
         lambda w: ops.ActiveCampaignLegacyManageTagsOperator(task_id="t", action="add", tags="vip, lead",
                                                              contact_email="ada@example.com"),
-        lambda w, r: len(by(w.emu, "contactTags", contact=w.ada)) == 3),
-    "LEG-06 legacy remove tags by name": Case(
+        lambda emu, w, r: len(by(emu, "contactTags", contact=w.ada)) == 3),
+    "LEG-06 legacy remove tags by name": (
         lambda w: ops.ActiveCampaignLegacyManageTagsOperator(task_id="t", action="remove", tags=["customer"],
                                                              contact_email="ada@example.com"),
-        lambda w, r: not by(w.emu, "contactTags", contact=w.ada)),
+        lambda emu, w, r: not by(emu, "contactTags", contact=w.ada)),
 }
 
 
-BAD_INPUT: list[tuple[type, dict[str, Any], str]] = [
-    (ops.ActiveCampaignAddTagToContactOperator, {"contact_id": 1, "tag_id": "vip"}, "tag_id"),
-    (ops.ActiveCampaignRemoveTagFromContactOperator, {"contact_tag_id": -4}, "contact_tag_id"),
-    (ops.ActiveCampaignLegacyManageTagsOperator, {"action": "add", "tags": ["a,b"], "contact_email": "a@example.com"},
-     "tags"),
-]
+BAD: dict[str, tuple[Callable[[], Any], str]] = {
+    "AddTagToContactOperator-tag_id": (
+        lambda: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=1, tag_id="vip"), "tag_id"),
+    "RemoveTagFromContactOperator-contact_tag_id": (
+        lambda: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_tag_id=-4), "contact_tag_id"),
+    "LegacyManageTagsOperator-tags": (
+        lambda: ops.ActiveCampaignLegacyManageTagsOperator(task_id="t", action="add", tags=["a,b"],
+                                                           contact_email="a@example.com"), "tags"),
+}
 
 
-API_ERRORS: dict[str, Failure] = {
-    "CON-12 unknown tag": Failure(
+API_ERRORS: dict[str, ApiErrorCase] = {
+    "CON-12 unknown tag": (
         lambda w: ops.ActiveCampaignAddTagToContactOperator(task_id="t", contact_id=w.ada, tag_id=999),
-        404, "Tag not found"),
-    "CON-13 unknown contact tag": Failure(
+        None, 404, "Tag not found"),
+    "CON-13 unknown contact tag": (
         lambda w: ops.ActiveCampaignRemoveTagFromContactOperator(task_id="t", contact_tag_id=999),
-        404, "No Result found for SubscriberTag with id 999"),
-    "LEG-06 unknown contact": Failure(
+        None, 404, "No Result found for SubscriberTag with id 999"),
+    "LEG-06 unknown contact": (
         lambda w: ops.ActiveCampaignLegacyManageTagsOperator(task_id="t", action="add", tags="vip",
                                                              contact_email="nobody@example.com"),
-        200, "Contact not found"),
+        None, 200, "Contact not found"),
 }
 
 
 test_happy_path = tables.happy_path
 test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
-test_api_error_reaches_the_exception = tables.api_error_reaches_the_exception
-
-
-OPERATORS = [
-    "ActiveCampaignAddTagToContactOperator",
-    "ActiveCampaignLegacyManageTagsOperator",
-    "ActiveCampaignRemoveTagFromContactOperator",
-]
-
-
-test_every_operator_of_the_module_is_in_every_table = tables.every_operator_of_the_module_is_in_every_table
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 def test_templated_arguments_are_rendered_before_validation(w) -> None:
@@ -124,7 +127,6 @@ def test_removing_a_tag_by_name_twice_is_a_no_op_the_second_time(w) -> None:
 
 
 def test_adding_a_templated_tag_name_on_a_retry_adds_it_once(w) -> None:
-    from types import SimpleNamespace
 
     import pendulum
 

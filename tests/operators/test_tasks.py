@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignCreateTaskTypeOperator,
     ActiveCampaignDeleteTaskOperator,
@@ -25,7 +27,11 @@ from tests.operators.helpers import (
     run,
 )
 
-WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
+
+@pytest.fixture
+def world(crm_world: dict[str, str]) -> dict[str, str]:
+    """The deals account (see the conftest's ``crm_world``)."""
+    return crm_world
 
 
 HAPPY: dict[str, CallCase] = {
@@ -96,9 +102,10 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-test_happy_path = tables.call_happy_path
-test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
-test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 def test_task_list_for_a_deal_leaves_out_contact_tasks(emulator, world):
@@ -106,4 +113,3 @@ def test_task_list_for_a_deal_leaves_out_contact_tasks(emulator, world):
                     duedate="2024-03-02T10:00:00-06:00")  # a contact's task, same relid
     tasks = run(ActiveCampaignListTasksOperator(task_id="t", deal=world["deal"]))
     assert [t["id"] for t in tasks] == [world["task"]]
-test_every_operator_of_the_chapter_is_in_every_table = tables.call_every_operator_of_the_chapter_is_in_every_table

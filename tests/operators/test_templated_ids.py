@@ -15,7 +15,11 @@ from tests.operators.helpers import (
     run,
 )
 
-WORLD = "crm_world"  # the tests' ``world`` is the deals account (see conftest)
+
+@pytest.fixture
+def world(crm_world: dict[str, str]) -> dict[str, str]:
+    """The deals account (see the conftest's ``crm_world``)."""
+    return crm_world
 
 
 @pytest.mark.parametrize("case", ["move", "deal note", "upsert task", "calendar feed"])

@@ -57,9 +57,12 @@ API_ERRORS: dict[str, ApiErrorCase] = {
 }
 
 
-test_happy_path = tables.call_happy_path
-test_bad_input_is_refused_before_any_request = tables.call_bad_input_is_refused_before_any_request
-test_api_error_carries_status_and_message = tables.call_api_error_carries_status_and_message
+test_happy_path = tables.happy_path
+test_bad_input_is_refused_before_any_request = tables.bad_input_is_refused_before_any_request
+test_api_error_carries_status_and_message = tables.api_error_carries_status_and_message
+#: (table, operator) -> why the operator has no row there
+NOT_IN_TABLE = {("BAD", "ActiveCampaignGetCurrentUserOperator"): "it takes no arguments: nothing to get wrong"}
+test_every_operator_of_the_chapter_is_in_every_table = tables.every_operator_of_the_chapter_is_in_every_table
 
 
 def test_list_users_limit_and_output_path(emulator, world, tmp_path):
