@@ -62,3 +62,21 @@ def test_the_legacy_update_operator_sends_the_contacts_own_email(with_contact) -
 
     assert with_contact.requests[-1].form["email"] == ["ada@example.com"]
     assert with_contact.record("contacts", 1)["firstName"] == "Augusta"
+
+
+def test_an_order_needs_its_order_id_or_its_cart_id(api: httpx.Client) -> None:
+    """The document: ``externalid`` is "only required if externalcheckoutid not included" (an abandoned cart)."""
+    connection = api.post("/connections", json={"connection": {
+        "service": "shop", "externalid": "shop-1", "name": "Shop", "logoUrl": "https://l", "linkUrl": "https://s"}})
+    customer = api.post("/ecomCustomers", json={"ecomCustomer": {
+        "connectionid": connection.json()["connection"]["id"], "externalid": "c1", "email": "ada@example.com"}})
+    order = {"source": 1, "email": "ada@example.com", "totalPrice": 100, "currency": "USD",
+             "connectionid": connection.json()["connection"]["id"],
+             "customerid": customer.json()["ecomCustomer"]["id"], "externalCreatedDate": "2026-01-01T00:00:00-06:00",
+             "abandonedDate": "2026-01-01T00:00:00-06:00"}
+
+    refused = api.post("/ecomOrders", json={"ecomOrder": order})
+    assert refused.status_code == 422
+    assert [e["source"]["pointer"] for e in refused.json()["errors"]] == ["/data/attributes/externalid"]
+    assert api.post("/ecomOrders", json={"ecomOrder": {**order, "externalcheckoutid": "cart-1"}}).status_code == 201
+    assert api.post("/ecomOrders", json={"ecomOrder": {**order, "externalid": "order-1"}}).status_code == 201

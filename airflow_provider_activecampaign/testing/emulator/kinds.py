@@ -31,6 +31,7 @@ class Resource:
     created: str | None = "cdate"
     updated: str | None = "udate"
     required: tuple[str, ...] = ()
+    one_of: tuple[tuple[str, ...], ...] = ()  # groups of which a create needs at least one field
     defaults: Mapping[str, Any] = field(default_factory=dict)
     links: tuple[str, ...] = ()
     #: records carry ``links`` (False: no example of the document shows any for this kind of record)
@@ -160,6 +161,7 @@ def emulate(described: Described, behaviour: Behaviour) -> Resource:
         plural, described.singular, behaviour.entity, created, updated, required=required,
         ops=described.operations if behaviour.ops is None else behaviour.ops, params=params, filters=filters,
         key=described.key, envelope=envelope, top=described.parent is None, orders=described.orders,
+        one_of=described.one_of,
         **{name: getattr(behaviour, name) for name in _SHAPES},
     )
 

@@ -110,7 +110,7 @@ MORE_BEHAVIOURS: dict[str, Behaviour] = {
                          avgProductCategory="", acceptsMarketing="0")),
     "ecomOrder": Behaviour(
         "EcomOrder", copies=(("tstamp", "updatedDate"),), native=("orderProducts", "orderDiscounts"),
-        required=("externalid", "source", "email", "totalPrice", "currency", "connectionid", "customerid",
+        required=("source", "email", "totalPrice", "currency", "connectionid", "customerid",
                   "externalCreatedDate"),
         defaults=ORDER_DEFAULTS, links=("connection", "customer", "orderProducts"),
         predicates={"filters[external_created_date]": since("externalCreatedDate")}),

@@ -270,6 +270,8 @@ class Store:
     def check_required(self, res: Resource, data: Mapping[str, Any]) -> None:
         data = res.incoming(data)
         missing = [res.sent_name(name) for name in res.required if data.get(name) in (None, "", [])]
+        missing += [res.sent_name(group[0]) for group in res.one_of
+                    if all(data.get(name) in (None, "", []) for name in group)]
         if missing:
             raise ApiError(422, {"errors": [
                 problem(name, f"The {res.singular} {name} was not provided.", "field_missing") for name in missing]})
