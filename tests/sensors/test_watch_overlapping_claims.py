@@ -136,11 +136,18 @@ def runs_at_the_same_moment(dags, dag_id: str, days: list[int], delay: float) ->
     folder = str(Path(dags.__file__).parent)
     processes = [spawn.Process(target=_one_run, args=(folder, dag_id, d(day).isoformat(), barrier, k * delay,
                                                       results)) for k, day in enumerate(days)]
+    outcomes = run_processes(processes, results, {"WATCH_OVERLAP_HOLD": str(HOLD)})
+    return sorted(outcomes, key=lambda o: o["logical_date"])
+
+
+def run_processes(processes: list, results, env: dict[str, str]) -> list[dict]:
+    """Start the ``dag.test()`` processes with ``env`` and this deployment's Fernet key; their outcomes (no error)."""
     from airflow.configuration import conf
 
     with pytest.MonkeyPatch.context() as patch:  # one deployment: one Fernet key (the suite's is made per process)
         patch.setenv("AIRFLOW__CORE__FERNET_KEY", conf.get("core", "fernet_key"))
-        patch.setenv("WATCH_OVERLAP_HOLD", str(HOLD))
+        for name, value in env.items():
+            patch.setenv(name, value)
         for process in processes:
             process.start()
     try:
@@ -151,7 +158,7 @@ def runs_at_the_same_moment(dags, dag_id: str, days: list[int], delay: float) ->
             if process.is_alive():
                 process.kill()
     assert not [o for o in outcomes if "error" in o], outcomes
-    return sorted(outcomes, key=lambda o: o["logical_date"])
+    return outcomes
 
 
 # the tests ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 
 from tests.bundles import dag_file, load
 from tests.sensors.deal_runs import HOUR, between, deals_every_six_hours
-from tests.sensors.test_watch_overlapping_claims import _hold_first_write, variables
+from tests.sensors.test_watch_overlapping_claims import _hold_first_write, run_processes, variables
 
 DAY = timedelta(days=1)
 T0 = pendulum.now("UTC").start_of("day") - 6 * DAY
@@ -73,27 +73,12 @@ def _one_run(folder: str, dag_id: str, logical_date: str, barrier, results) -> N
 
 def at_the_same_moment(dags, dag_ids: list[str], logical_date: pendulum.DateTime) -> list[dict]:
     """``dag.test()`` of each DAG in a process of its own, their first writes at one moment."""
-    from airflow.configuration import conf
-
     spawn = multiprocessing.get_context("spawn")
     barrier, results = spawn.Barrier(len(dag_ids)), spawn.Queue()
     folder = str(Path(dags.__file__).parent)
     processes = [spawn.Process(target=_one_run, args=(folder, dag_id, logical_date.isoformat(), barrier, results))
                  for dag_id in dag_ids]
-    with pytest.MonkeyPatch.context() as patch:  # one deployment: one Fernet key
-        patch.setenv("AIRFLOW__CORE__FERNET_KEY", conf.get("core", "fernet_key"))
-        patch.setenv("WATCH_SHARED_HOLD", "4")
-        for process in processes:
-            process.start()
-    try:
-        outcomes = [results.get(timeout=300) for _ in processes]
-    finally:
-        for process in processes:
-            process.join(timeout=60)
-            if process.is_alive():
-                process.kill()
-    assert not [o for o in outcomes if "error" in o], outcomes
-    return outcomes
+    return run_processes(processes, results, {"WATCH_SHARED_HOLD": "4"})
 
 
 def test_two_tasks_sharing_a_watermark_key_report_every_record_once(dags, emulator):
