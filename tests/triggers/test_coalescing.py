@@ -164,11 +164,17 @@ async def test_many_triggers_build_one_client(emulator, monkeypatch):
 
 
 async def test_an_error_reaches_every_member_of_the_cycle(emulator):
-    emulator.inject_fault(status=404, path="deals", body=json.dumps({"message": "No Result found for Deal"}))
+    """Every poll fails: each trigger ends with the error of the cycle it was in, none waits on.
+
+    (A trigger still setting up its client on a loaded machine can miss the first cycle and be
+    served by the next, so the test does not count on one cycle: a member left out would hang.)
+    """
+    emulator.inject_fault(status=404, path="deals", count=100,
+                          body=json.dumps({"message": "No Result found for Deal"}))
     events = await asyncio.gather(*(first_event(windowed(4 + hour, retries=0)) for hour in range(3)))
     assert [e["status"] for e in events] == ["error"] * 3
     assert all("No Result found for Deal" in e["message"] for e in events)
-    assert polls(emulator, "deals") == 1
+    assert 1 <= polls(emulator, "deals") <= 3
     await wait_for(lambda: poller.active_groups() == [] and shared.shared_clients() == 0)  # all let go
 
 
