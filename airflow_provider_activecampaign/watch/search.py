@@ -9,7 +9,8 @@ so the sensor's ``poke`` and the trigger cannot drift apart. See docs/watch.md.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Iterator, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -119,13 +120,36 @@ class WatchSearch:
 
     def params(self, dates: DateFilters = UNKNOWN) -> dict[str, Any]:
         """Query parameters: the filters, plus the API's date filters around the window as ``dates``
-        says the account reads them (exact when known, widened when not)."""
-        params = self.spec.list_params(self.filters, None)
+        says the account reads them (exact when known, widened when not), newest first when
+        :meth:`newest_first`."""
+        newest = self.newest_first(dates)
+        params = self.spec.list_params(self.filters, {self.spec.created: "DESC"} if newest else None)
         if self.server_window:
             filters = self.spec.filters
             params[filters[f"{self.watch}_after"].param] = dates.after(self.window.since)
             params[filters[f"{self.watch}_before"].param] = dates.before(self.window.until)
         return params
+
+    def newest_first(self, dates: DateFilters = UNKNOWN) -> bool:
+        """Whether to read newest first and stop past the window: a ``created`` search whose date
+        filters reach before the window (the account reads them as dates only, or the reading is
+        not known), on a list that orders by creation. A poke then costs the records created since
+        the window began, not every record of the day."""
+        if self.watch != "created" or not self.server_window or self.spec.created not in self.spec.orders:
+            return False
+        since = self.window.since.replace(microsecond=0)
+        return any(bound < since for bound in dates.bounds(dates.after(since)))
+
+    def _until_past(self, records: Iterable[Any]) -> Iterator[Any]:
+        """Newest first: the records up to the first one created before the window (all after it are older)."""
+        for record in records:
+            yield record
+            if self._past(record):
+                return
+
+    def _past(self, record: Any) -> bool:
+        when = self.time_of(record) if isinstance(record, Mapping) else None
+        return when is not None and when < self.window.since
 
     # what counts -----------------------------------------------------------------
 
@@ -159,7 +183,9 @@ class WatchSearch:
     def fetch(self, hook: ActiveCampaignHook) -> list[dict[str, Any]]:
         """Page through the collection with the sync hook and return :meth:`select`'s records."""
         dates = date_filters(hook) if self.server_window else UNKNOWN
-        return self.select(hook.paginate(self.path, self.envelope, params=self.params(dates), keyset=self.keyset))
+        if not self.newest_first(dates):
+            return self.select(hook.paginate(self.path, self.envelope, params=self.params(dates), keyset=self.keyset))
+        return self.select(self._until_past(hook.paginate(self.path, self.envelope, params=self.params(dates))))
 
     async def afetch(self, hook: ActiveCampaignAsyncHook) -> list[dict[str, Any]]:
         """The same with the async hook (triggers): never blocks the event loop."""
@@ -168,9 +194,16 @@ class WatchSearch:
     async def aread(self, hook: ActiveCampaignAsyncHook) -> list[Any]:
         """Every record the search's requests return, before :meth:`select` (shared polls select per trigger)."""
         dates = await adate_filters(hook) if self.server_window else UNKNOWN
+        newest = self.newest_first(dates)
         pages: AsyncIterable[Any] = hook.paginate(self.path, self.envelope, params=self.params(dates),
-                                                  keyset=self.keyset)
-        return [record async for record in pages]
+                                                  keyset=self.keyset and not newest)
+        records: list[Any] = []
+        async with aclosing(pages) as reading:  # type: ignore[type-var]
+            async for record in reading:
+                records.append(record)
+                if newest and self._past(record):
+                    break
+        return records
 
     # serializing -----------------------------------------------------------------
 

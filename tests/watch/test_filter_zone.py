@@ -127,3 +127,42 @@ def test_the_emulator_reads_the_bound_as_switched():
     assert readings["account"] == pendulum.datetime(2026, 3, 10, 5, tz="UTC")  # midnight CDT
     assert readings["date"] == pendulum.datetime(2026, 3, 10, 5, tz="UTC")
     assert emulator_filters.filter_bound("2026-03-10T23:59:00-05:00", "date") == readings["date"]
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["date-only reading known", "reading unknown"])
+async def test_created_on_a_busy_day_is_read_newest_first_and_stops_past_the_window(emulator, known):
+    """Dates only (or no reading known): the filters reach the whole day; a poke reads back to the window only.
+
+    300 deals over the 6 hours before the window's end, 150 of them in its last 3 hours:
+    the poke costs 2 pages (plus the overlap's re-read), not every deal of the day, and the
+    sync sensor and the async trigger find exactly the window's deals.
+    """
+    from airflow_provider_activecampaign.client import date_filters as df
+    from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook
+
+    emulator.date_filters = "date"
+    end = utc(2026, 6, 1, 18)
+    deals = [emulator.insert("deals", title=f"d{n}", value=1, currency="usd", cdate=when, mdate=when)
+             for n in range(300) if (when := end - timedelta(minutes=72 * (n + 1) / 60))]
+    window = Window(end - timedelta(hours=3), end)
+    inside = {d["id"] for d in deals if pendulum.parse(d["cdate"]) in window}
+    assert len(inside) == 150
+    hook = ActiveCampaignHook()
+    try:
+        if known:
+            assert date_filters(hook).readings == {"date"}
+        else:
+            df.remember(emulator.url, UNKNOWN)
+        emulator.clear_requests()
+        assert {r["id"] for r in WatchSearch("deal", window).fetch(hook)} == inside
+        assert len(emulator.requests) == 2
+        quiet = Window(end + timedelta(hours=1), end + timedelta(hours=2))
+        emulator.clear_requests()
+        assert WatchSearch("deal", quiet).fetch(hook) == []
+        assert len(emulator.requests) == 1
+    finally:
+        hook.close()
+    emulator.clear_requests()
+    async with ActiveCampaignAsyncHook() as async_hook:
+        assert {r["id"] for r in await WatchSearch("deal", window).afetch(async_hook)} == inside
+    assert len(emulator.requests) == 2

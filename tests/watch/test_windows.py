@@ -234,7 +234,9 @@ class TestWhatCounts:
 class TestSearchParams:
     def test_contacts_and_deals_use_the_apis_date_filters_widened_when_the_reading_is_unknown(self):
         params = WatchSearch("deal", WINDOW, "created", {"stage": 3}).params()
-        assert set(params) == {"filters[stage]", "filters[created_after]", "filters[created_before]"}
+        assert set(params) == {"filters[stage]", "filters[created_after]", "filters[created_before]",
+                               "orders[cdate]"}  # newest first: the read stops past the window
+        assert params["orders[cdate]"].upper() == "DESC"
         zone = ZoneInfo("America/Chicago")
         for reading in READINGS:  # whichever way the API reads them, the bounds hold the window, within a day
             after = read_bound(reading, params["filters[created_after]"], zone)
@@ -248,6 +250,14 @@ class TestSearchParams:
         params = WatchSearch("deal", WINDOW, "created").params(DateFilters(frozenset({"offset"})))
         assert params == {"filters[created_after]": WINDOW.since.isoformat(),
                           "filters[created_before]": WINDOW.until.isoformat()}
+
+    def test_created_is_read_newest_first_only_when_the_filters_reach_before_the_window(self):
+        exact, dates_only = DateFilters(frozenset({"offset"})), DateFilters(frozenset({"date"}))
+        assert not WatchSearch("deal", WINDOW, "created").newest_first(exact)
+        assert WatchSearch("deal", WINDOW, "created").newest_first(dates_only)
+        assert WatchSearch("contact", WINDOW, "created").newest_first(dates_only)
+        assert not WatchSearch("deal", WINDOW, "updated").newest_first(dates_only)  # no order by update date
+        assert not WatchSearch("dealTask", WINDOW, "created").newest_first(dates_only)  # no server-side dates
 
     @pytest.mark.parametrize(("name", "path"), [("dealTask", "dealTasks"), ("calendar", "calendars")])
     def test_resources_without_date_filters_are_read_whole_and_filtered_here(self, name, path):
