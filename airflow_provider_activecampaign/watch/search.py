@@ -19,7 +19,7 @@ import pendulum
 
 from airflow_provider_activecampaign.catalogue import LIST, Resource, ident, resource
 from airflow_provider_activecampaign.client.date_filters import UNKNOWN, DateFilters, adate_filters, date_filters
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, ActiveCampaignPagingError
 from airflow_provider_activecampaign.watch.timestamps import ACCOUNT_ZONE_SPREAD, parse_when, record_time
 from airflow_provider_activecampaign.watch.windows import Window
 
@@ -142,14 +142,24 @@ class WatchSearch:
 
     def _until_past(self, records: Iterable[Any]) -> Iterator[Any]:
         """Newest first: the records up to the first one created before the window (all after it are older)."""
+        newest: datetime | None = None
         for record in records:
+            newest = self._in_order(record, newest)
             yield record
-            if self._past(record):
+            if newest is not None and newest < self.window.since:
                 return
 
-    def _past(self, record: Any) -> bool:
+    def _in_order(self, record: Any, newer: datetime | None) -> datetime | None:
+        """The creation time read so far, checked: a server that ignored the order would make the
+        read stop early and lose records, so it is an error."""
         when = self.time_of(record) if isinstance(record, Mapping) else None
-        return when is not None and when < self.window.since
+        if when is None:
+            return newer
+        if newer is not None and when > newer:
+            raise ActiveCampaignPagingError(
+                self.path, "the records are not newest first", seen=f"{when.isoformat()} after "
+                f"{newer.isoformat()}; the server ignored orders[{self.spec.created}]=DESC")
+        return when
 
     # what counts -----------------------------------------------------------------
 
@@ -198,10 +208,11 @@ class WatchSearch:
         pages: AsyncIterable[Any] = hook.paginate(self.path, self.envelope, params=self.params(dates),
                                                   keyset=self.keyset and not newest)
         records: list[Any] = []
+        newer: datetime | None = None
         async with aclosing(pages) as reading:  # type: ignore[type-var]
             async for record in reading:
                 records.append(record)
-                if newest and self._past(record):
+                if newest and (newer := self._in_order(record, newer)) is not None and newer < self.window.since:
                     break
         return records
 

@@ -17,7 +17,11 @@ import pytest
 
 from airflow_provider_activecampaign.catalogue import resource
 from airflow_provider_activecampaign.client.date_filters import READINGS, DateFilters, read_bound
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
+from airflow_provider_activecampaign.exceptions import (
+    ActiveCampaignInputError,
+    ActiveCampaignPagingError,
+    error_context,
+)
 from airflow_provider_activecampaign.watch import (
     WatchSearch,
     Window,
@@ -314,3 +318,14 @@ class TestSettle:
     def test_settle_must_be_a_duration_of_zero_or_more(self, settle):
         with pytest.raises(ActiveCampaignInputError, match="'settle'"):
             resolve_window(point(DAY), settle=settle)
+
+
+def test_a_newest_first_read_refuses_records_out_of_order():
+    """A server that ignored ``orders[cdate]=DESC`` would make the read stop early and lose records."""
+    search = WatchSearch("deal", WINDOW, "created")
+    inside, older = (WINDOW.since + timedelta(hours=n) for n in (2, 1))
+    records = [{"id": "2", "cdate": inside.isoformat()}, {"id": "1", "cdate": older.isoformat()},
+               {"id": "3", "cdate": (WINDOW.since + timedelta(hours=3)).isoformat()}]
+    with pytest.raises(ActiveCampaignPagingError, match="not newest first"):
+        list(search._until_past(records))
+    assert [r["id"] for r in search._until_past(records[:2])] == ["2", "1"]
