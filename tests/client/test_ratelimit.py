@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from airflow_provider_activecampaign.client import ratelimit
 from airflow_provider_activecampaign.client.ratelimit import (
     JITTER_FLOOR,
     MAX_MARGIN,
@@ -30,6 +31,19 @@ def _use(monkeypatch, conn_id: str, connection: str) -> None:
 
 def _statuses(emulator) -> list[int]:
     return [r.status for r in emulator.requests]
+
+
+class _Clock:
+    """A clock that moves only when told (the limiter's ``time`` module in a test)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return 1_800_000_000.0 + self.now
 
 
 class TestTheBudget:
@@ -92,7 +106,7 @@ class TestTheBudget:
         limiter.pause(0.3)
         assert Permit(limiter, paced=False).acquire().waited >= 0.25
 
-    def test_no_requests_left_after_our_own_five_does_not_pause(self):
+    def test_no_requests_left_after_our_own_five_does_not_pause(self, monkeypatch):
         """Our own 5 requests in the server's second, one of them slow: no one else's, so no pause.
 
         The slow reply's latest arrival is 1.04 s after the first four were read; counted from
@@ -100,14 +114,16 @@ class TestTheBudget:
         one may have arrived 0.97 s after them), so ``Remaining: 0`` is ours (before: a 1 s
         pause of the whole account, a stall every few seconds when listing at the limit).
         """
+        clock = _Clock()
+        monkeypatch.setattr(ratelimit, "time", clock)  # the limiter's clock only: exact on a loaded machine
         limiter = RateLimiter("https://own-five.example", 5)
         kind = "GET /api/3/contacts"
         for _ in range(4):
             limiter.settle(limiter.take(), kind)  # read at once: arrived at once
-        time.sleep(0.97)
+        clock.now += 0.97
         slow = limiter.take()
         assert not isinstance(slow, float)
-        time.sleep(0.07)
+        clock.now += 0.07
         limiter.observe(200, {"RateLimit-Limit": "5", "RateLimit-Remaining": "0"}, slow, kind)
         assert not isinstance(limiter.take(), float), "paused as if someone else had used the budget"
 
