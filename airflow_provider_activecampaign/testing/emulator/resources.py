@@ -102,7 +102,9 @@ BEHAVIOURS: dict[str, Behaviour] = {
                        defaults={"descript": None, "isrequired": "0", "perstag": "", "defval": None,
                                  "show_in_list": "0", "rows": "0", "cols": "0", "visible": "1", "service": "",
                                  "ordernum": "1"},
-                       unique=("title", "There is already a field with this title")),
+                       unique=("title", "There is already a field with this title"),
+                       lenient={"perstag": "the document's PUT /fields/{id} example sends 'Personalized Tag' "
+                                           "(a space), which the catalogue's pattern refuses"}),
     "fieldRel": Behaviour("FieldRel", defaults={"dorder": "0"}, ops=ALL_OPS),
     "contactList": Behaviour(
         "ContactList", stamps=("created_timestamp", "updated_timestamp"), defaults=CONTACT_LIST_DEFAULTS,
