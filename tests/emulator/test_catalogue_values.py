@@ -78,3 +78,22 @@ def test_every_checked_rule_is_the_catalogues_own() -> None:
         for field, rule in res.rules.items():
             assert CATALOGUE[name].fields[aliases.get(field, field)] is rule, (name, field)
     assert sum(len(res.rules) for res in EMULATED.values()) >= 40
+
+
+@pytest.mark.parametrize(("path", "envelope", "body", "field"), [
+    ("/contacts", "contact", {"email": "ada\u200b@example.com"}, "email"),  # a zero-width space
+    ("/contacts", "contact", {"email": "ada@example"}, "email"),
+    ("/eventTrackingEvents", "eventTrackingEvent", {"name": "signed-up!"}, "name"),
+    ("/webhooks", "webhook", {"name": "Hook", "url": "ftp://example.com/x", "events": ["subscribe"],
+                              "sources": ["public"]}, "url"),
+])
+def test_the_emulators_own_format_checks_are_now_the_catalogues(seeded, api, path, envelope, body, field) -> None:
+    title = _refused(api.post(path, json={envelope: body}), field)
+    assert "must be" in title
+
+
+def test_a_required_field_is_not_blanked_by_an_update(seeded, api) -> None:
+    _refused(api.put("/contacts/1", json={"contact": {"email": ""}}), "email")
+    assert seeded.record("contacts", 1)["email"] == "ada@example.com"
+    assert api.put("/contacts/1", json={"contact": {"email": " grace@example.com "}}).status_code == 200
+    assert seeded.record("contacts", 1)["email"] == "grace@example.com"

@@ -191,7 +191,7 @@ def check_values(res: Resource, data: Mapping[str, Any]) -> None:
     """Refuse (422, the field named) a given value the catalogue's rule for its field does not take."""
     for name, rule in res.rules.items():
         value = data.get(name)
-        if value is None or value == "":
+        if value is None or (value == "" and name not in res.required):  # a required field is not blanked
             continue
         try:
             rule.check(value, name)
