@@ -97,3 +97,18 @@ def test_a_required_field_is_not_blanked_by_an_update(seeded, api) -> None:
     assert seeded.record("contacts", 1)["email"] == "ada@example.com"
     assert api.put("/contacts/1", json={"contact": {"email": " grace@example.com "}}).status_code == 200
     assert seeded.record("contacts", 1)["email"] == "grace@example.com"
+
+
+def test_an_override_differs_from_the_catalogue_it_overrides() -> None:
+    """``ops``/``stamps``/``required`` in a Behaviour are known differences only, never the catalogue restated."""
+    overrides = []
+    for name, behaviour in BEHAVIOURS.items():
+        described = CATALOGUE[name]
+        catalogue = {"ops": set(described.operations), "stamps": (described.created, described.updated),
+                     "required": {field for field, rule in described.fields.items() if rule.required}}
+        for attr in ("ops", "stamps", "required"):
+            given = getattr(behaviour, attr)
+            if given is not None:
+                assert (tuple(given) if attr == "stamps" else set(given)) != catalogue[attr], (name, attr)
+                overrides.append((name, attr))
+    assert len(overrides) <= 40, overrides

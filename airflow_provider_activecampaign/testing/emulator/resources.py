@@ -150,7 +150,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "dealStage": Behaviour("DealStage", create_status=200, defaults=STAGE_DEFAULTS, links=("group",),
                            predicates={"filters[d_groupid]": eq("group"), "filters[title]": like("title")}),
     "dealTask": Behaviour(
-        "DealTask", native=("status",), required=("relid", "duedate", "dealTasktype"), predicates=TASK_PREDICATES,
+        "DealTask", native=("status",), predicates=TASK_PREDICATES,
         honours={"filters[outcome_id]": eq("outcomeId")},
         unapplied=("filters[duedate_range]",),
         defaults={"title": None, "note": "", "status": 0, "edate": None, "automation": None,
