@@ -149,7 +149,7 @@ MORE_BEHAVIOURS: dict[str, Behaviour] = {
         predicates={"filter[name]": like("name"), "filter[tag]": like("tag"), "filter[content]": like("content"),
                     "filter[listName]": like("listNames")}),
     "dealRole": Behaviour(None, create_status=200, predicates={"search": like("title")}),
-    "taskOutcome": Behaviour("TaskOutcome", create_status=200, required=("title", "sentiment"),
+    "taskOutcome": Behaviour("TaskOutcome", create_status=200,
                              defaults=_fields(disabled="0", created_by="1", updated_by="1", dealTasktype_ids=[]),
                              native=("dealTasktype_ids",)),
     "tasktypeOutcomeRel": Behaviour(
