@@ -34,7 +34,8 @@ RESOURCES: tuple[Resource, ...] = (
     ),
     Resource(
         "taskOutcome", "taskOutcomes", "taskOutcome", "taskOutcomes",
-        fields={"title": required(text()), "sentiment": enum(*SENTIMENTS), "disabled": Rule("flag")},
+        # the document's POST schema requires both (its 422 example names a missing title and a bad sentiment)
+        fields={"title": required(text()), "sentiment": enum(*SENTIMENTS, required=True), "disabled": Rule("flag")},
         filters={"sentiment": Filter("filters[sentiment]", enum(*SENTIMENTS))},
         created="created_utc_timestamp", updated="updated_utc_timestamp",
         natural_key=NaturalKey(("title",)),

@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from airflow_provider_activecampaign.catalogue.errors import CatalogueInputError
 from airflow_provider_activecampaign.catalogue.model import Resource as Described
+from airflow_provider_activecampaign.catalogue.types import Rule
 from airflow_provider_activecampaign.testing.emulator.filters import Predicate, eq, windows
-from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY, OPERATOR_KEY
+from airflow_provider_activecampaign.testing.emulator.values import FILTER_KEY, OPERATOR_KEY, invalid
 
 ALL_OPS = frozenset({"list", "create", "get", "update", "delete"})
 READ_OPS = frozenset({"list", "get"})
@@ -67,6 +69,8 @@ class Resource:
     aliases: Mapping[str, str] = field(default_factory=dict)
     #: the catalogue's orderings (``orders[NAME]``); any field sorts, these are the documented ones
     orders: tuple[str, ...] = ()
+    #: the catalogue's value rules (enums, formats) checked on an API write, by record field
+    rules: Mapping[str, Rule] = field(default_factory=dict)
 
     def incoming(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """A request's fields under the record's names (either name is accepted; the schema's wins)."""
@@ -138,6 +142,8 @@ class Behaviour:
     required: tuple[str, ...] | None = None
     #: the path served when it is not the catalogue's (``customObjects/records/{parent}``: one collection)
     served_at: str = ""
+    #: request fields whose catalogue rule is not checked, each with its reason (the API takes more)
+    lenient: Mapping[str, str] = field(default_factory=dict)
 
 
 def emulate(described: Described, behaviour: Behaviour) -> Resource:
@@ -161,9 +167,38 @@ def emulate(described: Described, behaviour: Behaviour) -> Resource:
         plural, described.singular, behaviour.entity, created, updated, required=required,
         ops=described.operations if behaviour.ops is None else behaviour.ops, params=params, filters=filters,
         key=described.key, envelope=envelope, top=described.parent is None, orders=described.orders,
-        one_of=described.one_of,
+        one_of=described.one_of, rules=value_rules(described, behaviour),
         **{name: getattr(behaviour, name) for name in _SHAPES},
     )
+
+
+#: the rule kinds the emulator checks as the API does (an enum or a format; dates: see ``values.parse_time``)
+CHECKED_KINDS = frozenset({"enum", "email", "currency"})
+
+
+def checked(rule: Rule) -> bool:
+    """Whether the emulator refuses a value breaking ``rule``: an enum, a format, a pattern, a list of choices."""
+    return rule.kind in CHECKED_KINDS or bool(rule.pattern) or (rule.kind == "list" and bool(rule.choices))
+
+
+def value_rules(described: Described, behaviour: Behaviour) -> dict[str, Rule]:
+    """Record field -> the catalogue's rule for it, for the fields whose values the emulator checks."""
+    return {behaviour.aliases.get(name, name): rule for name, rule in described.fields.items()
+            if checked(rule) and name not in behaviour.lenient}
+
+
+def check_values(res: Resource, data: Mapping[str, Any]) -> None:
+    """Refuse (422, the field named) a given value the catalogue's rule for its field does not take."""
+    for name, rule in res.rules.items():
+        value = data.get(name)
+        if value is None or (value == "" and name not in res.required):  # a required field is not blanked
+            continue
+        try:
+            rule.check(value, name)
+        except CatalogueInputError:
+            sent = res.sent_name(name)
+            raise invalid(sent, f"The {res.singular} {sent} must be {rule.expected()}.",
+                          detail=f"Not valid: {value!r}") from None
 
 
 #: ``filters[NAME]`` (or a personalization's ``filter[NAME]``): the field a documented filter compares

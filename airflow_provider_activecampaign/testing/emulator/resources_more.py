@@ -76,7 +76,7 @@ def _logs() -> dict[str, Behaviour]:
 
 #: What only the emulator knows about the rest of the catalogue's resources, by catalogue name.
 MORE_BEHAVIOURS: dict[str, Behaviour] = {
-    "accountContact": Behaviour("CustomerAccountSubscriber", create_status=201, required=("contact", "account"),
+    "accountContact": Behaviour("CustomerAccountSubscriber", create_status=201,
                                 defaults={"jobTitle": None},
                                 links=("account", "contact")),
     "accountCustomFieldMetum": Behaviour(
@@ -94,7 +94,7 @@ MORE_BEHAVIOURS: dict[str, Behaviour] = {
     "addressGroup": Behaviour("AddressGroup", required=("address", "group")),
     "addressList": Behaviour("AddressList", required=("address", "list")),
     "branding": Behaviour(None, defaults=BRANDING_DEFAULTS, total_as_str=True),
-    "contactDeal": Behaviour("SubscriberDeal", create_status=200, required=("contact", "deal"),
+    "contactDeal": Behaviour("SubscriberDeal", create_status=200,
                              links=("deal", "contact"),
                              mirrors=(("created_timestamp", "cdate"), ("updated_timestamp", "cdate"))),
     "listGroup": Behaviour("ListGroup", create_status=201, links=("list", "group"), required=()),
@@ -110,8 +110,6 @@ MORE_BEHAVIOURS: dict[str, Behaviour] = {
                          avgProductCategory="", acceptsMarketing="0")),
     "ecomOrder": Behaviour(
         "EcomOrder", copies=(("tstamp", "updatedDate"),), native=("orderProducts", "orderDiscounts"),
-        required=("source", "email", "totalPrice", "currency", "connectionid", "customerid",
-                  "externalCreatedDate"),
         defaults=ORDER_DEFAULTS, links=("connection", "customer", "orderProducts"),
         predicates={"filters[external_created_date]": since("externalCreatedDate")}),
     "ecomOrderProduct": Behaviour("EcomOrderProduct", copies=(("tstamp", "updatedDate"),),
@@ -151,7 +149,7 @@ MORE_BEHAVIOURS: dict[str, Behaviour] = {
         predicates={"filter[name]": like("name"), "filter[tag]": like("tag"), "filter[content]": like("content"),
                     "filter[listName]": like("listNames")}),
     "dealRole": Behaviour(None, create_status=200, predicates={"search": like("title")}),
-    "taskOutcome": Behaviour("TaskOutcome", create_status=200, required=("title", "sentiment"),
+    "taskOutcome": Behaviour("TaskOutcome", create_status=200,
                              defaults=_fields(disabled="0", created_by="1", updated_by="1", dealTasktype_ids=[]),
                              native=("dealTasktype_ids",)),
     "tasktypeOutcomeRel": Behaviour(

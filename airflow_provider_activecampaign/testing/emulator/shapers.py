@@ -1,5 +1,6 @@
 """Per-resource validation and derived fields, applied when a record is created or changed.
 
+Values breaking the catalogue's rules (enums, formats) are refused before, by ``kinds.check_values``.
 A shaper gets the store, the incoming fields (already stored-as-strings), the existing record
 (None when creating) and the source (``api``, ``admin``, ``system``). It may raise ApiError (strict
 checks only when the source is ``api``) and may return a callback run with the saved record.
@@ -14,13 +15,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from airflow_provider_activecampaign.testing.emulator.names import (
-    EVENT_NAME_PATTERN,
     EVENTS_IN_API_ORDER,
     WEBHOOK_SOURCES,
 )
 from airflow_provider_activecampaign.testing.emulator.resources import NOTE_OWNERS, RELTYPES, RESOURCES
 from airflow_provider_activecampaign.testing.emulator.values import (
-    EMAIL_RE,
     ApiError,
     Record,
     as_int,
@@ -43,9 +42,7 @@ def shape_contacts(store: Store, data: Record, old: Record | None, source: str) 
             data.setdefault(name, data.pop(legacy_name))
     values = data.pop("fieldValues", None)
     if "email" in data:
-        email = as_text(data["email"]).strip()
-        if source == "api" and not EMAIL_RE.fullmatch(email):
-            raise invalid("email", "Email address is not valid.")
+        email = as_text(data["email"]).strip()  # checked before, by the catalogue's rule (``kinds.check_values``)
         data["email"] = email
         data["hash"] = hashlib.md5(email.lower().encode()).hexdigest()
     if not isinstance(values, list):
@@ -83,8 +80,6 @@ def shape_contactLists(store: Store, data: Record, old: Record | None, source: s
         if contact is None:
             raise not_found("Subscriber", data.get("contact"))
         store.require("lists", data.get("list"))
-        if as_text(data.get("status")) not in ("0", "1", "2", "3"):
-            raise invalid("status", "The contactList status must be 0, 1, 2 or 3.")
     status = as_text(data.get("status", (old or {}).get("status", "1")))
     data["status"] = status
     if old is None or as_text(old.get("status")) != status:
@@ -263,12 +258,6 @@ def shape_webhooks(store: Store, data: Record, old: Record | None, source: str) 
                 raise invalid(name, f"The webhook {name} must be a non-empty list of: {', '.join(known)}.",
                               detail=f"Unknown {name}: {', '.join(map(str, unknown))}" if unknown else "")
         data[name] = list(values or [])
-    if source == "api" and "url" in data and not re.match(r"https?://", as_text(data["url"])):
-        raise invalid("url", "The webhook url must be an http(s) URL.")
-
-def shape_eventTrackingEvents(store: Store, data: Record, old: Record | None, source: str) -> None:
-    if source == "api" and not re.fullmatch(EVENT_NAME_PATTERN, as_text(data.get("name"))):
-        raise invalid("name", "The event name may contain only letters, digits and spaces.")
 
 
 #: Per-resource shaping, by path: an explicit table (resources without an entry are stored as given).
@@ -290,5 +279,4 @@ SHAPERS: dict[str, Shaper] = {
     "calendars": shape_calendars,
     "users": shape_users,
     "webhooks": shape_webhooks,
-    "eventTrackingEvents": shape_eventTrackingEvents,
 }

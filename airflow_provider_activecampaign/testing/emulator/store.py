@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from airflow_provider_activecampaign.testing.emulator.kinds import check_values
 from airflow_provider_activecampaign.testing.emulator.resources import CASCADES, NOTE_OWNERS, RESOURCES, Resource
 from airflow_provider_activecampaign.testing.emulator.shapers import SHAPERS
 from airflow_provider_activecampaign.testing.emulator.shapers_more import MORE_SHAPERS
@@ -241,6 +242,8 @@ class Store:
         data.pop("id", None)
         if strict and existing is None:
             self.check_required(res, data)
+        if strict:
+            check_values(res, data)
         afters = [shaper(self, data, existing, source) for shaper in (SHAPERS.get(res.plural),
                                                                        MORE_SHAPERS.get(res.plural)) if shaper]
         if strict and res.unique:
