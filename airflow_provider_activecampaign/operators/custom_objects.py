@@ -10,7 +10,7 @@ from airflow_provider_activecampaign.catalogue.model import TEXT_ID
 from airflow_provider_activecampaign.catalogue.resources import is_literal
 from airflow_provider_activecampaign.catalogue.schemas import check_record_fields, record_fields
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, error_context
-from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator
+from airflow_provider_activecampaign.operators.base import ActiveCampaignBaseOperator, delete_once
 from airflow_provider_activecampaign.operators.generic import ActiveCampaignListOperator
 
 if TYPE_CHECKING:
@@ -90,7 +90,9 @@ class ActiveCampaignListCustomObjectRecordsOperator(ActiveCampaignListOperator):
 
 class ActiveCampaignDeleteCustomObjectRecordOperator(ActiveCampaignBaseOperator):
     """Delete a custom object record by its external id
-    (``DELETE /customObjects/records/{schemaId}/external/{externalId}``). Returns the API's reply.
+    (``DELETE /customObjects/records/{schemaId}/external/{externalId}``). Returns
+    ``{"deleted": external_id, "resource": "customObjectRecord"}``; a retried task whose earlier
+    attempt deleted the record (the API then answers 404) succeeds too.
 
     :param schema_id: the schema's id (templated).
     :param external_id: the record's external id (templated).
@@ -116,8 +118,7 @@ class ActiveCampaignDeleteCustomObjectRecordOperator(ActiveCampaignBaseOperator)
                                     for placeholder, name in self.placeholders.items()})
 
     def perform(self, context: Context) -> Any:
-        spec = action("customObjectRecord.deleteByExternalId")
-        path = self.fill(spec.path)
-        status, reply = self.hook.request_reply(spec.method, path)
-        self.log.info("Deleted the customObjectRecord with external id %s (HTTP %s)", path.rpartition("/")[2], status)
-        return spec.unwrap(reply)
+        path = self.fill(action("customObjectRecord.deleteByExternalId").path)
+        if delete_once(self, path, context):
+            self.log.info("Deleted the customObjectRecord with external id %s", self.external_id)
+        return {"deleted": self.external_id, "resource": "customObjectRecord"}

@@ -10,7 +10,7 @@ import pytest
 
 from airflow_provider_activecampaign.catalogue import CatalogueInputError
 from airflow_provider_activecampaign.catalogue.schemas import check_record_fields, record_fields
-from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
+from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError, ActiveCampaignNotFoundError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignHook
 from airflow_provider_activecampaign.operators import (
     ActiveCampaignDeleteCustomObjectRecordOperator,
@@ -182,3 +182,19 @@ def test_record_fields_take_a_mapping_or_the_api_list() -> None:
     with pytest.raises(CatalogueInputError):
         record_fields([{"id": "a"}])
     assert check_record_fields(SCHEMA, [{"id": "note", "value": "x"}], whole=False) == [{"id": "note", "value": "x"}]
+
+
+def test_a_retried_delete_whose_earlier_attempt_went_through_succeeds(emulator, schema: str) -> None:
+    """The API answers 404 to the retry: the record is gone, as the first attempt left it; done, not failed."""
+    from types import SimpleNamespace
+
+    run(ActiveCampaignUpsertCustomObjectRecordOperator(task_id="add", schema_id=schema, external_id="A-1",
+                                                       fields={"total": 1}))
+    op = ActiveCampaignDeleteCustomObjectRecordOperator(task_id="rm", schema_id=schema, external_id="A-1")
+    assert op.execute(context={}) == {"deleted": "A-1", "resource": "customObjectRecord"}
+    retry = {"ti": SimpleNamespace(try_number=2, xcom_push=lambda key, value: None)}
+    assert op.execute(context=retry) == {"deleted": "A-1", "resource": "customObjectRecord"}
+    deleted, again = (r.status for r in emulator.requests if r.method == "DELETE")
+    assert 200 <= deleted < 300 and again == 404
+    with pytest.raises(ActiveCampaignNotFoundError):  # a first attempt's 404 is still an error
+        op.execute(context={})
