@@ -35,7 +35,7 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.assets import account_from_url
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
-from airflow_provider_activecampaign.triggers.change_holder import Holder
+from airflow_provider_activecampaign.triggers.change_holder import Holder, VariableSlot
 from airflow_provider_activecampaign.triggers.change_store import (
     AssetPositions,
     PositionStore,
@@ -137,25 +137,36 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         store = self.position_store()
-        async with self.hook() as hook:
-            poller = ChangePoller(self, hook)
-            position = await store.load()
-            if position is None:  # a new stream starts at the present; saved at once (it covers no event)
-                position = await poller.start()
-                await store.save(position)
-            handover = Handover(store)
-            while True:
-                await handover.save_due()
-                final, changed = position, False
-                async for payload, after in poller.poll(position):
-                    if payload is not None:
-                        yield TriggerEvent(payload)
-                        handover.handed()
-                        changed = True
-                    final = after
-                position = final
-                handover.polled(position, changed)
-                await asyncio.sleep(self.poll_interval)
+        holder = Holder(store.key, None, self.poll_interval, stores=lambda: [VariableSlot()])
+        try:
+            async with self.hook() as hook:
+                poller = ChangePoller(self, hook)
+                position = await store.load()
+                if position is None:  # a new stream starts at the present; saved at once (it covers no event)
+                    position = await poller.start()
+                    await store.save(position)
+                handover, gave_way = Handover(store), False
+                while True:
+                    if await holder.other() is not None:  # the same trigger runs in another triggerer
+                        gave_way = True
+                        await asyncio.sleep(self.poll_interval)
+                        continue
+                    if gave_way:  # it stopped: from its saved position (ours is older)
+                        position, handover, gave_way = await store.load() or position, Handover(store), False
+                    await holder.claim()
+                    await handover.save_due()
+                    final, changed = position, False
+                    async for payload, after in poller.poll(position):
+                        if payload is not None:
+                            yield TriggerEvent(payload)
+                            handover.handed()
+                            changed = True
+                        final = after
+                    position = final
+                    handover.polled(position, changed)
+                    await asyncio.sleep(self.poll_interval)
+        finally:
+            await holder.release()
 
     # shared -----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Airflow 3.3+: one triggerer at a time delivers a shared change stream (a holder mark in a state store).
+"""One triggerer at a time delivers a change stream (a holder mark in a state store or a Variable).
 
 With two triggerers side by side (high availability), Airflow runs a trigger in both while
 a heartbeat is late: each triggerer then has its own shared-stream producer for the stream,
@@ -21,16 +21,22 @@ A producer that stops giving way reloads the stream's position from the state st
 (``earliest`` of its assets, as at a start): the other producer's confirmed deliveries are
 skipped, and what it had not confirmed is delivered again, with the same ``change_key``.
 Nothing is lost: the position still moves only in ``advance()``.
+
+Airflow 3.0-3.2 (each trigger its own loop, its position in a Variable per watcher): the
+same, with the mark in the Variable ``<watcher key>__holder`` (:class:`VariableSlot`); a
+loop that takes over goes on from the watcher's saved position (saved :data:`~.change.HANDOVER_DELAY`
+seconds behind its deliveries, so about that much is delivered again).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -102,12 +108,34 @@ class Mark:
             return None
 
 
+class VariableSlot:
+    """Airflow 3.0-3.2: the holder mark in a Variable (a trigger's own loop, one watcher's Variable)."""
+
+    name = "variable"
+
+    async def aget(self, key: str, default: Any = None) -> Any:
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        raw = await sync_to_async(Variable.get)(key, default=None)
+        return json.loads(raw) if raw else default
+
+    async def aset(self, key: str, value: Any) -> None:
+        from airflow.providers.common.compat.sdk import Variable
+        from asgiref.sync import sync_to_async
+
+        await sync_to_async(Variable.set)(key, json.dumps(value),
+                                          description="ActiveCampaign change stream: the triggerer delivering it")
+
+
 class Holder:
     """One producer's side of the holder mark of its stream (see the module docstring)."""
 
-    def __init__(self, key: str, shared_key: Hashable, poll_interval: float) -> None:
+    def __init__(self, key: str, shared_key: Hashable, poll_interval: float,
+                 stores: Callable[[], list[Any]] | None = None) -> None:
         self.key = f"{key}__holder"
         self.shared_key = shared_key
+        self.stores = stores
         self.poll_interval = poll_interval
         self.me = Mark()
         self.written = float("-inf")  # monotonic time of this producer's last write
@@ -115,6 +143,8 @@ class Holder:
         _OPEN.add(self.me.id)
 
     def _stores(self) -> list[Any]:
+        if self.stores is not None:
+            return self.stores()
         return sorted(lent_accessors(self.shared_key), key=asset_name)
 
     def gives_way_to(self, mark: Mark | None, assets: list[str]) -> bool:

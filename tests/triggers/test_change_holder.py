@@ -15,8 +15,9 @@ import pytest
 
 from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
 from airflow_provider_activecampaign.triggers import change as change_module
-from airflow_provider_activecampaign.triggers.change_store import lend
+from airflow_provider_activecampaign.triggers.change_store import lend, watcher_key
 from tests.triggers.test_change_store import FakeAsset, Watcher
+from tests.triggers.test_change_watchers import variables  # noqa: F401 (a fixture)
 
 needs_shared = pytest.mark.skipif(not change_module.SHARED_STREAMS,
                                   reason="shared streams and the asset state store need Airflow 3.3+")
@@ -157,3 +158,33 @@ def test_a_producer_gives_way_only_to_a_live_older_producer_of_all_its_assets(mo
     assert me.gives_way_to(far, ["a"])  # another host: counted alive until hold_for() passes
     assert Mark.from_json({"id": "x"}) is None and Mark.from_json(None) is None
     assert hold_for(1.0) == 30.0 and hold_for(60.0) == 240.0
+
+
+def test_airflow_3_0_loops_of_one_trigger_in_two_triggerers_deliver_each_change_once(emulator, variables):  # noqa: F811
+    """Airflow 3.0-3.2: the trigger's own loop; the mark in a Variable next to the watcher's position."""
+    async def collect(into: list[str]) -> None:
+        async for event in trigger().run():
+            into.append(event.payload["id"])
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first))
+        await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
+        made = [deal(emulator, "d1")]
+        await until(lambda: first == made)
+        second_loop = asyncio.create_task(collect(second))  # the same trigger, in the other triggerer
+        await asyncio.sleep(0.5)
+        made += [deal(emulator, f"d{n}") for n in (2, 3)]
+        await until(lambda: first == made)
+        await asyncio.sleep(1.0)  # the first saved its position past them (HANDOVER_DELAY: 0.2 s)
+        assert second == []  # before: ['2', '3']
+        first_loop.cancel()  # Airflow cancels it in the first triggerer
+        await asyncio.gather(first_loop, return_exceptions=True)
+        made.append(deal(emulator, "d4"))
+        await until(lambda: made[-1] in second, timeout=5)
+        second_loop.cancel()
+        await asyncio.gather(second_loop, return_exceptions=True)
+        return made, first, second
+
+    made, first, second = asyncio.run(scenario())
+    assert first == made[:-1] and second == made[-1:]
