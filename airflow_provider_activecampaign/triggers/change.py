@@ -16,6 +16,10 @@ stable ``change_key``.
   second or two): at least once, with stable keys; a killed triggerer re-delivers about
   the last ``HANDOVER_DELAY`` seconds of changes.
 
+With two triggerers side by side (high availability) Airflow runs a trigger in both while a
+heartbeat is late; one copy delivers a stream at a time, the other waits and goes on from
+the stored position once the first stops (:mod:`.change_holder`).
+
 The position (see :mod:`.change_stream` for what it holds and what a poll costs) is where a
 restarted triggerer on any host finds it: on Airflow 3.3+ in the asset state store of the
 assets the stream's triggers watch, on 3.0-3.2 in an Airflow Variable per watcher (stream
