@@ -12,10 +12,13 @@ stored. Before each poll a producer reads that mark (one state-store read a poll
 
 - wrote it less than :func:`hold_for` seconds ago,
 - is alive (on the same host: its process still exists; a killed triggerer's mark stops
-  counting at once),
-- started before this one (the older producer wins; no compare-and-set is needed: both
-  compare the same two marks the same way), and
+  counting at once), and
 - delivers to every asset this one delivers to (so giving way never leaves an asset out).
+
+The mark in the store wins; a producer that gives way writes none. No compare-and-set is
+needed: two producers that start together both write, the one whose write came first reads
+the other's mark at its next poll and gives way. A holder that stalled (its mark went stale
+and another took over) gives way in turn when it wakes up, as soon as it reads the new mark.
 
 A producer that stops giving way reloads the stream's position from the state store
 (``earliest`` of its assets, as at a start): the other producer's confirmed deliveries are
@@ -148,12 +151,10 @@ class Holder:
         return sorted(lent_accessors(self.shared_key), key=asset_name)
 
     def gives_way_to(self, mark: Mark | None, assets: list[str]) -> bool:
-        """True when ``mark`` is another live, older producer that delivers to all of ``assets``."""
+        """True when ``mark`` is another live producer's, fresh, and it delivers to all of ``assets``."""
         if mark is None or mark.id == self.me.id:
             return False
         if time.time() - mark.at > hold_for(self.poll_interval) or not alive(mark):
-            return False
-        if (mark.since, mark.id) >= (self.me.since, self.me.id):
             return False
         return set(assets) <= set(mark.assets)
 

@@ -135,7 +135,7 @@ def test_after_the_delivering_triggerer_is_killed_the_other_redelivers_exactly_w
     assert took < 5  # a killed triggerer's mark stops counting at once on its host
 
 
-def test_a_producer_gives_way_only_to_a_live_older_producer_of_all_its_assets(monkeypatch):
+def test_a_producer_gives_way_only_to_the_fresh_mark_of_a_live_producer_of_all_its_assets():
     from airflow_provider_activecampaign.triggers import change_holder
     from airflow_provider_activecampaign.triggers.change_holder import Holder, Mark, hold_for
 
@@ -146,7 +146,7 @@ def test_a_producer_gives_way_only_to_a_live_older_producer_of_all_its_assets(mo
     try:
         assert me.gives_way_to(older, ["a", "b"])
         assert not me.gives_way_to(older, ["a", "b", "c"])  # "c" would get nothing: deliver
-        assert not me.gives_way_to(Mark(id="other", since=me.me.since + 1, at=now, assets=["a"]), ["a"])  # younger
+        assert me.gives_way_to(Mark(id="other", since=me.me.since + 1, at=now, assets=["a"]), ["a"])  # the mark wins
         assert not me.gives_way_to(Mark(id="other", since=older.since, at=now - hold_for(5.0) - 1, assets=["a"]),
                                    ["a"])  # not written for too long
         assert not me.gives_way_to(Mark(id=me.me.id, since=0, at=now, assets=["a"]), ["a"])  # its own
