@@ -16,6 +16,10 @@ stable ``change_key``.
   second or two): at least once, with stable keys; a killed triggerer re-delivers about
   the last ``HANDOVER_DELAY`` seconds of changes.
 
+With two triggerers side by side (high availability) Airflow runs a trigger in both while a
+heartbeat is late; one copy delivers a stream at a time, the other waits and goes on from
+the stored position once the first stops (:mod:`.change_holder`).
+
 The position (see :mod:`.change_stream` for what it holds and what a poll costs) is where a
 restarted triggerer on any host finds it: on Airflow 3.3+ in the asset state store of the
 assets the stream's triggers watch, on 3.0-3.2 in an Airflow Variable per watcher (stream
@@ -25,6 +29,7 @@ and trigger arguments), listed in the stream's Variable (:mod:`.change_store`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
@@ -34,6 +39,7 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from airflow_provider_activecampaign.assets import account_from_url
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
+from airflow_provider_activecampaign.triggers.change_holder import Holder, VariableSlot
 from airflow_provider_activecampaign.triggers.change_store import (
     AssetPositions,
     PositionStore,
@@ -52,6 +58,8 @@ except ImportError:  # Airflow 3.0-3.2: every trigger polls on its own
     SHARED_STREAMS = False
     SharedStreamProducer = object  # type: ignore[assignment,misc]
     AdvanceItem = Any  # type: ignore[assignment,misc]
+
+log = logging.getLogger(__name__)
 
 #: A quiet stream still saves its position this often (seconds), so a restart re-reads little.
 CHECKPOINT_EVERY = 60.0
@@ -133,25 +141,36 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         store = self.position_store()
-        async with self.hook() as hook:
-            poller = ChangePoller(self, hook)
-            position = await store.load()
-            if position is None:  # a new stream starts at the present; saved at once (it covers no event)
-                position = await poller.start()
-                await store.save(position)
-            handover = Handover(store)
-            while True:
-                await handover.save_due()
-                final, changed = position, False
-                async for payload, after in poller.poll(position):
-                    if payload is not None:
-                        yield TriggerEvent(payload)
-                        handover.handed()
-                        changed = True
-                    final = after
-                position = final
-                handover.polled(position, changed)
-                await asyncio.sleep(self.poll_interval)
+        holder = Holder(store.key, None, self.poll_interval, stores=lambda: [VariableSlot()])
+        try:
+            async with self.hook() as hook:
+                poller = ChangePoller(self, hook)
+                position = await store.load()
+                if position is None:  # a new stream starts at the present; saved at once (it covers no event)
+                    position = await poller.start()
+                    await store.save(position)
+                handover, gave_way = Handover(store), False
+                while True:
+                    if await holder.other() is not None:  # the same trigger runs in another triggerer
+                        gave_way = True
+                        await asyncio.sleep(self.poll_interval)
+                        continue
+                    if gave_way:  # it stopped: from its saved position (ours is older)
+                        position, handover, gave_way = await store.load() or position, Handover(store), False
+                    await holder.claim()
+                    await handover.save_due()
+                    final, changed = position, False
+                    async for payload, after in poller.poll(position):
+                        if payload is not None:
+                            yield TriggerEvent(payload)
+                            handover.handed()
+                            changed = True
+                        final = after
+                    position = final
+                    handover.polled(position, changed)
+                    await asyncio.sleep(self.poll_interval)
+        finally:
+            await holder.release()
 
     # shared -----------------------------------------------------------------------------------
 
@@ -247,6 +266,11 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     when Airflow stores events more slowly than the account changes, the stream falls
     behind (and catches up later) instead of piling up events until Airflow's ack timeout
     fails them and the stream starts again, delivering them all a second time.
+
+    While another triggerer's producer of the same stream delivers it (Airflow runs a
+    trigger in two triggerers for a while when a heartbeat is late), this one polls nothing
+    and emits nothing; it goes on from the stored position once that one stops
+    (:mod:`.change_holder`).
     """
 
     def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
@@ -254,6 +278,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         key = stream_variable(trigger.serialize()[1])
         self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how,
                                     legacy=trigger.position_store())
+        self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval)
+        self.giving_way = False
         self.polls = 0
         self.unstored = 0  # events yielded and not yet in an advance() batch
         self._stored = asyncio.Event()
@@ -266,17 +292,40 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             await self._stored.wait()
         self.unstored += 1
 
-    async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
-        self._hook = self.trigger.hook()
-        poller = ChangePoller(self.trigger, self._hook)
+    async def _start(self, poller: ChangePoller) -> Position:
+        """Where the stream starts: its stored position, else the present (saved at once)."""
         position = await self.store.load()
         if position is None:
             position = await poller.start()
             await self.store.save(position)
         elif self.store.migrating:  # found only in the Variable of an earlier version: into the state store
             await self.store.save(position)
-        saved_at = time.monotonic()
+        return position
+
+    async def _gives_way(self) -> bool:
+        """True while another triggerer's producer delivers this stream (see :mod:`.change_holder`)."""
+        other = await self.holder.other()
+        if (other is not None) != self.giving_way:
+            told = f"pid {other.pid} on {other.host} delivers it, this triggerer waits" if other else \
+                "this triggerer delivers it"
+            log.info("Change stream %s: %s", self.store.key, told)
+        self.giving_way = other is not None
+        if not self.giving_way:
+            await self.holder.claim()
+        return self.giving_way
+
+    async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
+        self._hook = self.trigger.hook()
+        poller = ChangePoller(self.trigger, self._hook)
+        position = await self._start(poller)
+        saved_at, gave_way = time.monotonic(), False
         while True:
+            if await self._gives_way():
+                gave_way = True
+                await asyncio.sleep(self.trigger.poll_interval)
+                continue
+            if gave_way:  # the other stopped: go on from what it confirmed stored, not from our old position
+                position, gave_way = await self.store.load() or position, False
             self.polls += 1
             final, changed = position, False
             async for payload, after in poller.poll(position):
@@ -304,7 +353,10 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             position = Position.from_json(clean[-1].broker_payload)
             if position is not None:
                 await self.store.save(position)
+        if not self.giving_way:
+            await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
 
     async def aclose(self) -> None:
+        await self.holder.release()
         if self._hook is not None:
             await self._hook.aclose()
