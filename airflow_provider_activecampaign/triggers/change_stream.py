@@ -264,8 +264,15 @@ class ChangeStream:
                     continue
                 current = current.with_seen(change)
                 yield change, current
-        yield None, Position(last_id=pager.last_id if pager.last_id is not None else position.last_id,
-                             offset=pager.offset, window=list(pager.window), extra=dict(position.extra))
+            # the page read: the pager's place covers it, so ``seen`` holds one page at most, not the whole poll
+            current = self._tail_place(pager, position)
+        yield None, self._tail_place(pager, position)
+
+    @staticmethod
+    def _tail_place(pager: Pager, position: Position) -> Position:
+        """Where a tail read stands once the pager's pages so far are read (nothing in ``seen``)."""
+        return Position(last_id=pager.last_id if pager.last_id is not None else position.last_id,
+                        offset=pager.offset, window=list(pager.window), extra=dict(position.extra))
 
     async def _read_stamped(self, hook: ActiveCampaignAsyncHook, position: Position, now: pendulum.DateTime
                             ) -> AsyncIterator[tuple[Change | None, Position]]:
