@@ -46,8 +46,20 @@ from airflow_provider_activecampaign.watch.timestamps import parse_when, record_
 from airflow_provider_activecampaign.watch.windows import Window
 
 CHANGE_KINDS = ("created", "updated", "deleted")
-#: Records whose JSON is bigger than this travel in an event as their id only.
+#: Records whose JSON (without ``links``) is bigger than this travel in an event as their id only.
 MAX_RECORD_BYTES = 4096
+#: Keys of a listed record that an event leaves out: the API's URLs derived from the record's id.
+LEFT_OUT = frozenset({"links"})
+
+
+def event_record(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The record as a change event carries it: without ``links``; None above :data:`MAX_RECORD_BYTES` of JSON.
+
+    Airflow stores an event's payload once per asset that watches the stream and logs it
+    whole, so what it carries is paid for on every change, many times over.
+    """
+    kept = {key: value for key, value in record.items() if key not in LEFT_OUT}
+    return kept if len(json.dumps(kept, default=str)) <= MAX_RECORD_BYTES else None
 
 
 async def _updated_after(hook: ActiveCampaignAsyncHook, bound: pendulum.DateTime) -> str:
@@ -198,8 +210,7 @@ class ChangeStream:
         stamp = self.stamp_of(record)
         if rid in (None, "") or stamp is None:
             return None
-        small = len(json.dumps(record, default=str)) <= MAX_RECORD_BYTES
-        return Change(str(rid), stamp, dict(record) if small else None)
+        return Change(str(rid), stamp, event_record(record))
 
     # starting ---------------------------------------------------------------------
 

@@ -25,6 +25,11 @@ async def read_all(trigger: ActiveCampaignChangeTrigger, position: Position | No
         return start, [(payload, after) async for payload, after in poller.poll(start) if payload is not None]
 
 
+async def get(trigger: ActiveCampaignChangeTrigger, path: str) -> dict:
+    async with trigger.hook() as hook:
+        return await hook.request("GET", path)
+
+
 def test_a_backlog_of_changes_keeps_each_position_to_a_page_and_resumes_from_any_of_them(emulator):
     """A stream that fell behind reads many pages in one poll: each event's position stays one page's size."""
     trigger = ActiveCampaignChangeTrigger(resource="deal", watch="created")
@@ -39,3 +44,18 @@ def test_a_backlog_of_changes_keeps_each_position_to_a_page_and_resumes_from_any
         saved = Position.from_json(json.loads(json.dumps(items[cut][1].to_json())))
         _, rest = asyncio.run(read_all(trigger, saved))
         assert [payload["id"] for payload, _ in rest] == ids[cut + 1:]
+
+
+def test_an_event_carries_the_record_without_its_links(emulator):
+    """The API's ``links`` (URLs made of the record's id) stay out of the payload Airflow stores per asset."""
+    trigger = ActiveCampaignChangeTrigger(resource="deal", watch="created")
+    start, _ = asyncio.run(read_all(trigger, None))
+    listed = emulator.insert("deals", title="small", value=1, currency="usd")
+    big = emulator.insert("deals", title="x" * 5000, value=1, currency="usd")
+    _, items = asyncio.run(read_all(trigger, start))
+    small_payload, big_payload = (payload for payload, _ in items)
+    assert "links" in asyncio.run(get(trigger, f"deals/{listed['id']}"))["deal"]  # the API gives them...
+    assert small_payload["record"]["title"] == "small" and small_payload["record"]["id"] == listed["id"]
+    assert "links" not in small_payload["record"]  # ...the event does not carry them
+    assert len(json.dumps(small_payload)) < 1024
+    assert big_payload["id"] == big["id"] and big_payload["record"] is None  # above 4 KiB: read it by id
