@@ -13,9 +13,9 @@ streams with a saved position (in the asset state store on Airflow 3.3+; before,
 watcher, listed in the stream's index Variable), change-to-event latency p50/p99.
 ``--db postgres`` puts Airflow's metadata database on a PostgreSQL server started for the
 run (initdb in a temporary directory, a free port; needs the PostgreSQL binaries and
-``pip install psycopg2-binary``), instead of SQLite. ``--triggerers N`` runs N triggerers
-side by side sharing the budget through Redis (``rate_limit_storage``); each kill hits a
-random one, and the requests each triggerer process sent are reported per stream. Asset
+``pip install psycopg2-binary asyncpg``), instead of SQLite. ``--triggerers N`` runs N
+triggerers side by side sharing the budget through Redis (``rate_limit_storage``); each kill
+hits a random one, and the requests each triggerer process sent are reported per stream. Asset
 events not stored when the run stops are told apart from lost ones (a gap before a later
 change of the stream). Figures, not asserts.
 """
@@ -349,7 +349,8 @@ def main() -> None:
                         help="[triggerer] capacity: triggers a triggerer runs at most (0: Airflow's default)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite",
                         help="Airflow's metadata database: SQLite, or a throw-away PostgreSQL server "
-                             "(needs its binaries and psycopg2-binary; without them the run says so and uses SQLite)")
+                             "(needs its binaries, psycopg2-binary and asyncpg; "
+                             "without them the run says so and uses SQLite)")
     parser.add_argument("--distinct", action="store_true",
                         help="a trigger of its own per watcher (shared only through the shared stream)")
     args = parser.parse_args()

@@ -4,8 +4,9 @@
 this machine (``PG_BIN``, ``pg_ctl`` on ``PATH`` or the newest ``/usr/lib/postgresql/*/bin``),
 creates an ``airflow`` database (trust authentication, 127.0.0.1 only) and stops the server
 and deletes its files on exit. PostgreSQL refuses to run as root: as root it runs as the
-``postgres`` user. Airflow reaches it through psycopg2 (``pip install psycopg2-binary``).
-Without binaries or psycopg2 it raises :class:`PostgresUnavailable`, saying what is missing.
+``postgres`` user. Airflow reaches it through psycopg2 and, for its async engine, asyncpg
+(``pip install psycopg2-binary asyncpg``, what Airflow's ``postgres`` extra installs).
+Without binaries or drivers it raises :class:`PostgresUnavailable`, saying what is missing.
 """
 
 from __future__ import annotations
@@ -56,15 +57,16 @@ class TempPostgres:
             raise PostgresUnavailable(f"{command[0]} failed: {(done.stdout + done.stderr)[-1500:]}")
 
     def check(self) -> None:
-        """Raise :class:`PostgresUnavailable` unless binaries, psycopg2 (and, as root, a postgres user) are here."""
+        """Raise :class:`PostgresUnavailable` unless binaries, the drivers (and, as root, a postgres user) are here."""
         if self.bin is None or not all((self.bin / name).exists() for name in ("initdb", "pg_ctl", "createdb")):
             raise PostgresUnavailable("no PostgreSQL server binaries (initdb, pg_ctl, createdb): install PostgreSQL, "
                                       "or set PG_BIN to the directory that holds them")
         try:
+            import asyncpg  # noqa: F401
             import psycopg2  # noqa: F401
         except ImportError as error:
-            raise PostgresUnavailable("Airflow needs psycopg2 for PostgreSQL: "
-                                      "pip install psycopg2-binary") from error
+            raise PostgresUnavailable(f"Airflow needs psycopg2 and asyncpg for PostgreSQL ({error}): "
+                                      "pip install psycopg2-binary asyncpg") from error
         if os.geteuid() == 0:
             try:
                 pwd.getpwnam("postgres")
