@@ -10,8 +10,8 @@ a position is the JSON of :class:`~.change_stream.Position`.
   stream, lends its stores to the producer (:func:`lend`). In ``advance()`` the producer
   writes the position to one lent store, and to every one at the stream's first save, when
   its set of assets changes and at least every :data:`ALL_STORES_EVERY` seconds (each write
-  is one round trip through the triggerer's supervisor and a database transaction, so
-  writing 33 stores per advance held back the events themselves). Each value carries a
+  is one round trip through the triggerer's supervisor, which also stores the events, and a
+  database transaction of its own). Each value carries a
   ``saved`` counter. On start the stream reads them all and takes, among the values saved
   last (the highest ``saved``; a value without one, written by hand or by an earlier
   version, before any), the one that covers least (:func:`~.change_stream.earliest`): a
