@@ -163,7 +163,10 @@ class LiveAirflow:
             return []
         try:
             with conn.cursor() as cursor:
-                cursor.execute(sql.replace("?", "%s"), args)
+                if args:  # psycopg2's placeholders are %s, and a literal % (LIKE 'x%') is then %%
+                    cursor.execute(sql.replace("%", "%%").replace("?", "%s"), args)
+                else:
+                    cursor.execute(sql)
                 return cursor.fetchall()
         except psycopg2.Error:
             return []

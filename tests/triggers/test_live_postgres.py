@@ -29,6 +29,8 @@ def test_a_server_starts_takes_airflows_migration_answers_queries_and_is_gone_af
         live = LiveAirflow({}, "{}", database_url=server.url)
         try:
             assert live.query("SELECT ? + 1", 41) == [(42,)]
+            assert live.query("SELECT 'a%' LIKE 'a%'") == [(True,)]  # a literal %, as the benchmark's LIKE
+            assert live.query("SELECT ? LIKE 'a%'", "ab") == [(True,)]
             assert not live.has_table("asset_event")  # not migrated: nothing there yet
             assert live.query("SELECT * FROM no_such_table") == []
             subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=live.env, check=True,
