@@ -4,17 +4,20 @@ Quiet polls: for each way a stream reads (``created`` tail, ``updated`` with the
 filter, ``updated`` by scan, ``deleted`` by reconciliation) on 10k and 100k records, the
 requests of one poll that finds no change (counted at the emulator).
 
-``--live``: a real Airflow (dag-processor, scheduler, triggerer on SQLite) with WATCHERS
+``--live``: a real Airflow (dag-processor, scheduler, triggerer; SQLite by default) with WATCHERS
 asset watchers over 3 streams of one account (deals created, contacts created, notes
 created); CHANGES records are inserted over MINUTES minutes while the triggerer is SIGKILLed
 and restarted KILLS times. Reported: changes with no asset event, duplicate events (and
 whether each duplicate kept its change_key), requests/s against the 5/s budget and 429s,
 streams with a saved position (in the asset state store on Airflow 3.3+; before, a Variable per
 watcher, listed in the stream's index Variable), change-to-event latency p50/p99.
-``--triggerers N`` runs N triggerers side by side sharing the budget through Redis
-(``rate_limit_storage``); each kill hits a random one, and the requests each triggerer
-process sent are reported per stream. Asset events not stored when the run stops are told
-apart from lost ones (a gap before a later change of the stream). Figures, not asserts.
+``--db postgres`` puts Airflow's metadata database on a PostgreSQL server started for the
+run (initdb in a temporary directory, a free port; needs the PostgreSQL binaries and
+``pip install psycopg2-binary asyncpg``), instead of SQLite. ``--triggerers N`` runs N
+triggerers side by side sharing the budget through Redis (``rate_limit_storage``); each kill
+hits a random one, and the requests each triggerer process sent are reported per stream. Asset
+events not stored when the run stops are told apart from lost ones (a gap before a later
+change of the stream). Figures, not asserts.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import sys
 import time
 from bisect import bisect_left
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -137,18 +141,38 @@ def _shared_store(triggerers: int) -> tuple[dict[str, Any], Any]:
     return {"rate_limit_storage": f"redis://127.0.0.1:{port}/0"}, server
 
 
+def _metadata_database(kind: str, stack: ExitStack) -> tuple[str | None, str]:
+    """``--db``: (Airflow's database URL, None for SQLite; its name in the report).
+
+    ``postgres`` starts a throw-away PostgreSQL server (stopped with ``stack``); without the
+    binaries or psycopg2 the run says so and measures SQLite instead.
+    """
+    if kind != "postgres":
+        return None, "SQLite"
+    from tests.triggers.live_postgres import PostgresUnavailable, TempPostgres
+
+    try:
+        server = stack.enter_context(TempPostgres())
+    except PostgresUnavailable as error:
+        print(f"--db postgres: {error}. Measuring on SQLite instead.")
+        return None, "SQLite (PostgreSQL unavailable)"
+    return server.url, f"PostgreSQL {server.bin.parent.name if server.bin else ''}".strip()
+
+
 def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
     from airflow_provider_activecampaign.testing import ActiveCampaignEmulator
     from tests.triggers.live_airflow import LiveAirflow
 
     store, redis = _shared_store(args.triggerers)
     try:
-        with ActiveCampaignEmulator(api_key=API_KEY, rate_limit=5) as emu:
+        with ExitStack() as stack, ActiveCampaignEmulator(api_key=API_KEY, rate_limit=5) as emu:
+            url, args.database = _metadata_database(args.db, stack)
             conn = json.loads(emu.connection_json())
             conn["extra"].update({"requests_per_second": 4, **store})
             dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct)}
             env = {"AIRFLOW__TRIGGERER__CAPACITY": str(args.capacity)} if args.capacity else {}
-            with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers, extra_env=env) as airflow:
+            with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers, extra_env=env,
+                             database_url=url) as airflow:
                 port = int(str(conn["host"]).rsplit(":", 1)[1].split("/")[0])
                 sessions = lambda: {p.pid: n for n, p in airflow.procs.items() if n in airflow.triggerers}  # noqa: E731
                 with RequestsByProcess(port, sessions) as tracker:
@@ -240,6 +264,7 @@ class Run:
         span = max(stamps) - min(stamps) if stamps else 0.0
         capacity = f" (capacity {self.args.capacity})" if self.args.capacity else ""
         return [
+            ["metadata database", self.args.database],
             ["changes inserted / minutes", f"{len(self.inserted)} / {self.args.minutes:g}"],
             ["watchers / streams / triggerers", f"{self.args.watchers}{' distinct' * self.args.distinct} / 3 / "
                                                  f"{self.args.triggerers}{capacity}"],
@@ -248,7 +273,7 @@ class Run:
             ["asset events missing (change x asset of its stream)", str(expected - len(by_change))],
             ["  of which lost: a later change of the stream has one", str(lost)],
             ["  of which not stored yet when the run stopped", str(expected - len(by_change) - lost)],
-            ["asset events stored per second (Airflow, SQLite)", f"{len(self.events) / max(span, 1.0):.0f}"],
+            ["asset events stored per second (Airflow)", f"{len(self.events) / max(span, 1.0):.0f}"],
             ["duplicate events (other change_key / not after a kill)",
              f"{sum(len(s) - 1 for s in dupes)} ({other_key} / {unexplained})"],
             ["requests/s mean / busiest rolling second",
@@ -280,8 +305,7 @@ def _lost(inserted: dict[tuple[str, str], float], by_change: dict[tuple[str, str
 
 def _positions(airflow: Any) -> int:
     """Streams with a saved position: keys in the asset state store (Airflow 3.3+) or in Variables (before)."""
-    tables = ("variable", "asset_state_store") if airflow.query(
-        "SELECT name FROM sqlite_master WHERE name = 'asset_state_store'") else ("variable",)
+    tables = ("variable", "asset_state_store") if airflow.has_table("asset_state_store") else ("variable",)
     return len({"__".join(key.split("__")[:3]) for table in tables for (key,) in airflow.query(
         f"SELECT key FROM {table} WHERE key LIKE 'activecampaign_changes__%'")})  # a watcher's key: stream__digest
 
@@ -323,6 +347,10 @@ def main() -> None:
                         help="seconds to wait, after the last insert, for every asset event")
     parser.add_argument("--capacity", type=int, default=0,
                         help="[triggerer] capacity: triggers a triggerer runs at most (0: Airflow's default)")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite",
+                        help="Airflow's metadata database: SQLite, or a throw-away PostgreSQL server "
+                             "(needs its binaries, psycopg2-binary and asyncpg; "
+                             "without them the run says so and uses SQLite)")
     parser.add_argument("--distinct", action="store_true",
                         help="a trigger of its own per watcher (shared only through the shared stream)")
     args = parser.parse_args()

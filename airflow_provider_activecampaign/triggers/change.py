@@ -89,7 +89,8 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
     :param conn_id: the ActiveCampaign connection.
 
     Each event's payload (the asset event's ``extra["payload"]``): ``change_key``, ``account``,
-    ``resource``, ``id``, ``watch``, ``stamp`` and ``record`` (None above 4 KiB of JSON: read it by id).
+    ``resource``, ``id``, ``watch``, ``stamp`` and ``record`` (without the API's ``links``; None above 4 KiB
+    of JSON: read it by id).
     """
 
     def __init__(self, *, resource: str, watch: str = "updated", filters: Mapping[str, Any] | None = None,

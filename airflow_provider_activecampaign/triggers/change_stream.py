@@ -46,8 +46,20 @@ from airflow_provider_activecampaign.watch.timestamps import parse_when, record_
 from airflow_provider_activecampaign.watch.windows import Window
 
 CHANGE_KINDS = ("created", "updated", "deleted")
-#: Records whose JSON is bigger than this travel in an event as their id only.
+#: Records whose JSON (without ``links``) is bigger than this travel in an event as their id only.
 MAX_RECORD_BYTES = 4096
+#: Keys of a listed record that an event leaves out: the API's URLs derived from the record's id.
+LEFT_OUT = frozenset({"links"})
+
+
+def event_record(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The record as a change event carries it: without ``links``; None above :data:`MAX_RECORD_BYTES` of JSON.
+
+    Airflow stores an event's payload once per asset that watches the stream and logs it
+    whole, so what it carries is paid for on every change, many times over.
+    """
+    kept = {key: value for key, value in record.items() if key not in LEFT_OUT}
+    return kept if len(json.dumps(kept, default=str)) <= MAX_RECORD_BYTES else None
 
 
 async def _updated_after(hook: ActiveCampaignAsyncHook, bound: pendulum.DateTime) -> str:
@@ -198,8 +210,7 @@ class ChangeStream:
         stamp = self.stamp_of(record)
         if rid in (None, "") or stamp is None:
             return None
-        small = len(json.dumps(record, default=str)) <= MAX_RECORD_BYTES
-        return Change(str(rid), stamp, dict(record) if small else None)
+        return Change(str(rid), stamp, event_record(record))
 
     # starting ---------------------------------------------------------------------
 
@@ -264,8 +275,15 @@ class ChangeStream:
                     continue
                 current = current.with_seen(change)
                 yield change, current
-        yield None, Position(last_id=pager.last_id if pager.last_id is not None else position.last_id,
-                             offset=pager.offset, window=list(pager.window), extra=dict(position.extra))
+            # the page read: the pager's place covers it, so ``seen`` holds one page at most, not the whole poll
+            current = self._tail_place(pager, position)
+        yield None, self._tail_place(pager, position)
+
+    @staticmethod
+    def _tail_place(pager: Pager, position: Position) -> Position:
+        """Where a tail read stands once the pager's pages so far are read (nothing in ``seen``)."""
+        return Position(last_id=pager.last_id if pager.last_id is not None else position.last_id,
+                        offset=pager.offset, window=list(pager.window), extra=dict(position.extra))
 
     async def _read_stamped(self, hook: ActiveCampaignAsyncHook, position: Position, now: pendulum.DateTime
                             ) -> AsyncIterator[tuple[Change | None, Position]]:

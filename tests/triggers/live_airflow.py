@@ -7,6 +7,8 @@ With ``run_tasks=True`` an api-server (its execution API only) starts too and th
 LocalExecutor runs the tasks, so a deferred task resumes on a worker after its trigger fired.
 ``triggerers=N`` runs N triggerers side by side (high availability), named ``triggerer``,
 ``triggerer#2``...
+``database_url`` puts the metadata database elsewhere (a PostgreSQL server from
+:mod:`tests.triggers.live_postgres`, read through psycopg2); by default it is SQLite in the home.
 """
 
 from __future__ import annotations
@@ -49,14 +51,15 @@ class LiveAirflow:
     """Airflow's processes on a SQLite database in a temporary home (use as a context manager)."""
 
     def __init__(self, dags: dict[str, str], connection_json: str, *, extra_env: dict[str, str] | None = None,
-                 run_tasks: bool = False, triggerers: int = 1) -> None:
+                 run_tasks: bool = False, triggerers: int = 1, database_url: str | None = None) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="ac-live-airflow-"))
         (self.home / "dags").mkdir()
         for name, text in dags.items():
             (self.home / "dags" / f"{name}.py").write_text(text)
         self.db = self.home / "airflow.db"
+        self.database_url = database_url
         self.env = {**os.environ, "AIRFLOW_HOME": str(self.home), "AIRFLOW__CORE__DAGS_FOLDER": str(self.home / "dags"),
-                    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.db}",
+                    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database_url or f"sqlite:///{self.db}",
                     "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
                     "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
                     "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "2",
@@ -139,6 +142,9 @@ class LiveAirflow:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query (``?`` placeholders); [] while a table is not made yet or the database busy."""
+        if self.database_url:
+            return self._query_postgres(sql, args)
         if not self.db.exists():
             return []
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10) as conn:
@@ -146,6 +152,32 @@ class LiveAirflow:
                 return conn.execute(sql, args).fetchall()
             except sqlite3.OperationalError:  # a table not made yet, or the database busy
                 return []
+
+    def _query_postgres(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        import psycopg2
+
+        assert self.database_url is not None
+        try:
+            conn = psycopg2.connect(self.database_url.replace("postgresql+psycopg2://", "postgresql://"))
+        except psycopg2.OperationalError:
+            return []
+        try:
+            with conn.cursor() as cursor:
+                if args:  # psycopg2's placeholders are %s, and a literal % (LIKE 'x%') is then %%
+                    cursor.execute(sql.replace("%", "%%").replace("?", "%s"), args)
+                else:
+                    cursor.execute(sql)
+                return cursor.fetchall()
+        except psycopg2.Error:
+            return []
+        finally:
+            conn.close()
+
+    def has_table(self, name: str) -> bool:
+        """True once the metadata database has the table."""
+        if self.database_url:
+            return bool(self.query("SELECT 1 FROM information_schema.tables WHERE table_name = ?", name))
+        return bool(self.query("SELECT name FROM sqlite_master WHERE name = ?", name))
 
     def asset_events(self) -> list[tuple[str, dict[str, Any], str]]:
         """(asset uri, the change (the trigger's payload), timestamp) of every asset event so far."""
