@@ -7,20 +7,15 @@ a position is the JSON of :class:`~.change_stream.Position`.
   (:class:`AssetPositions`). The triggerer gives each event trigger the state store of the
   assets it watches (``trigger.asset_state_store``), but creates a shared stream's producer
   from the first trigger's arguments only; so each trigger, while it subscribes to its
-  stream, lends its stores to the producer (:func:`lend`). In ``advance()`` the producer
-  writes the position to one lent store, and to every one at the stream's first save, when
-  its set of assets changes and at least every :data:`ALL_STORES_EVERY` seconds (each write
-  is one round trip through the triggerer's supervisor, which also stores the events, and a
-  database transaction of its own). Each value carries a
-  ``saved`` counter. On start the stream reads them all and takes, among the values saved
-  last (the highest ``saved``; a value without one, written by hand or by an earlier
-  version, before any), the one that covers least (:func:`~.change_stream.earliest`): a
-  position saved in ``advance()`` covers only changes whose events are stored for every
-  asset, so a kill between two writes loses nothing; a hand-written replay wins. A store
-  with no position (an asset newly added to a running stream) is ignored: that asset gets
-  the changes from the stream's position on, and nothing is replayed. A stream with no
-  position in any store reads the Variable of earlier versions once, writes the state store
-  and deletes the Variable.
+  stream, lends its stores to the producer (:func:`lend`). The producer writes the position
+  to every lent store in ``advance()`` (the triggerer acknowledges each write once it is in
+  the database). On start it reads them all and takes the one that covers least
+  (:func:`~.change_stream.earliest`): an asset whose store was written last by an older
+  position (a kill between two writes, a replay) loses nothing; the others may see a change
+  again, with the same ``change_key``. A store with no position (an asset newly added to a
+  running stream) is ignored: that asset gets the changes from the stream's position on,
+  and nothing is replayed. A stream with no position in any store reads the Variable of
+  earlier versions once, writes the state store and deletes the Variable.
 - Airflow 3.0-3.2 (no state store), and a trigger that watches no asset: a Variable per
   *watcher* (:class:`WatcherStore`), ``<stream key>__<digest of the trigger's arguments>``
   (:func:`watcher_key`), so two watchers of one stream with other arguments (another
@@ -37,7 +32,6 @@ import hashlib
 import json
 import logging
 import random
-import time
 from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -46,8 +40,6 @@ from airflow_provider_activecampaign.triggers.change_stream import Position, ear
 
 log = logging.getLogger(__name__)
 
-#: Airflow 3.3+: every watched asset's store gets the position at least this often (seconds); in between, one does.
-ALL_STORES_EVERY = 60.0
 #: Stores lent by the triggers subscribed to each shared stream (key: the stream's shared key).
 _LENT: dict[Hashable, dict[int, Any]] = {}
 
@@ -209,7 +201,7 @@ def lent_accessors(shared_key: Hashable) -> list[Any]:
 
 
 class AssetPositions:
-    """Airflow 3.3+: a shared stream's position in the state stores of the assets its triggers watch.
+    """Airflow 3.3+: a shared stream's position in the state store of every asset its triggers watch.
 
     Falls back to the Variable when no trigger lent a store (a trigger outside an ``AssetWatcher``).
     """
@@ -220,24 +212,14 @@ class AssetPositions:
         self.how = how
         self.legacy = legacy or PositionStore(key)
         self.migrating = False
-        self.saves = 0  # the ``saved`` counter of the newest value read or written
-        self.all_at = float("-inf")  # when every store was last written (monotonic)
-        self.all_of: list[int] = []  # which stores that was (their ids)
 
     async def load(self) -> Position | None:
         stores = lent_accessors(self.shared_key)
         if not stores:
             return await self.legacy.load()
-        found = []
-        for accessor in stores:
-            raw = await accessor.aget(self.key)
-            if (position := Position.from_json(raw)) is not None:
-                saved = raw.get("saved")
-                found.append((float("inf") if saved is None else int(saved), position))
+        found = [p for a in stores if (p := Position.from_json(await a.aget(self.key))) is not None]
         if found:
-            newest = max(saved for saved, _ in found)
-            self.saves = max(self.saves, *(int(saved) for saved, _ in found if saved != float("inf")), 0)
-            return earliest([p for saved, p in found if saved == newest], self.how)
+            return earliest(found, self.how)
         position = await self.legacy.load()  # a stream of an earlier version: migrated by the next save
         self.migrating = position is not None
         return position
@@ -247,24 +229,17 @@ class AssetPositions:
         if not stores:
             await self.legacy.save(position)
             return
-        ids = [id(accessor) for accessor in stores]
-        every = ids != self.all_of or time.monotonic() - self.all_at >= ALL_STORES_EVERY or self.migrating
-        self.saves += 1
-        value, written, errors = {**position.to_json(), "saved": self.saves}, 0, []
-        for accessor in stores:  # every store, or the first one that takes it
+        value, written, errors = position.to_json(), 0, []
+        for accessor in stores:
             try:
                 await accessor.aset(self.key, value)
                 written += 1
             except Exception as exc:  # an asset removed meanwhile: its store is gone, the others go on
                 errors.append(exc)
                 log.warning("The position of %s was not written to %r: %s", self.key, accessor, exc)
-            if written and not every:
-                break
         if not written:
             raise RuntimeError(f"the position of {self.key} was written to none of its assets' state stores") \
                 from errors[0]
-        if every:
-            self.all_at, self.all_of = time.monotonic(), ids
         if self.migrating:
             await self.legacy.delete()
             self.migrating = False
