@@ -209,8 +209,10 @@ def measure(live, emu, pid: int, first_due: float) -> None:
         time.sleep(POKE)  # every trigger has polled once
         plan = [(time.monotonic() + spread() * i / COUNT, i) for i in range(COUNT)]
     inserting = datetime.now(timezone.utc)  # blocked-loop warnings before this were quiet polls
+    before = len(emu.requests)  # requests while loading and polling quietly
     inserted, fired, rss = watch_firing(live, emu, pid, plan)
     report(live, emu, inserting, inserted, fired, rss)
+    print(f"requests after the first insert: {len(emu.requests) - before} (before it: {before})")
 
 
 def watch_firing(live, emu, pid: int, plan: list[tuple[float, int]]
