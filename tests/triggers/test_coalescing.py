@@ -234,9 +234,27 @@ async def test_members_finding_records_in_a_busy_cycle_are_woken_over_a_short_sp
     (280, 1.0, 0.25),  # a quarter of the time between cycles
 ])
 def test_a_busy_cycles_pauses_add_up_to_a_bounded_spell(finding, period, most):
-    pause = poller.wake_pause(finding, period)
+    pause = poller.wake_pause(finding, poller.cycle_spell(period))
     spell = pause * (-(-finding // poller.WAKE_BATCH) - 1)
     assert 0 <= pause <= poller.WAKE_PAUSE
     assert spell <= most + 1e-9
     if most:
         assert spell >= min(most, poller.WAKE_PAUSE * (finding // poller.WAKE_BATCH - 1)) * 0.9
+
+
+async def test_the_stretches_of_one_cycle_share_its_spell(monkeypatch):
+    """Windows far apart are read in stretches: their pauses together stay within the cycle's spell."""
+    paused: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay: float) -> None:
+        paused.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr(poller.asyncio, "sleep", sleep)
+    group = object.__new__(poller.SharedPoll)
+    group._cycles, group._spell = [0.0, 1.0], 0.25  # cycles 1 s apart: 0.25 s of pauses
+    loop = asyncio.get_running_loop()
+    for _ in range(2):  # two stretches of 40 members, each given a record
+        await group._hand_out([(loop.create_future(), poller.Polled([{"id": "1"}])) for _ in range(40)])
+    assert 0.2 <= sum(paused) <= 0.25 + 1e-9  # each stretch its own 0.25 s: 0.4 s or more
