@@ -179,8 +179,8 @@ class ActiveCampaignWatchTrigger(ActiveCampaignBaseTrigger):
                     state: object = f"poll {polls} failed ({polled.error})"
                 else:
                     records, failures = polled.records or [], 0
-                    if len(records) >= self.min_records:
-                        log.info("%d %s (poll %d)", len(records), search.describe(), polls)
+                    if len(records) >= self.min_records:  # Airflow logs the event: this line only at DEBUG
+                        log.debug("%d %s (poll %d)", len(records), search.describe(), polls)
                         return self.success(search, records)
                     wait = self.poke_interval
                     state = _Found(len(records), self.min_records, search, polls)  # words only if written

@@ -38,6 +38,26 @@ MERGE_GAP = 2 * SERVER_WINDOW_OVERLAP
 #: members woken per turn of the event loop: a trigger that fires costs Airflow a few ms (its log
 #: file, its event), so hundreds woken at once would hold the loop for seconds
 WAKE_BATCH = 8
+#: the pause after each batch of members given records (they fire), so that Airflow's work for
+#: them (log lines written by its threads, events sent) is done between batches, not all at once
+WAKE_PAUSE = 0.05
+#: a busy cycle's pauses (over all its stretches) add up to this share of the time between two
+#: cycles at most (and WAKE_SPREAD seconds), so every member is woken well within one poll interval
+WAKE_SHARE = 0.25
+WAKE_SPREAD = 2.0
+
+
+def cycle_spell(period: float | None) -> float:
+    """How long all of a cycle's pauses may take: cycles ``period`` s apart (None: the first cycle, no pause)."""
+    return 0.0 if period is None else min(WAKE_SPREAD, WAKE_SHARE * period)
+
+
+def wake_pause(finding: int, spell: float) -> float:
+    """The pause after each batch of ``finding`` members given records, with ``spell`` s of pauses left."""
+    batches = -(-finding // WAKE_BATCH)
+    if batches <= 1 or spell <= 0:  # one batch, or no time left to spread over
+        return 0.0
+    return min(WAKE_PAUSE, spell / (batches - 1))
 
 
 @dataclass(frozen=True)
@@ -117,6 +137,8 @@ class SharedPoll:
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._members = 0
+        self._cycles: list[float] = []  # when the last two cycles started
+        self._spell = 0.0  # what is left of this cycle's pauses (every stretch of it shares them)
 
     @property
     def members(self) -> int:
@@ -175,6 +197,8 @@ class SharedPoll:
         """Serve every member waiting now (an early poll does no harm), one search per stretch."""
         batch = {member: search for member, (search, _) in self._waiting.items() if not member.done()}
         self._waiting.clear()
+        self._cycles = [*self._cycles[-1:], time.monotonic()]
+        self._spell = cycle_spell(self._cycles[1] - self._cycles[0] if len(self._cycles) == 2 else None)
         for stretch in self._stretches(batch):
             await self._serve(stretch)
 
@@ -214,10 +238,25 @@ class SharedPoll:
                         if isinstance(record, Mapping) and (when := cover.time_of(record)) is not None),
                        key=lambda item: (item[0], item[1]))
         times = [when for when, _, _ in timed]
-        for served, (member, search) in enumerate(stretch, 1):
+        polled = [(member, Polled(search.select(record for _, _, record in
+                                                timed[bisect_left(times, search.window.since):
+                                                      bisect_left(times, search.window.until)])))
+                  for member, search in stretch]
+        await self._hand_out(polled)
+
+    async def _hand_out(self, polled: list[tuple[asyncio.Future[Polled], Polled]]) -> None:
+        """Give each member its result, WAKE_BATCH a turn; after each batch given records, a short pause."""
+        found = sum(1 for _, result in polled if result.records)
+        pause = wake_pause(found, self._spell)
+        served = finding = 0
+        for member, result in polled:
             if member.done():
                 continue
-            low, high = bisect_left(times, search.window.since), bisect_left(times, search.window.until)
-            member.set_result(Polled(search.select(record for _, _, record in timed[low:high])))
-            if served % WAKE_BATCH == 0:
-                await asyncio.sleep(0)  # the members served so far run (and fire) before the next are woken
+            member.set_result(result)
+            served += 1
+            finding += bool(result.records)
+            if result.records and finding % WAKE_BATCH == 0 and finding < found:
+                self._spell -= pause
+                await asyncio.sleep(pause)  # those found so far fire (and Airflow writes their logs) first
+            elif served % WAKE_BATCH == 0:
+                await asyncio.sleep(0)  # the members served so far run before the next are woken

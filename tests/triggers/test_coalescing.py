@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from datetime import timedelta
 
 import httpx
@@ -199,3 +200,61 @@ async def test_members_of_a_busy_poll_are_woken_a_few_at_a_time(emulator):
     assert len(fired) == 40
     most_in_one_turn = max(later - earlier for earlier, later in zip(turns, [*turns[1:], len(fired)], strict=True))
     assert most_in_one_turn <= poller.WAKE_BATCH
+
+
+async def test_members_finding_records_in_a_busy_cycle_are_woken_over_a_short_spell(emulator):
+    """Airflow's threads write each firing trigger's log lines: 40 fired back to back starve its loop.
+
+    After each batch of members given records the poll pauses, so the batches fire over a short
+    spell (at most a quarter of the time between two cycles), not in one instant.
+    """
+    triggers = [windowed(10, 2, poke_interval=1) for _ in range(40)]
+    fired: list[float] = []
+
+    async def fire(n: int) -> None:
+        await first_event(triggers[n])
+        fired.append(time.monotonic())
+
+    tasks = [asyncio.create_task(fire(n)) for n in range(len(triggers))]
+    await wait_for(lambda: poller.active_groups() == [40])
+    polled = polls(emulator, "deals")
+    await wait_for(lambda: polls(emulator, "deals") >= polled + 2)  # two quiet cycles: their period is known
+    _deal(emulator, NOW - timedelta(hours=9))
+    await asyncio.gather(*tasks)
+    spell = max(fired) - min(fired)
+    assert spell >= 0.15  # 5 batches, 4 pauses of 0.05 s (old code: all 40 within a few ms)
+    assert spell <= 0.25 + 0.5  # a quarter of the ~1 s between cycles, and a loaded machine's slack
+
+
+@pytest.mark.parametrize(("finding", "period", "most"), [
+    (8, 10.0, 0.0),  # one batch: nothing to spread
+    (280, None, 0.0),  # the first cycle: no period known yet
+    (280, 10.0, 2.0),
+    (1000, 10.0, 2.0),  # the pauses shrink: the spell stays within WAKE_SPREAD
+    (280, 1.0, 0.25),  # a quarter of the time between cycles
+])
+def test_a_busy_cycles_pauses_add_up_to_a_bounded_spell(finding, period, most):
+    pause = poller.wake_pause(finding, poller.cycle_spell(period))
+    spell = pause * (-(-finding // poller.WAKE_BATCH) - 1)
+    assert 0 <= pause <= poller.WAKE_PAUSE
+    assert spell <= most + 1e-9
+    if most:
+        assert spell >= min(most, poller.WAKE_PAUSE * (finding // poller.WAKE_BATCH - 1)) * 0.9
+
+
+async def test_the_stretches_of_one_cycle_share_its_spell(monkeypatch):
+    """Windows far apart are read in stretches: their pauses together stay within the cycle's spell."""
+    paused: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay: float) -> None:
+        paused.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr(poller.asyncio, "sleep", sleep)
+    group = object.__new__(poller.SharedPoll)
+    group._cycles, group._spell = [0.0, 1.0], 0.25  # cycles 1 s apart: 0.25 s of pauses
+    loop = asyncio.get_running_loop()
+    for _ in range(2):  # two stretches of 40 members, each given a record
+        await group._hand_out([(loop.create_future(), poller.Polled([{"id": "1"}])) for _ in range(40)])
+    assert 0.2 <= sum(paused) <= 0.25 + 1e-9  # each stretch its own 0.25 s: 0.4 s or more

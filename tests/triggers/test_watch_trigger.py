@@ -109,8 +109,8 @@ async def test_with_nothing_in_the_window_it_keeps_polling(emulator):
         await task
 
 
-async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
-    """A triggerer runs thousands of these: a poll that finds nothing writes at DEBUG."""
+def record_log(monkeypatch) -> tuple[list[tuple[int, str]], list[object]]:
+    """The lines the Watch trigger writes (level, text), and each logger it assembled."""
     lines: list[tuple[int, str]] = []
 
     class Recorder:
@@ -119,6 +119,9 @@ async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
 
         def info(self, message: str, *args: object) -> None:
             self.log(logging.INFO, message, *args)
+
+        def debug(self, message: str, *args: object) -> None:
+            self.log(logging.DEBUG, message, *args)
 
         def warning(self, message: str, *args: object) -> None:
             self.log(logging.WARNING, message, *args)
@@ -136,6 +139,12 @@ async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
             return getattr(self.bind(), name)
 
     monkeypatch.setattr(ActiveCampaignWatchTrigger, "log", TriggerLogger(), raising=False)
+    return lines, assembled
+
+
+async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
+    """A triggerer runs thousands of these: a poll that finds nothing writes at DEBUG."""
+    lines, assembled = record_log(monkeypatch)
     task = asyncio.create_task(first_event(trigger("deal"), timeout=30))
     await wait_for(lambda: polls(emulator, "deals") >= 4)
     task.cancel()
@@ -144,6 +153,16 @@ async def test_a_quiet_poll_logs_no_info_line(emulator, monkeypatch):
     quiet = [level for level, text in lines if "next poll in" in text]
     assert quiet and set(quiet) == {logging.DEBUG}
     assert len(quiet) >= 3 and len(assembled) == 1  # the logger is assembled once a run, not once a poll
+
+
+async def test_a_poll_that_fires_logs_no_info_line_of_its_own(emulator, monkeypatch):
+    """Airflow logs the event it fires, payload and all: hundreds firing at once need no second line each."""
+    lines, _ = record_log(monkeypatch)
+    _deal(emulator, SINCE + timedelta(seconds=1))
+    event = await first_event(trigger("deal"))
+    assert event["status"] == "success" and event["count"] == 1
+    assert any("1 deals" in text for _, text in lines)  # still there at DEBUG
+    assert all(level < logging.INFO for level, _ in lines)
 
 
 async def test_min_records_waits_for_that_many(emulator):
