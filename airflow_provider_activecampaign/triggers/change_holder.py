@@ -43,6 +43,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import anyio
+
 from airflow_provider_activecampaign.triggers.change_store import lent_accessors
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,10 @@ _OPEN: set[str] = set()
 
 #: The shortest time (seconds) a producer's mark keeps others giving way after its last write.
 HOLD_FOR = 30.0
+#: Seconds a stopping producer tries to clear its mark: a triggerer shutting down may no longer
+#: answer state-store calls, and its shutdown must not wait on them (a dead process's mark does
+#: not count anyway).
+RELEASE_WITHIN = 2.0
 
 
 def hold_for(poll_interval: float) -> float:
@@ -192,9 +198,12 @@ class Holder:
         store, self.marked = self.marked, None
         if store is None:
             return
-        try:
-            mark = Mark.from_json(await store.aget(self.key))
-            if mark is not None and mark.id == self.me.id:
-                await store.aset(self.key, {**asdict(self.me), "at": 0.0})
-        except Exception as exc:  # best effort: the mark stops counting after hold_for() anyway
-            log.warning("The holder mark of %s was not cleared: %s", self.key, exc)
+        with anyio.move_on_after(RELEASE_WITHIN) as scope:  # not asyncio.wait_for: it can drop a cancel
+            try:
+                mark = Mark.from_json(await store.aget(self.key))
+                if mark is not None and mark.id == self.me.id:
+                    await store.aset(self.key, {**asdict(self.me), "at": 0.0})
+            except Exception as exc:  # best effort: the mark stops counting after hold_for() anyway
+                log.warning("The holder mark of %s was not cleared: %s", self.key, exc)
+        if scope.cancelled_caught:
+            log.warning("The holder mark of %s was not cleared within %s s", self.key, RELEASE_WITHIN)

@@ -188,3 +188,26 @@ def test_airflow_3_0_loops_of_one_trigger_in_two_triggerers_deliver_each_change_
 
     made, first, second = asyncio.run(scenario())
     assert first == made[:-1] and second == made[-1:]
+
+
+def test_a_stopping_producer_does_not_wait_on_a_state_store_that_no_longer_answers():
+    """A triggerer shutting down stops answering state-store calls; clearing the mark must not hold up its exit."""
+    from airflow_provider_activecampaign.triggers.change_holder import Holder
+
+    class Silent:  # the state store of a triggerer that is shutting down: calls never return
+        name = "deals"
+
+        async def aget(self, key: str, default=None):
+            await asyncio.sleep(3600)
+
+        async def aset(self, key: str, value) -> None:
+            await asyncio.sleep(3600)
+
+    async def scenario() -> float:
+        holder = Holder("activecampaign_changes__deal_created__x", None, 1.0, stores=lambda: [Silent()])
+        holder.marked = Silent()  # it had written its mark
+        started = time.monotonic()
+        await asyncio.wait_for(holder.release(), timeout=10)  # the old code waited here until this timeout
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 5
