@@ -17,7 +17,7 @@ from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
 from airflow_provider_activecampaign.triggers import change as change_module
 from airflow_provider_activecampaign.triggers.change_store import lend, watcher_key
 from tests.triggers.test_change_store import FakeAsset, Watcher
-from tests.triggers.test_change_watchers import variables  # noqa: F401 (a fixture)
+from tests.triggers.test_change_watchers import until, variables  # noqa: F401 (variables: a fixture)
 
 needs_shared = pytest.mark.skipif(not change_module.SHARED_STREAMS,
                                   reason="shared streams and the asset state store need Airflow 3.3+")
@@ -57,14 +57,6 @@ class Triggerer:
     async def stop(self) -> None:
         await self.kill()
         await self.producer.aclose()
-
-
-async def until(check, timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("never happened")
 
 
 def deal(emulator, title: str) -> str:
