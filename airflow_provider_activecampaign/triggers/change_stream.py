@@ -215,10 +215,17 @@ class ChangeStream:
     # starting ---------------------------------------------------------------------
 
     async def start(self, hook: ActiveCampaignAsyncHook, now: pendulum.DateTime | None = None) -> Position:
-        """A position at the present: nothing before it is reported (two requests for a tail read)."""
+        """A position at the present: nothing the API shows when it starts is reported.
+
+        Two requests for a tail read; a stamp read reads the last ``settle`` seconds once, so that
+        what changed there before the start is the past, and a change that shows up late still counts.
+        """
         now = now or pendulum.now("UTC")
         if self.how != "tail":
-            return Position(bound=(now - timedelta(seconds=self.settle)).isoformat())
+            position = Position(bound=(now - timedelta(seconds=self.settle)).isoformat())
+            async for _, position in self._read_stamped(hook, position, now):
+                pass
+            return position
         params = self.spec.list_params(dict(self.filters), None)
         if self.keyset:
             reply = await hook.request("GET", self.path, params={**params, "orders[id]": "DESC", "limit": 1})
