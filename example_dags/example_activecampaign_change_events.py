@@ -11,11 +11,15 @@ Started by hand (or by ``dag.test()``), the run has no asset events and reports 
 
 from __future__ import annotations
 
+import os
+
 import pendulum
 from airflow.sdk import DAG, Asset, AssetWatcher, task
 
 from airflow_provider_activecampaign.assets import resource_uri
 from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
+
+POLL_INTERVAL = float(os.environ.get("ACTIVECAMPAIGN_CHANGE_POLL_INTERVAL", 30))
 
 # [START howto_change_events]
 deal_changes = Asset(
@@ -48,6 +52,7 @@ with DAG(
 
     report_changes()
 # [END howto_change_events]
+deal_changes.watchers[0].trigger.poll_interval = POLL_INTERVAL  # `make demo` polls more often
 
 from airflow_provider_activecampaign.testing.system_tests import get_test_run  # noqa: E402
 

@@ -14,6 +14,10 @@ Then webhooks: this process serves the webhook receiver (the plugin's app, mount
 the webhook in the emulator, a deal created through the API is delivered to the receiver and
 recorded as an asset event in the demo's metadata DB, which queues ``example_activecampaign_events``;
 the demo then runs that DAG on the event (``dag.test()``, standing in for the scheduler's run).
+
+Last, change events: a real ``airflow triggerer`` runs the change-events example's AssetWatcher
+(polling every 2 s here), the demo changes one deal and creates another through the API, each
+becomes one asset event with its ``change_key``, and the example DAG runs on those events.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import json
 import os
 import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -59,6 +65,8 @@ AIRFLOW_ENV = {
 EVENTS_DAG = "example_activecampaign_events"
 SETUP_DAG = "example_activecampaign_events_setup"
 DEAL_ADD_ASSET = "activecampaign_default_deal_add"
+CHANGES_DAG = "example_activecampaign_change_events"
+CHANGES_ASSET = "activecampaign://myaccount/deals"  # the example's asset (its name is its URI)
 SHOWN = ("Exported", "New deal", "DEFERRED", "deferred", "Wrote ", "ERROR", "Traceback", "marked as",
          "Created ", "Updated ", "Unchanged ", "Deleted ", "Synced ", "ActiveCampaign webhook")
 #: Shown lines are wrapped (never cut) at this width, continuation lines indented under the first.
@@ -122,6 +130,15 @@ def main() -> int:
             reason = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
             print(f"--> webhooks: FAILED ({reason.replace(WEBHOOK_TOKEN, '***')}; traceback in logs.txt)")
             failed.append("webhooks")
+
+        try:
+            changes_demo(emulator, env)
+        except Exception as exc:  # any failure of the change-events part fails the demo
+            with (OUT / "logs.txt").open("a") as log:
+                log.write(traceback.format_exc())
+            reason = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+            print(f"--> change events: FAILED ({reason}; traceback in logs.txt)")
+            failed.append("change events")
 
     print(f"\ndemo took {time.monotonic() - started:.1f} s; Airflow's logs in {(OUT / 'logs.txt').relative_to(ROOT)}")
     return 1 if failed else 0
@@ -203,7 +220,7 @@ def webhooks_demo(emulator: ActiveCampaignEmulator, env: dict[str, str]) -> None
     print(f"\n=== {EVENTS_DAG} on asset event {event['id']} (dag.test() in this process, "
           "as the scheduler's asset-triggered run)")
     with airflow_output_in_this_process(EVENTS_DAG):
-        state, summary = run_events_dag([event["id"]])
+        state, summary = run_consuming(EVENTS_DAG, "summarise_new_deals", [event["id"]])
     print(f"  summary (XCom of summarise_new_deals): {summary}")
     print(f"--> {EVENTS_DAG}: {state}")
     if state != "success" or [d["id"] for d in summary] != [str(deal["id"])]:
@@ -264,16 +281,16 @@ def queued_dag_ids(asset_name: str) -> set[str]:
         ))
 
 
-def run_events_dag(event_ids: list[int]) -> tuple[str, list[dict[str, Any]]]:
-    """Run the events DAG with ``dag.test()`` on these asset events; its state and its task's summary."""
-    spec = importlib.util.spec_from_file_location("_demo_events_dag", ROOT / "example_dags" / f"{EVENTS_DAG}.py")
+def run_consuming(dag_id: str, task_id: str, event_ids: list[int]) -> tuple[str, Any]:
+    """Run an example DAG with ``dag.test()`` on these asset events; its state and the task's XCom."""
+    spec = importlib.util.spec_from_file_location(f"_demo_{dag_id}", ROOT / "example_dags" / f"{dag_id}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     from airflow_provider_activecampaign.testing.webhooks import dag_test_consumes
 
     with dag_test_consumes(event_ids):
         dag_run = module.dag.test()
-    return str(dag_run.state), xcom(EVENTS_DAG, dag_run.run_id, "summarise_new_deals") or []
+    return str(dag_run.state), xcom(dag_id, dag_run.run_id, task_id) or []
 
 
 def xcom(dag_id: str, run_id: str, task_id: str) -> Any:
@@ -286,6 +303,108 @@ def xcom(dag_id: str, run_id: str, task_id: str) -> Any:
             XComModel.dag_id == dag_id, XComModel.run_id == run_id, XComModel.task_id == task_id,
             XComModel.key == "return_value")).one_or_none()
     return json.loads(value) if isinstance(value, str) else value
+
+
+# ------------------------------------------------------------------------------------------ change events
+
+
+def changes_demo(emulator: ActiveCampaignEmulator, env: dict[str, str]) -> None:
+    """A real ``airflow triggerer`` runs the example's AssetWatcher: deals changed through the API are asset events."""
+    print(f"\n=== change events: a real `airflow triggerer` turns deal changes into asset events ({CHANGES_DAG})")
+    env = {**env, "ACTIVECAMPAIGN_CHANGE_POLL_INTERVAL": "2"}  # the example polls every 30 s
+    with airflow_output_in_this_process("unpause changes"):
+        unpause(CHANGES_DAG)  # Airflow runs the watchers of assets that unpaused DAGs are scheduled on
+    if run([sys.executable, "-m", "airflow", "dags", "reserialize"], env, quiet=True):
+        raise StepFailed("airflow dags reserialize failed")
+    seen = len(emulator.requests)
+    with triggerer_running(env):
+        polls = wait_for(lambda: sum(r.path == "/api/3/deals" for r in emulator.requests[seen:]) >= 2, 120)
+        if not polls:
+            raise StepFailed("the triggerer did not poll the deals within 120 s (see demo-output/triggerer.log)")
+        print("  airflow triggerer started: its stream polls the deals every 2 s, from now on")
+        with httpx.Client(base_url=emulator.url + "/api/3", headers={"Api-Token": API_KEY}, timeout=10) as api:
+            updated = api.put("/deals/1", json={"deal": {"title": "Renewal (changed in the demo)"}}).raise_for_status()
+            created = api.post("/deals", json={"deal": {
+                "title": "Change events demo deal", "value": 990, "currency": "usd",
+                "group": "1", "stage": "1", "owner": "1", "contact": "1"}}).raise_for_status()
+        ids = {updated.json()["deal"]["id"], created.json()["deal"]["id"]}
+        print(f"  (demo) changed deal 1 and created deal {created.json()['deal']['id']} through the API")
+        with airflow_output_in_this_process("change events"):
+            found = wait_for(lambda: ids <= {e["extra"]["payload"]["id"] for e in asset_events_after(CHANGES_ASSET, 0)},
+                             60)
+    events = asset_events_after(CHANGES_ASSET, 0)
+    for event in events:
+        change = event["extra"]["payload"]
+        print(f"  asset event {event['id']} on {CHANGES_ASSET}: deal {change['id']} {change['watch']} at "
+              f"{change['stamp']}, change_key {change['change_key']}")
+    if not found:
+        raise StepFailed(f"expected asset events for deals {sorted(ids)} within 60 s, found {len(events)}")
+    keys = [event["extra"]["payload"]["change_key"] for event in events]
+    if len(set(keys)) != len(keys):
+        raise StepFailed(f"a change was reported twice: {keys}")
+    print(f"  airflow triggerer stopped; {stream_position()}")
+
+    print(f"\n=== {CHANGES_DAG} on asset events {[e['id'] for e in events]} (dag.test() in this process, "
+          "as the scheduler's asset-triggered run)")
+    with airflow_output_in_this_process(CHANGES_DAG):
+        state, reported = run_consuming(CHANGES_DAG, "report_changes", [event["id"] for event in events])
+    print(f"  change keys (XCom of report_changes): {reported}")
+    print(f"--> {CHANGES_DAG}: {state}")
+    if state != "success" or sorted(reported) != sorted(keys):
+        raise StepFailed(f"{CHANGES_DAG} run {state}, reported {reported}")
+
+
+@contextlib.contextmanager
+def triggerer_running(env: dict[str, str]) -> Iterator[None]:
+    """``airflow triggerer`` in the demo's home for the block; its output is appended to logs.txt after."""
+    log_path = OUT / "triggerer.log"
+    with log_path.open("ab") as log:
+        triggerer = subprocess.Popen(
+            [sys.executable, "-m", "airflow", "triggerer"], stdout=log, stderr=subprocess.STDOUT,
+            env={**env, "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port())}, start_new_session=True)
+    try:
+        yield
+    finally:
+        os.killpg(triggerer.pid, signal.SIGTERM)
+        try:
+            triggerer.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(triggerer.pid, signal.SIGKILL)
+            triggerer.wait()
+        with (OUT / "logs.txt").open("a") as out:
+            out.write(f"--- airflow triggerer\n{log_path.read_text(errors='replace')}")
+        log_path.unlink()
+
+
+def stream_position() -> str:
+    """Where the stream keeps its position: the asset's state store (Airflow 3.3+) or a Variable (before)."""
+    from airflow.utils.session import create_session
+    from sqlalchemy import inspect, text
+
+    with create_session() as session:
+        tables = [t for t in ("asset_state_store", "variable") if inspect(session.get_bind()).has_table(t)]
+        for table in tables:
+            keys = session.execute(text(f"SELECT key FROM {table} WHERE key LIKE 'activecampaign_changes__%' "
+                                        "AND key NOT LIKE '%__holder'")).scalars().all()
+            if keys:
+                where = "the asset's state store" if table == "asset_state_store" else "a Variable"
+                return f"the stream's position is kept in {where} ({keys[0]}), where a restarted triggerer goes on"
+    return "no stream position found"
+
+
+def wait_for(condition: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 # ------------------------------------------------------------------------------------------ the other DAGs
