@@ -27,11 +27,16 @@ def trigger() -> ActiveCampaignChangeTrigger:
     return ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
 
 
+def deletes() -> ActiveCampaignChangeTrigger:
+    """A ``deleted`` stream that reconciles at every poll."""
+    return ActiveCampaignChangeTrigger(resource="deal", watch="deleted", poll_interval=0.05, reconcile_interval=0)
+
+
 class Triggerer:
     """One triggerer's producer of the stream: every event it emits, each acked when ``acking``."""
 
-    def __init__(self, pid: int | None = None) -> None:
-        self.producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trigger().serialize()[1])
+    def __init__(self, pid: int | None = None, make=trigger) -> None:
+        self.producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(make().serialize()[1])
         if pid is not None and hasattr(self.producer, "holder"):  # its mark names that process as its triggerer
             self.producer.holder.me.pid = pid
         self.emitted: list[str] = []
@@ -203,3 +208,66 @@ def test_a_stopping_producer_does_not_wait_on_a_state_store_that_no_longer_answe
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 5
+
+
+@needs_shared
+def test_two_triggerers_of_a_deleted_stream_reconcile_and_tombstone_once(emulator):
+    """``watch="deleted"``: the waiting copy reads no id set and emits no tombstone."""
+    asset = FakeAsset("deals")
+    ids = [deal(emulator, f"d{n}") for n in range(5)]
+
+    async def scenario() -> tuple[list[str], list[str], int]:
+        with lend(deletes().shared_stream_key(), Watcher(asset)):
+            first = Triggerer(make=deletes)
+            await until(lambda: first.producer.store.key in asset.values)
+            emulator.delete("deals", ids[0])
+            await until(lambda: first.acked == ids[:1])
+            second = Triggerer(make=deletes)
+            await asyncio.sleep(0.3)
+            for gone in ids[1:3]:
+                emulator.delete("deals", gone)
+            await until(lambda: first.acked == ids[:3])
+            await asyncio.sleep(0.5)
+            polls = second.producer.polls
+            assert second.emitted == []  # with no holder check: ['1', '2'], tombstones twice
+            await first.stop()
+            emulator.delete("deals", ids[3])
+            await until(lambda: second.acked == ids[3:4], timeout=5)
+            await second.stop()
+        return first.emitted, second.emitted, polls
+
+    first, second, polls = asyncio.run(scenario())
+    assert first == ids[:3] and second == ids[3:4] and polls == 0
+
+
+def test_airflow_3_0_loops_of_a_deleted_stream_in_two_triggerers_tombstone_each_delete_once(emulator, variables):  # noqa: F811
+    """Airflow 3.0-3.2's own loop, ``watch="deleted"``: one copy reconciles, the other waits."""
+    ids = [deal(emulator, f"d{n}") for n in range(5)]
+
+    async def collect(into: list[str]) -> None:
+        async for event in deletes().run():
+            into.append(event.payload["id"])
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first))
+        await until(lambda: watcher_key(deletes().serialize()[1]) in variables)
+        emulator.delete("deals", ids[0])
+        await until(lambda: first == ids[:1])
+        second_loop = asyncio.create_task(collect(second))
+        await asyncio.sleep(0.5)
+        for gone in ids[1:3]:
+            emulator.delete("deals", gone)
+        await until(lambda: first == ids[:3])
+        await asyncio.sleep(1.0)  # the first saved its position past them (HANDOVER_DELAY: 0.2 s)
+        assert second == []  # with no holder check: the tombstones of d1 and d2 again
+        first_loop.cancel()
+        await asyncio.gather(first_loop, return_exceptions=True)
+        emulator.delete("deals", ids[3])
+        await until(lambda: ids[3] in second, timeout=5)
+        second_loop.cancel()
+        await asyncio.gather(second_loop, return_exceptions=True)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first == ids[:3] and second == ids[3:4]
