@@ -279,7 +279,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         key = stream_variable(trigger.serialize()[1])
         self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how,
                                     legacy=trigger.position_store())
-        self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval)
+        self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval,
+                             variable=watcher_key(trigger.serialize()[1]))  # no asset: by the position
         self.giving_way = False
         self.polls = 0
         self.unstored = 0  # events yielded and not yet in an advance() batch

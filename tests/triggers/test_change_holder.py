@@ -7,6 +7,7 @@ trigger in both while a heartbeat is late); fake state stores stand in for the t
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import time
@@ -202,12 +203,38 @@ def test_a_stopping_producer_does_not_wait_on_a_state_store_that_no_longer_answe
 
     async def scenario() -> float:
         holder = Holder("activecampaign_changes__deal_created__x", None, 1.0, stores=lambda: [Silent()])
-        holder.marked = Silent()  # it had written its mark
+        holder.marked = {holder.key: Silent()}  # it had written its mark
         started = time.monotonic()
         await asyncio.wait_for(holder.release(), timeout=10)  # the old code waited here until this timeout
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 5
+
+
+@needs_shared
+def test_a_trigger_outside_an_asset_watcher_in_two_triggerers_delivers_each_change_once(emulator, variables):  # noqa: F811
+    """Airflow 3.3, no asset (no state store): the position and the mark are in Variables."""
+    async def scenario() -> tuple[list[str], list[str], list[str], int]:
+        first = Triggerer()  # no trigger lends a state store
+        await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
+        made = [deal(emulator, "d1")]
+        await until(lambda: first.acked == made)
+        second = Triggerer()
+        await asyncio.sleep(0.3)
+        made += [deal(emulator, f"d{n}") for n in (2, 3)]
+        await until(lambda: first.acked == made)
+        await asyncio.sleep(0.5)
+        polls = second.producer.polls
+        assert second.emitted == []  # before: ['2', '3'], delivered a second time
+        assert json.loads(variables[f"{watcher_key(trigger().serialize()[1])}__holder"])["at"] > 0  # by the position
+        await first.stop()
+        made.append(deal(emulator, "d4"))
+        await until(lambda: second.acked == made[-1:], timeout=5)
+        await second.stop()
+        return made, first.emitted, second.emitted, polls
+
+    made, first, second, polls = asyncio.run(scenario())
+    assert first == made[:-1] and second == made[-1:] and polls == 0
 
 
 @needs_shared
