@@ -269,9 +269,9 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     fails them and the stream starts again, delivering them all a second time.
 
     While another triggerer's producer of the same stream delivers it (Airflow runs a
-    trigger in two triggerers for a while when a heartbeat is late), this one polls nothing
-    and emits nothing; it goes on from the stored position once that one stops
-    (:mod:`.change_holder`).
+    trigger in two triggerers for a while when a heartbeat is late), this one polls nothing,
+    emits nothing and saves no position (not even for its own events stored late); it goes
+    on from the stored position once that one stops (:mod:`.change_holder`).
     """
 
     def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
@@ -351,12 +351,13 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         if failed:
             raise RuntimeError(f"{len(failed)} change events of {self.store.key} were not stored; "
                                "the stream starts again from its saved position")
+        if self.giving_way or (self.holder.due() and await self._gives_way()):
+            return  # another copy delivers the stream (it took over while this one stalled): its positions count
         if clean:
             position = Position.from_json(clean[-1].broker_payload)
             if position is not None:
                 await self.store.save(position)
-        if not self.giving_way:
-            await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
+        await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
 
     async def aclose(self) -> None:
         await self.holder.release()

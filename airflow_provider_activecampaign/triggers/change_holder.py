@@ -183,10 +183,14 @@ class Holder:
             return None
         return mark if self.gives_way_to(mark, [asset_name(a) for a in stores]) else None
 
+    def due(self) -> bool:
+        """True when this producer's mark is due for a rewrite (:func:`refresh_every`): it may have been taken."""
+        return time.monotonic() - self.written >= refresh_every(self.poll_interval)
+
     async def claim(self, force: bool = False) -> None:
         """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``)."""
         now = time.monotonic()
-        if not force and now - self.written < refresh_every(self.poll_interval):
+        if not force and not self.due():
             return
         stores, key = self._where()
         if not stores:

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
+from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger, change_holder
 from airflow_provider_activecampaign.triggers import change as change_module
 from airflow_provider_activecampaign.triggers.change_store import lend, watcher_key
 from tests.triggers.test_change_store import FakeAsset, Watcher
@@ -43,17 +43,26 @@ class Triggerer:
         self.emitted: list[str] = []
         self.acked: list[str] = []
         self.acking = True
+        self.stalled = False  # it takes nothing more from its stream (a stalled triggerer) until False again
+        self.late: list[tuple[dict, dict]] = []  # emitted while not acking: acked once it acks again
         self.task = asyncio.create_task(self._run())
 
-    async def _run(self) -> None:
+    async def _ack(self, items: list[tuple[dict, dict]]) -> None:
         from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
+        await self.producer.advance([AdvanceItem(position, AdvanceOutcome(acked=1, failed=0)) for _, position in items])
+        self.acked += [payload["id"] for payload, _ in items if payload]
+
+    async def _run(self) -> None:
         async for payload, position in self.producer.open_stream():
             if payload:
                 self.emitted.append(payload["id"])
+            self.late.append((payload, position))
+            while self.stalled:
+                await asyncio.sleep(0.01)
             if self.acking:
-                await self.producer.advance([AdvanceItem(position, AdvanceOutcome(acked=1, failed=0))])
-                self.acked += [payload["id"]] if payload else []
+                late, self.late = self.late, []
+                await self._ack(late)
 
     async def kill(self) -> None:
         """Gone at once: no advance, no close (as a SIGKILL leaves it)."""
@@ -63,6 +72,19 @@ class Triggerer:
     async def stop(self) -> None:
         await self.kill()
         await self.producer.aclose()
+
+
+class Recording(FakeAsset):
+    """An asset's state store that keeps every position written to it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.writes: list[dict] = []
+
+    async def aset(self, key: str, value) -> None:
+        await super().aset(key, value)
+        if not key.endswith("__holder"):
+            self.writes.append(dict(value))
 
 
 def deal(emulator, title: str) -> str:
@@ -298,3 +320,41 @@ def test_airflow_3_0_loops_of_a_deleted_stream_in_two_triggerers_tombstone_each_
 
     first, second = asyncio.run(scenario())
     assert first == ids[:3] and second == ids[3:4]
+
+
+@needs_shared
+def test_a_stalled_delivering_triggerer_that_wakes_up_neither_takes_the_stream_back_nor_moves_its_position_back(
+        emulator, monkeypatch):
+    """Its late acknowledgements arrive after another took over: they rewrite neither the mark nor the position."""
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 1.0)  # a stalled holder's mark stops counting after 1 s
+    asset = Recording("deals")
+
+    async def scenario() -> tuple[list[str], list[str], list[str], dict, list[dict]]:
+        with lend(trigger().shared_stream_key(), Watcher(asset)):
+            first = Triggerer()
+            await until(lambda: first.producer.store.key in asset.values)
+            made = [deal(emulator, "d1")]
+            await until(lambda: first.acked == made)
+            second = Triggerer()
+            await asyncio.sleep(0.3)
+            first.acking, first.stalled = False, True  # it emits d2, then its triggerer stalls, d2 unconfirmed
+            made.append(deal(emulator, "d2"))
+            await until(lambda: first.emitted[-1:] == made[-1:])
+            await until(lambda: second.acked == made[-1:])  # its mark went stale: the second took over, d2 again
+            made.append(deal(emulator, "d3"))
+            await until(lambda: second.acked == made[-2:])
+            stored, written = dict(asset.values[first.producer.store.key]), len(asset.writes)
+            first.acking, first.stalled = True, False  # it wakes up: d2 is acked late
+            await until(lambda: made[1] in first.acked)
+            await asyncio.sleep(0.5)
+            made.append(deal(emulator, "d4"))
+            await until(lambda: made[-1] in second.acked + first.acked, timeout=5)
+            await asyncio.sleep(0.3)
+            await first.stop()
+            await second.stop()
+        return made, first.emitted, second.emitted, stored, asset.writes[written:]
+
+    made, first, second, stored, since_wake = asyncio.run(scenario())
+    assert all(p["last_id"] >= stored["last_id"] for p in since_wake)  # before: back to the first's, after d1
+    assert first == made[:2]  # before: d3 again and d4 (it took the stream back from its old position)
+    assert second == made[1:]
