@@ -33,6 +33,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
@@ -161,12 +162,16 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
                     await holder.claim()
                     await handover.save_due()
                     final, changed = position, False
-                    async for payload, after in poller.poll(position):
-                        if payload is not None:
-                            yield TriggerEvent(payload)
-                            handover.handed()
-                            changed = True
-                        final = after
+                    async with aclosing(poller.poll(position)) as changes:
+                        async for payload, after in changes:
+                            if payload is not None:
+                                if not await holder.holds():  # it stalled and another took over: no more
+                                    gave_way = True
+                                    break
+                                yield TriggerEvent(payload)
+                                handover.handed()
+                                changed = True
+                            final = after
                     position = final
                     handover.polled(position, changed)
                     await asyncio.sleep(self.poll_interval)
@@ -316,6 +321,10 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             await self.holder.claim()
         return self.giving_way
 
+    async def _delivers(self) -> bool:
+        """False once another copy delivers the stream (the mark is read when due for a rewrite)."""
+        return not (self.giving_way or (self.holder.due() and await self._gives_way()))
+
     async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
         self._hook = self.trigger.hook()
         poller = ChangePoller(self.trigger, self._hook)
@@ -330,14 +339,18 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 position, gave_way = await self.store.load() or position, False
             self.polls += 1
             final, changed = position, False
-            async for payload, after in poller.poll(position):
-                if payload is not None:
-                    changed = True
-                    await self._room()
-                    yield payload, after.to_json()
-                final = after
+            async with aclosing(poller.poll(position)) as changes:
+                async for payload, after in changes:
+                    if payload is not None:
+                        await self._room()
+                        if not await self._delivers():  # it stalled and another took over: no more of this poll
+                            self.unstored, gave_way = self.unstored - 1, True
+                            break
+                        changed = True
+                        yield payload, after.to_json()
+                    final = after
             position = final
-            if changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY:
+            if not gave_way and (changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY):
                 saved_at = time.monotonic()
                 await self._room()
                 yield {}, position.to_json()
@@ -351,7 +364,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         if failed:
             raise RuntimeError(f"{len(failed)} change events of {self.store.key} were not stored; "
                                "the stream starts again from its saved position")
-        if self.giving_way or (self.holder.due() and await self._gives_way()):
+        if not await self._delivers():
             return  # another copy delivers the stream (it took over while this one stalled): its positions count
         if clean:
             position = Position.from_json(clean[-1].broker_payload)

@@ -187,6 +187,19 @@ class Holder:
         """True when this producer's mark is due for a rewrite (:func:`refresh_every`): it may have been taken."""
         return time.monotonic() - self.written >= refresh_every(self.poll_interval)
 
+    async def holds(self) -> bool:
+        """Whether this producer still delivers (between two polls' reads of the mark).
+
+        Read only when its mark is due for a rewrite: after a stall long enough for another to
+        take over (:func:`hold_for` is three rewrites), it is. Else rewritten if still its own.
+        """
+        if not self.due():
+            return True
+        if await self.other() is not None:
+            return False
+        await self.claim()
+        return True
+
     async def claim(self, force: bool = False) -> None:
         """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``)."""
         now = time.monotonic()

@@ -358,3 +358,76 @@ def test_a_stalled_delivering_triggerer_that_wakes_up_neither_takes_the_stream_b
     assert all(p["last_id"] >= stored["last_id"] for p in since_wake)  # before: back to the first's, after d1
     assert first == made[:2]  # before: d3 again and d4 (it took the stream back from its old position)
     assert second == made[1:]
+
+
+@needs_shared
+def test_a_delivering_triggerer_stalled_mid_poll_emits_no_more_of_that_poll_once_another_took_over(
+        emulator, monkeypatch):
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 1.0)
+    asset = FakeAsset("deals")
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        with lend(trigger().shared_stream_key(), Watcher(asset)):
+            first = Triggerer()
+            await until(lambda: first.producer.store.key in asset.values)
+            made = [deal(emulator, "d1")]
+            await until(lambda: first.acked == made)
+            second = Triggerer()
+            await asyncio.sleep(0.3)
+            first.acking, first.stalled = False, True  # it stalls after its next event
+            with emulator._store.lock:  # d2 and d3 in one poll of the first
+                made += [deal(emulator, "d2"), deal(emulator, "d3")]
+            await until(lambda: first.emitted[-1:] == made[1:2])
+            await until(lambda: second.acked == made[1:])  # took over: d2 again (unconfirmed), d3
+            first.stalled = False  # it wakes up in the middle of its poll
+            await asyncio.sleep(0.5)
+            first.acking = True
+            made.append(deal(emulator, "d4"))
+            await until(lambda: made[-1] in second.acked + first.acked, timeout=5)
+            await asyncio.sleep(0.3)
+            await first.stop()
+            await second.stop()
+        return made, first.emitted, second.emitted
+
+    made, first, second = asyncio.run(scenario())
+    assert first == made[:2]  # before: d3 too, the rest of the poll it was in
+    assert second == made[1:]
+
+
+def test_an_airflow_3_0_loop_stalled_mid_poll_emits_no_more_of_that_poll_once_another_took_over(
+        emulator, variables, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 1.0)
+    stalled = [False]
+
+    async def collect(into: list[str], stalls: bool) -> None:
+        async for event in trigger().run():
+            into.append(event.payload["id"])
+            while stalls and stalled[0]:
+                await asyncio.sleep(0.01)
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first, True))
+        await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
+        made = [deal(emulator, "d1")]
+        await until(lambda: first == made)
+        second_loop = asyncio.create_task(collect(second, False))
+        await asyncio.sleep(0.5)  # the first saved its position past d1 (HANDOVER_DELAY: 0.2 s)
+        stalled[0] = True
+        with emulator._store.lock:  # d2 and d3 in one poll of the first
+            made += [deal(emulator, "d2"), deal(emulator, "d3")]
+        await until(lambda: first == made[:2])
+        await until(lambda: second == made[1:])  # took over: d2 again, d3
+        stalled[0] = False  # it wakes up in the middle of its poll
+        await asyncio.sleep(0.5)
+        made.append(deal(emulator, "d4"))
+        await until(lambda: made[-1] in second + first, timeout=5)
+        await asyncio.sleep(0.3)
+        for loop in (first_loop, second_loop):
+            loop.cancel()
+        await asyncio.gather(first_loop, second_loop, return_exceptions=True)
+        return made, first, second
+
+    made, first, second = asyncio.run(scenario())
+    assert first == made[:2]  # before: d3 too, the rest of the poll it was in
+    assert second == made[1:]
