@@ -18,7 +18,9 @@ stored. Before each poll a producer reads that mark (one state-store read a poll
 The mark in the store wins; a producer that gives way writes none. No compare-and-set is
 needed: two producers that start together both write, the one whose write came first reads
 the other's mark at its next poll and gives way. A holder that stalled (its mark went stale
-and another took over) gives way in turn when it wakes up, as soon as it reads the new mark.
+and another took over) gives way in turn when it wakes up: its mark is then due for a
+rewrite, and it reads the store's first (:meth:`Holder.holds`), before its next event or
+position save, so it emits no more of the poll it was in and moves no position back.
 
 A producer that stops giving way reloads the stream's position from the state store
 (``earliest`` of its assets, as at a start): the other producer's confirmed deliveries are
