@@ -164,10 +164,10 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
                     final, changed = position, False
                     async with aclosing(poller.poll(position)) as changes:
                         async for payload, after in changes:
+                            if not await holder.holds():  # it stalled, or its poll outlasted its mark: no more
+                                gave_way = True
+                                break
                             if payload is not None:
-                                if not await holder.holds():  # it stalled and another took over: no more
-                                    gave_way = True
-                                    break
                                 yield TriggerEvent(payload)
                                 handover.handed()
                                 changed = True
@@ -297,7 +297,6 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         while self.unstored >= MAX_UNSTORED:
             self._stored.clear()
             await self._stored.wait()
-        self.unstored += 1
 
     async def _start(self, poller: ChangePoller) -> Position:
         """Where the stream starts: its stored position, else the present (saved at once)."""
@@ -343,16 +342,18 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 async for payload, after in changes:
                     if payload is not None:
                         await self._room()
-                        if not await self._delivers():  # it stalled and another took over: no more of this poll
-                            self.unstored, gave_way = self.unstored - 1, True
-                            break
-                        changed = True
+                    if not await self._delivers():  # it stalled, or its poll outlasted its mark: no more of it
+                        gave_way = True
+                        break
+                    if payload is not None:
+                        changed, self.unstored = True, self.unstored + 1
                         yield payload, after.to_json()
                     final = after
             position = final
             if not gave_way and (changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY):
                 saved_at = time.monotonic()
                 await self._room()
+                self.unstored += 1
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 

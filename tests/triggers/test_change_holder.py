@@ -431,3 +431,62 @@ def test_an_airflow_3_0_loop_stalled_mid_poll_emits_no_more_of_that_poll_once_an
     made, first, second = asyncio.run(scenario())
     assert first == made[:2]  # before: d3 too, the rest of the poll it was in
     assert second == made[1:]
+
+
+def slow_pages(emulator, monkeypatch) -> list[str]:
+    """950 deals (10 pages) read at about 0.3 s a request: a reconciliation (3 s) outlasts a 2 s mark."""
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 2.0)
+    ids = [deal(emulator, f"d{n}") for n in range(950)]
+    emulator.latency = (0.25, 0.3)
+    return ids
+
+
+@needs_shared
+def test_a_poll_longer_than_the_mark_lasts_keeps_the_other_triggerer_waiting(emulator, monkeypatch):
+    """A reconciliation of a large collection outlasts ``hold_for``: the mark is rewritten as its pages are read."""
+    asset = FakeAsset("deals")
+    ids = slow_pages(emulator, monkeypatch)
+
+    async def scenario() -> tuple[list[str], list[str], int]:
+        with lend(deletes().shared_stream_key(), Watcher(asset)):
+            first = Triggerer(make=deletes)
+            await until(lambda: f"{first.producer.store.key}__holder" in asset.values)
+            second = Triggerer(make=deletes)
+            for gone in ids[100:102]:
+                emulator.delete("deals", gone)
+            await until(lambda: first.acked == ids[100:102], timeout=30)
+            await asyncio.sleep(4.0)  # more reconciliations
+            await first.stop()
+            await second.stop()
+            return first.emitted, second.emitted, second.producer.polls
+
+    first, second, polls = asyncio.run(scenario())
+    assert first == ids[100:102]
+    assert second == [] and polls == 0  # before: it took over in the middle of each long poll
+
+
+def test_an_airflow_3_0_loop_whose_poll_is_longer_than_the_mark_lasts_keeps_the_other_waiting(
+        emulator, variables, monkeypatch):  # noqa: F811
+    ids = slow_pages(emulator, monkeypatch)
+
+    async def collect(into: list[str]) -> None:
+        async for event in deletes().run():
+            into.append(event.payload["id"])
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first))
+        await until(lambda: f"{watcher_key(deletes().serialize()[1])}__holder" in variables)
+        second_loop = asyncio.create_task(collect(second))
+        for gone in ids[100:102]:
+            emulator.delete("deals", gone)
+        await until(lambda: first == ids[100:102], timeout=30)
+        await asyncio.sleep(4.0)
+        for loop in (first_loop, second_loop):
+            loop.cancel()
+        await asyncio.gather(first_loop, second_loop, return_exceptions=True)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first == ids[100:102]
+    assert second == []  # before: the same tombstones again
