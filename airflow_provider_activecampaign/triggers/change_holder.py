@@ -6,9 +6,10 @@ each reading from its own in-memory position, so every change would be delivered
 
 So the producer that delivers a stream marks it: ``<stream key>__holder`` in the state store
 of the first of its assets (by name), ``{"id", "host", "pid", "since", "at", "assets"}``,
-written at most every :func:`refresh_every` seconds while it polls and as its events are
-stored. Before each poll a producer reads that mark (one state-store read a poll) and
-**gives way**, polling nothing and emitting nothing, while it shows another producer that
+written at most every :func:`refresh_every` seconds while it polls (between the pages of a
+long poll too) and as its events are stored. Before each poll a producer reads that mark
+(one state-store read a poll) and **gives way**, polling nothing and emitting nothing,
+while it shows another producer that
 
 - wrote it less than :func:`hold_for` seconds ago,
 - is alive (on the same host: its process still exists; a killed triggerer's mark stops
