@@ -182,7 +182,7 @@ class Holder:
         try:
             mark = Mark.from_json(await stores[0].aget(key))
         except Exception as exc:  # unreadable: deliver (a duplicate at worst, never a loss)
-            log.warning("The holder mark of %s could not be read: %s", self.key, exc)
+            log.warning("The holder mark of %s could not be read: %s", key, exc)
             return None
         return mark if self.gives_way_to(mark, [asset_name(a) for a in stores]) else None
 
@@ -191,10 +191,11 @@ class Holder:
         return time.monotonic() - self.written >= refresh_every(self.poll_interval)
 
     async def holds(self) -> bool:
-        """Whether this producer still delivers (between two polls' reads of the mark).
+        """Whether this producer still delivers, checked between two polls (at each change or page).
 
-        Read only when its mark is due for a rewrite: after a stall long enough for another to
-        take over (:func:`hold_for` is three rewrites), it is. Else rewritten if still its own.
+        The mark is read only when this producer's is due for a rewrite (a stall long enough for
+        another to take over makes it due: :func:`hold_for` is three rewrites), and rewritten
+        when it is still its own.
         """
         if not self.due():
             return True
@@ -217,7 +218,7 @@ class Holder:
             await stores[0].aset(key, asdict(self.me))
             self.marked[key] = stores[0]
         except Exception as exc:  # an asset removed meanwhile: the next claim tries again
-            log.warning("The holder mark of %s was not written: %s", self.key, exc)
+            log.warning("The holder mark of %s was not written: %s", key, exc)
 
     async def release(self) -> None:
         """This producer stops: others go on at once (its mark, if still the stored one, is cleared)."""
