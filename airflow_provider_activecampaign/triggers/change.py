@@ -33,6 +33,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
@@ -161,12 +162,16 @@ class ActiveCampaignChangeTrigger(BaseEventTrigger):
                     await holder.claim()
                     await handover.save_due()
                     final, changed = position, False
-                    async for payload, after in poller.poll(position):
-                        if payload is not None:
-                            yield TriggerEvent(payload)
-                            handover.handed()
-                            changed = True
-                        final = after
+                    async with aclosing(poller.poll(position)) as changes:
+                        async for payload, after in changes:
+                            if not await holder.holds():  # it stalled, or its poll outlasted its mark: no more
+                                gave_way = True
+                                break
+                            if payload is not None:
+                                yield TriggerEvent(payload)
+                                handover.handed()
+                                changed = True
+                            final = after
                     position = final
                     handover.polled(position, changed)
                     await asyncio.sleep(self.poll_interval)
@@ -269,9 +274,9 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     fails them and the stream starts again, delivering them all a second time.
 
     While another triggerer's producer of the same stream delivers it (Airflow runs a
-    trigger in two triggerers for a while when a heartbeat is late), this one polls nothing
-    and emits nothing; it goes on from the stored position once that one stops
-    (:mod:`.change_holder`).
+    trigger in two triggerers for a while when a heartbeat is late), this one polls nothing,
+    emits nothing and saves no position (not even for its own events stored late); it goes
+    on from the stored position once that one stops (:mod:`.change_holder`).
     """
 
     def __init__(self, trigger: ActiveCampaignChangeTrigger) -> None:
@@ -279,7 +284,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         key = stream_variable(trigger.serialize()[1])
         self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how,
                                     legacy=trigger.position_store())
-        self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval)
+        self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval,
+                             variable=watcher_key(trigger.serialize()[1]))  # no asset: by the position
         self.giving_way = False
         self.polls = 0
         self.unstored = 0  # events yielded and not yet in an advance() batch
@@ -291,7 +297,6 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         while self.unstored >= MAX_UNSTORED:
             self._stored.clear()
             await self._stored.wait()
-        self.unstored += 1
 
     async def _start(self, poller: ChangePoller) -> Position:
         """Where the stream starts: its stored position, else the present (saved at once)."""
@@ -315,6 +320,10 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             await self.holder.claim()
         return self.giving_way
 
+    async def _delivers(self) -> bool:
+        """False once another copy delivers the stream (the mark is read when due for a rewrite)."""
+        return not (self.giving_way or (self.holder.due() and await self._gives_way()))
+
     async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
         self._hook = self.trigger.hook()
         poller = ChangePoller(self.trigger, self._hook)
@@ -329,16 +338,22 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 position, gave_way = await self.store.load() or position, False
             self.polls += 1
             final, changed = position, False
-            async for payload, after in poller.poll(position):
-                if payload is not None:
-                    changed = True
-                    await self._room()
-                    yield payload, after.to_json()
-                final = after
+            async with aclosing(poller.poll(position)) as changes:
+                async for payload, after in changes:
+                    if payload is not None:
+                        await self._room()
+                    if not await self._delivers():  # it stalled, or its poll outlasted its mark: no more of it
+                        gave_way = True
+                        break
+                    if payload is not None:
+                        changed, self.unstored = True, self.unstored + 1
+                        yield payload, after.to_json()
+                    final = after
             position = final
-            if changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY:
+            if not gave_way and (changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY):
                 saved_at = time.monotonic()
                 await self._room()
+                self.unstored += 1
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 
@@ -350,12 +365,13 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         if failed:
             raise RuntimeError(f"{len(failed)} change events of {self.store.key} were not stored; "
                                "the stream starts again from its saved position")
+        if not await self._delivers():
+            return  # another copy delivers the stream (it took over while this one stalled): its positions count
         if clean:
             position = Position.from_json(clean[-1].broker_payload)
             if position is not None:
                 await self.store.save(position)
-        if not self.giving_way:
-            await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
+        await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
 
     async def aclose(self) -> None:
         await self.holder.release()

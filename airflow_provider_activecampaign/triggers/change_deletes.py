@@ -21,17 +21,24 @@ from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignA
 from airflow_provider_activecampaign.triggers.change_stream import Change, ChangeStream, Position, stamp_text
 
 
-async def read_ids(stream: ChangeStream, hook: ActiveCampaignAsyncHook) -> Ranges:
-    """Every id of the collection, as ranges (streamed page by page)."""
+async def id_pages(stream: ChangeStream, hook: ActiveCampaignAsyncHook, ranges: Ranges) -> AsyncIterator[None]:
+    """Add every id of the collection to ``ranges``, one page at a time (an item after each page)."""
     pager = Pager(stream.spec.plural, stream.spec.list_params(dict(stream.filters), None),
                   keyset=stream.keyset, path=stream.path)
     core = await hook.get_core()
-    ranges: Ranges = []
     while (params := pager.next_params()) is not None:
         reply = await hook.send(core.v3("GET", stream.path, params=params, expect=stream.spec.plural))
         for record in pager.feed(reply):
             if (number := numeric_id(record)) is not None:
                 add_id(ranges, number)
+        yield None
+
+
+async def read_ids(stream: ChangeStream, hook: ActiveCampaignAsyncHook) -> Ranges:
+    """Every id of the collection, as ranges (streamed page by page)."""
+    ranges: Ranges = []
+    async for _ in id_pages(stream, hook, ranges):
+        pass
     return ranges
 
 
@@ -43,7 +50,10 @@ async def start_ids(stream: ChangeStream, hook: ActiveCampaignAsyncHook) -> Posi
 
 def read_deletes(stream: ChangeStream, hook: ActiveCampaignAsyncHook, position: Position,
                  every: float) -> AsyncIterable[tuple[Change | None, Position]]:
-    """One reconciliation when it is due (else nothing): a change per id gone since the last one."""
+    """One reconciliation when it is due (else nothing): a change per id gone since the last one.
+
+    ``(None, position)`` after each page read; the last item is ``(None, final position)``.
+    """
     return _deletes(stream, hook, position, every)
 
 
@@ -54,7 +64,9 @@ async def _deletes(stream: ChangeStream, hook: ActiveCampaignAsyncHook, position
         yield None, position
         return
     as_of = stamp_text(pendulum.now("UTC"))
-    new = await read_ids(stream, hook)
+    new: Ranges = []
+    async for _ in id_pages(stream, hook, new):
+        yield None, position  # a page read (a long reconciliation's progress)
     old_stamp = str(extra.get("as_of") or as_of)
     current = position
     for number in missing(extra.get("ids") or [], new):

@@ -6,9 +6,10 @@ each reading from its own in-memory position, so every change would be delivered
 
 So the producer that delivers a stream marks it: ``<stream key>__holder`` in the state store
 of the first of its assets (by name), ``{"id", "host", "pid", "since", "at", "assets"}``,
-written at most every :func:`refresh_every` seconds while it polls and as its events are
-stored. Before each poll a producer reads that mark (one state-store read a poll) and
-**gives way**, polling nothing and emitting nothing, while it shows another producer that
+written at most every :func:`refresh_every` seconds while it polls (between the pages of a
+long poll too) and as its events are stored. Before each poll a producer reads that mark
+(one state-store read a poll) and **gives way**, polling nothing and emitting nothing,
+while it shows another producer that
 
 - wrote it less than :func:`hold_for` seconds ago,
 - is alive (on the same host: its process still exists; a killed triggerer's mark stops
@@ -18,7 +19,9 @@ stored. Before each poll a producer reads that mark (one state-store read a poll
 The mark in the store wins; a producer that gives way writes none. No compare-and-set is
 needed: two producers that start together both write, the one whose write came first reads
 the other's mark at its next poll and gives way. A holder that stalled (its mark went stale
-and another took over) gives way in turn when it wakes up, as soon as it reads the new mark.
+and another took over) gives way in turn when it wakes up: its mark is then due for a
+rewrite, and it reads the store's first (:meth:`Holder.holds`), before its next event or
+position save, so it emits no more of the poll it was in and moves no position back.
 
 A producer that stops giving way reloads the stream's position from the state store
 (``earliest`` of its assets, as at a start): the other producer's confirmed deliveries are
@@ -28,7 +31,9 @@ Nothing is lost: the position still moves only in ``advance()``.
 Airflow 3.0-3.2 (each trigger its own loop, its position in a Variable per watcher): the
 same, with the mark in the Variable ``<watcher key>__holder`` (:class:`VariableSlot`); a
 loop that takes over goes on from the watcher's saved position (saved :data:`~.change.HANDOVER_DELAY`
-seconds behind its deliveries, so about that much is delivered again).
+seconds behind its deliveries, so about that much is delivered again). On 3.3, a trigger
+outside an ``AssetWatcher`` (no state store; its position in that Variable too) keeps its
+mark in the same Variable.
 """
 
 from __future__ import annotations
@@ -141,20 +146,25 @@ class Holder:
     """One producer's side of the holder mark of its stream (see the module docstring)."""
 
     def __init__(self, key: str, shared_key: Hashable, poll_interval: float,
-                 stores: Callable[[], list[Any]] | None = None) -> None:
+                 stores: Callable[[], list[Any]] | None = None, variable: str | None = None) -> None:
         self.key = f"{key}__holder"
         self.shared_key = shared_key
         self.stores = stores
+        self.variable = None if variable is None else f"{variable}__holder"  # the mark with no asset
         self.poll_interval = poll_interval
         self.me = Mark()
         self.written = float("-inf")  # monotonic time of this producer's last write
-        self.marked: Any = None  # the store this producer's mark was last written to
+        self.marked: dict[str, Any] = {}  # key -> the store this producer's mark was last written to
         _OPEN.add(self.me.id)
 
-    def _stores(self) -> list[Any]:
+    def _where(self) -> tuple[list[Any], str]:
+        """The stores of the mark (the first holds it) and its key there."""
         if self.stores is not None:
-            return self.stores()
-        return sorted(lent_accessors(self.shared_key), key=asset_name)
+            return self.stores(), self.key
+        lent = sorted(lent_accessors(self.shared_key), key=asset_name)
+        if lent or self.variable is None:
+            return lent, self.key
+        return [VariableSlot()], self.variable  # no asset (no state store): a Variable, as on 3.0-3.2
 
     def gives_way_to(self, mark: Mark | None, assets: list[str]) -> bool:
         """True when ``mark`` is another live producer's, fresh, and it delivers to all of ``assets``."""
@@ -166,44 +176,63 @@ class Holder:
 
     async def other(self) -> Mark | None:
         """The producer this one gives way to now, else None (one state-store read)."""
-        stores = self._stores()
-        if not stores:  # no asset: a Variable keeps the position, and nothing is shared
+        stores, key = self._where()
+        if not stores:
             return None
         try:
-            mark = Mark.from_json(await stores[0].aget(self.key))
+            mark = Mark.from_json(await stores[0].aget(key))
         except Exception as exc:  # unreadable: deliver (a duplicate at worst, never a loss)
-            log.warning("The holder mark of %s could not be read: %s", self.key, exc)
+            log.warning("The holder mark of %s could not be read: %s", key, exc)
             return None
         return mark if self.gives_way_to(mark, [asset_name(a) for a in stores]) else None
+
+    def due(self) -> bool:
+        """True when this producer's mark is due for a rewrite (:func:`refresh_every`): it may have been taken."""
+        return time.monotonic() - self.written >= refresh_every(self.poll_interval)
+
+    async def holds(self) -> bool:
+        """Whether this producer still delivers, checked between two polls (at each change or page).
+
+        The mark is read only when this producer's is due for a rewrite (a stall long enough for
+        another to take over makes it due: :func:`hold_for` is three rewrites), and rewritten
+        when it is still its own.
+        """
+        if not self.due():
+            return True
+        if await self.other() is not None:
+            return False
+        await self.claim()
+        return True
 
     async def claim(self, force: bool = False) -> None:
         """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``)."""
         now = time.monotonic()
-        if not force and now - self.written < refresh_every(self.poll_interval):
+        if not force and not self.due():
             return
-        stores = self._stores()
+        stores, key = self._where()
         if not stores:
             return
         self.written = now
         self.me.at, self.me.assets = time.time(), [asset_name(a) for a in stores]
         try:
-            await stores[0].aset(self.key, asdict(self.me))
-            self.marked = stores[0]
+            await stores[0].aset(key, asdict(self.me))
+            self.marked[key] = stores[0]
         except Exception as exc:  # an asset removed meanwhile: the next claim tries again
-            log.warning("The holder mark of %s was not written: %s", self.key, exc)
+            log.warning("The holder mark of %s was not written: %s", key, exc)
 
     async def release(self) -> None:
         """This producer stops: others go on at once (its mark, if still the stored one, is cleared)."""
         _OPEN.discard(self.me.id)
-        store, self.marked = self.marked, None
-        if store is None:
+        marked, self.marked = self.marked, {}
+        if not marked:
             return
         with anyio.move_on_after(RELEASE_WITHIN) as scope:  # not asyncio.wait_for: it can drop a cancel
-            try:
-                mark = Mark.from_json(await store.aget(self.key))
-                if mark is not None and mark.id == self.me.id:
-                    await store.aset(self.key, {**asdict(self.me), "at": 0.0})
-            except Exception as exc:  # best effort: the mark stops counting after hold_for() anyway
-                log.warning("The holder mark of %s was not cleared: %s", self.key, exc)
+            for key, store in marked.items():
+                try:
+                    mark = Mark.from_json(await store.aget(key))
+                    if mark is not None and mark.id == self.me.id:
+                        await store.aset(key, {**asdict(self.me), "at": 0.0})
+                except Exception as exc:  # best effort: the mark stops counting after hold_for() anyway
+                    log.warning("The holder mark of %s was not cleared: %s", key, exc)
         if scope.cancelled_caught:
             log.warning("The holder mark of %s was not cleared within %s s", self.key, RELEASE_WITHIN)

@@ -249,7 +249,8 @@ class ChangeStream:
                    now: pendulum.DateTime | None = None) -> AsyncIterator[tuple[Change | None, Position]]:
         """Yield ``(change, position after it)`` for every change not covered by ``position``.
 
-        The last item is ``(None, final position)``: the poll's end (nothing more to report).
+        After each page read, ``(None, position so far)`` (a long poll's progress); the last item
+        is ``(None, final position)``: the poll's end (nothing more to report).
         """
         if self.how == "tail":
             async for item in self._read_tail(hook, position):
@@ -284,6 +285,7 @@ class ChangeStream:
                 yield change, current
             # the page read: the pager's place covers it, so ``seen`` holds one page at most, not the whole poll
             current = self._tail_place(pager, position)
+            yield None, current
         yield None, self._tail_place(pager, position)
 
     @staticmethod
@@ -307,6 +309,7 @@ class ChangeStream:
                     continue
                 current = current.with_seen(change)
                 yield change, current
+            yield None, current
         new_bound = max(bound, now - timedelta(seconds=self.settle))
         floor = stamp_text(new_bound)
         seen = {rid: stamp for rid, stamp in current.seen.items() if stamp >= floor}

@@ -7,13 +7,14 @@ trigger in both while a heartbeat is late); fake state stores stand in for the t
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import time
 
 import pytest
 
-from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
+from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger, change_holder
 from airflow_provider_activecampaign.triggers import change as change_module
 from airflow_provider_activecampaign.triggers.change_store import lend, watcher_key
 from tests.triggers.test_change_store import FakeAsset, Watcher
@@ -27,27 +28,41 @@ def trigger() -> ActiveCampaignChangeTrigger:
     return ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
 
 
+def deletes() -> ActiveCampaignChangeTrigger:
+    """A ``deleted`` stream that reconciles at every poll."""
+    return ActiveCampaignChangeTrigger(resource="deal", watch="deleted", poll_interval=0.05, reconcile_interval=0)
+
+
 class Triggerer:
     """One triggerer's producer of the stream: every event it emits, each acked when ``acking``."""
 
-    def __init__(self, pid: int | None = None) -> None:
-        self.producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trigger().serialize()[1])
+    def __init__(self, pid: int | None = None, make=trigger) -> None:
+        self.producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(make().serialize()[1])
         if pid is not None and hasattr(self.producer, "holder"):  # its mark names that process as its triggerer
             self.producer.holder.me.pid = pid
         self.emitted: list[str] = []
         self.acked: list[str] = []
         self.acking = True
+        self.stalled = False  # it takes nothing more from its stream (a stalled triggerer) until False again
+        self.late: list[tuple[dict, dict]] = []  # emitted while not acking: acked once it acks again
         self.task = asyncio.create_task(self._run())
 
-    async def _run(self) -> None:
+    async def _ack(self, items: list[tuple[dict, dict]]) -> None:
         from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
+        await self.producer.advance([AdvanceItem(position, AdvanceOutcome(acked=1, failed=0)) for _, position in items])
+        self.acked += [payload["id"] for payload, _ in items if payload]
+
+    async def _run(self) -> None:
         async for payload, position in self.producer.open_stream():
             if payload:
                 self.emitted.append(payload["id"])
+            self.late.append((payload, position))
+            while self.stalled:
+                await asyncio.sleep(0.01)
             if self.acking:
-                await self.producer.advance([AdvanceItem(position, AdvanceOutcome(acked=1, failed=0))])
-                self.acked += [payload["id"]] if payload else []
+                late, self.late = self.late, []
+                await self._ack(late)
 
     async def kill(self) -> None:
         """Gone at once: no advance, no close (as a SIGKILL leaves it)."""
@@ -57,6 +72,19 @@ class Triggerer:
     async def stop(self) -> None:
         await self.kill()
         await self.producer.aclose()
+
+
+class Recording(FakeAsset):
+    """An asset's state store that keeps every position written to it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.writes: list[dict] = []
+
+    async def aset(self, key: str, value) -> None:
+        await super().aset(key, value)
+        if not key.endswith("__holder"):
+            self.writes.append(dict(value))
 
 
 def deal(emulator, title: str) -> str:
@@ -197,9 +225,268 @@ def test_a_stopping_producer_does_not_wait_on_a_state_store_that_no_longer_answe
 
     async def scenario() -> float:
         holder = Holder("activecampaign_changes__deal_created__x", None, 1.0, stores=lambda: [Silent()])
-        holder.marked = Silent()  # it had written its mark
+        holder.marked = {holder.key: Silent()}  # it had written its mark
         started = time.monotonic()
         await asyncio.wait_for(holder.release(), timeout=10)  # the old code waited here until this timeout
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 5
+
+
+@needs_shared
+def test_a_trigger_outside_an_asset_watcher_in_two_triggerers_delivers_each_change_once(emulator, variables):  # noqa: F811
+    """Airflow 3.3, no asset (no state store): the position and the mark are in Variables."""
+    async def scenario() -> tuple[list[str], list[str], list[str], int]:
+        first = Triggerer()  # no trigger lends a state store
+        await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
+        made = [deal(emulator, "d1")]
+        await until(lambda: first.acked == made)
+        second = Triggerer()
+        await asyncio.sleep(0.3)
+        made += [deal(emulator, f"d{n}") for n in (2, 3)]
+        await until(lambda: first.acked == made)
+        await asyncio.sleep(0.5)
+        polls = second.producer.polls
+        assert second.emitted == []  # before: ['2', '3'], delivered a second time
+        assert json.loads(variables[f"{watcher_key(trigger().serialize()[1])}__holder"])["at"] > 0  # by the position
+        await first.stop()
+        made.append(deal(emulator, "d4"))
+        await until(lambda: second.acked == made[-1:], timeout=5)
+        await second.stop()
+        return made, first.emitted, second.emitted, polls
+
+    made, first, second, polls = asyncio.run(scenario())
+    assert first == made[:-1] and second == made[-1:] and polls == 0
+
+
+@needs_shared
+def test_two_triggerers_of_a_deleted_stream_reconcile_and_tombstone_once(emulator):
+    """``watch="deleted"``: the waiting copy reads no id set and emits no tombstone."""
+    asset = FakeAsset("deals")
+    ids = [deal(emulator, f"d{n}") for n in range(5)]
+
+    async def scenario() -> tuple[list[str], list[str], int]:
+        with lend(deletes().shared_stream_key(), Watcher(asset)):
+            first = Triggerer(make=deletes)
+            await until(lambda: first.producer.store.key in asset.values)
+            emulator.delete("deals", ids[0])
+            await until(lambda: first.acked == ids[:1])
+            second = Triggerer(make=deletes)
+            await asyncio.sleep(0.3)
+            for gone in ids[1:3]:
+                emulator.delete("deals", gone)
+            await until(lambda: first.acked == ids[:3])
+            await asyncio.sleep(0.5)
+            polls = second.producer.polls
+            assert second.emitted == []  # with no holder check: ['1', '2'], tombstones twice
+            await first.stop()
+            emulator.delete("deals", ids[3])
+            await until(lambda: second.acked == ids[3:4], timeout=5)
+            await second.stop()
+        return first.emitted, second.emitted, polls
+
+    first, second, polls = asyncio.run(scenario())
+    assert first == ids[:3] and second == ids[3:4] and polls == 0
+
+
+def test_airflow_3_0_loops_of_a_deleted_stream_in_two_triggerers_tombstone_each_delete_once(emulator, variables):  # noqa: F811
+    """Airflow 3.0-3.2's own loop, ``watch="deleted"``: one copy reconciles, the other waits."""
+    ids = [deal(emulator, f"d{n}") for n in range(5)]
+
+    async def collect(into: list[str]) -> None:
+        async for event in deletes().run():
+            into.append(event.payload["id"])
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first))
+        await until(lambda: watcher_key(deletes().serialize()[1]) in variables)
+        emulator.delete("deals", ids[0])
+        await until(lambda: first == ids[:1])
+        second_loop = asyncio.create_task(collect(second))
+        await asyncio.sleep(0.5)
+        for gone in ids[1:3]:
+            emulator.delete("deals", gone)
+        await until(lambda: first == ids[:3])
+        await asyncio.sleep(1.0)  # the first saved its position past them (HANDOVER_DELAY: 0.2 s)
+        assert second == []  # with no holder check: the tombstones of d1 and d2 again
+        first_loop.cancel()
+        await asyncio.gather(first_loop, return_exceptions=True)
+        emulator.delete("deals", ids[3])
+        await until(lambda: ids[3] in second, timeout=5)
+        second_loop.cancel()
+        await asyncio.gather(second_loop, return_exceptions=True)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first == ids[:3] and second == ids[3:4]
+
+
+@needs_shared
+def test_a_stalled_delivering_triggerer_that_wakes_up_neither_takes_the_stream_back_nor_moves_its_position_back(
+        emulator, monkeypatch):
+    """Its late acknowledgements arrive after another took over: they rewrite neither the mark nor the position."""
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 1.0)  # a stalled holder's mark stops counting after 1 s
+    asset = Recording("deals")
+
+    async def scenario() -> tuple[list[str], list[str], list[str], dict, list[dict]]:
+        with lend(trigger().shared_stream_key(), Watcher(asset)):
+            first = Triggerer()
+            await until(lambda: first.producer.store.key in asset.values)
+            made = [deal(emulator, "d1")]
+            await until(lambda: first.acked == made)
+            second = Triggerer()
+            await asyncio.sleep(0.3)
+            first.acking, first.stalled = False, True  # it emits d2, then its triggerer stalls, d2 unconfirmed
+            made.append(deal(emulator, "d2"))
+            await until(lambda: first.emitted[-1:] == made[-1:])
+            await until(lambda: second.acked == made[-1:])  # its mark went stale: the second took over, d2 again
+            made.append(deal(emulator, "d3"))
+            await until(lambda: second.acked == made[-2:])
+            stored, written = dict(asset.values[first.producer.store.key]), len(asset.writes)
+            first.acking, first.stalled = True, False  # it wakes up: d2 is acked late
+            await until(lambda: made[1] in first.acked)
+            await asyncio.sleep(0.5)
+            made.append(deal(emulator, "d4"))
+            await until(lambda: made[-1] in second.acked + first.acked, timeout=5)
+            await asyncio.sleep(0.3)
+            await first.stop()
+            await second.stop()
+        return made, first.emitted, second.emitted, stored, asset.writes[written:]
+
+    made, first, second, stored, since_wake = asyncio.run(scenario())
+    assert all(p["last_id"] >= stored["last_id"] for p in since_wake)  # before: back to the first's, after d1
+    assert first == made[:2]  # before: d3 again and d4 (it took the stream back from its old position)
+    assert second == made[1:]
+
+
+@needs_shared
+def test_a_delivering_triggerer_stalled_mid_poll_emits_no_more_of_that_poll_once_another_took_over(
+        emulator, monkeypatch):
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 1.0)
+    asset = FakeAsset("deals")
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        with lend(trigger().shared_stream_key(), Watcher(asset)):
+            first = Triggerer()
+            await until(lambda: first.producer.store.key in asset.values)
+            made = [deal(emulator, "d1")]
+            await until(lambda: first.acked == made)
+            second = Triggerer()
+            await asyncio.sleep(0.3)
+            first.acking, first.stalled = False, True  # it stalls after its next event
+            with emulator._store.lock:  # d2 and d3 in one poll of the first
+                made += [deal(emulator, "d2"), deal(emulator, "d3")]
+            await until(lambda: first.emitted[-1:] == made[1:2])
+            await until(lambda: second.acked == made[1:])  # took over: d2 again (unconfirmed), d3
+            first.stalled = False  # it wakes up in the middle of its poll
+            await asyncio.sleep(0.5)
+            first.acking = True
+            made.append(deal(emulator, "d4"))
+            await until(lambda: made[-1] in second.acked + first.acked, timeout=5)
+            await asyncio.sleep(0.3)
+            await first.stop()
+            await second.stop()
+        return made, first.emitted, second.emitted
+
+    made, first, second = asyncio.run(scenario())
+    assert first == made[:2]  # before: d3 too, the rest of the poll it was in
+    assert second == made[1:]
+
+
+def test_an_airflow_3_0_loop_stalled_mid_poll_emits_no_more_of_that_poll_once_another_took_over(
+        emulator, variables, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 1.0)
+    stalled = [False]
+
+    async def collect(into: list[str], stalls: bool) -> None:
+        async for event in trigger().run():
+            into.append(event.payload["id"])
+            while stalls and stalled[0]:
+                await asyncio.sleep(0.01)
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first, True))
+        await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
+        made = [deal(emulator, "d1")]
+        await until(lambda: first == made)
+        second_loop = asyncio.create_task(collect(second, False))
+        await asyncio.sleep(0.5)  # the first saved its position past d1 (HANDOVER_DELAY: 0.2 s)
+        stalled[0] = True
+        with emulator._store.lock:  # d2 and d3 in one poll of the first
+            made += [deal(emulator, "d2"), deal(emulator, "d3")]
+        await until(lambda: first == made[:2])
+        await until(lambda: second == made[1:])  # took over: d2 again, d3
+        stalled[0] = False  # it wakes up in the middle of its poll
+        await asyncio.sleep(0.5)
+        made.append(deal(emulator, "d4"))
+        await until(lambda: made[-1] in second + first, timeout=5)
+        await asyncio.sleep(0.3)
+        for loop in (first_loop, second_loop):
+            loop.cancel()
+        await asyncio.gather(first_loop, second_loop, return_exceptions=True)
+        return made, first, second
+
+    made, first, second = asyncio.run(scenario())
+    assert first == made[:2]  # before: d3 too, the rest of the poll it was in
+    assert second == made[1:]
+
+
+def slow_pages(emulator, monkeypatch) -> list[str]:
+    """950 deals (10 pages) read at about 0.3 s a request: a reconciliation (3 s) outlasts a 2 s mark."""
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 2.0)
+    ids = [deal(emulator, f"d{n}") for n in range(950)]
+    emulator.latency = (0.25, 0.3)
+    return ids
+
+
+@needs_shared
+def test_a_poll_longer_than_the_mark_lasts_keeps_the_other_triggerer_waiting(emulator, monkeypatch):
+    """A reconciliation of a large collection outlasts ``hold_for``: the mark is rewritten as its pages are read."""
+    asset = FakeAsset("deals")
+    ids = slow_pages(emulator, monkeypatch)
+
+    async def scenario() -> tuple[list[str], list[str], int]:
+        with lend(deletes().shared_stream_key(), Watcher(asset)):
+            first = Triggerer(make=deletes)
+            await until(lambda: f"{first.producer.store.key}__holder" in asset.values)
+            second = Triggerer(make=deletes)
+            for gone in ids[100:102]:
+                emulator.delete("deals", gone)
+            await until(lambda: first.acked == ids[100:102], timeout=30)
+            await asyncio.sleep(4.0)  # more reconciliations
+            await first.stop()
+            await second.stop()
+            return first.emitted, second.emitted, second.producer.polls
+
+    first, second, polls = asyncio.run(scenario())
+    assert first == ids[100:102]
+    assert second == [] and polls == 0  # before: it took over in the middle of each long poll
+
+
+def test_an_airflow_3_0_loop_whose_poll_is_longer_than_the_mark_lasts_keeps_the_other_waiting(
+        emulator, variables, monkeypatch):  # noqa: F811
+    ids = slow_pages(emulator, monkeypatch)
+
+    async def collect(into: list[str]) -> None:
+        async for event in deletes().run():
+            into.append(event.payload["id"])
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        first, second = [], []
+        first_loop = asyncio.create_task(collect(first))
+        await until(lambda: f"{watcher_key(deletes().serialize()[1])}__holder" in variables)
+        second_loop = asyncio.create_task(collect(second))
+        for gone in ids[100:102]:
+            emulator.delete("deals", gone)
+        await until(lambda: first == ids[100:102], timeout=30)
+        await asyncio.sleep(4.0)
+        for loop in (first_loop, second_loop):
+            loop.cancel()
+        await asyncio.gather(first_loop, second_loop, return_exceptions=True)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first == ids[100:102]
+    assert second == []  # before: the same tombstones again
