@@ -222,9 +222,10 @@ class ChangeStream:
         """
         now = now or pendulum.now("UTC")
         if self.how != "tail":
-            position = Position(bound=(now - timedelta(seconds=self.settle)).isoformat())
-            async for _, position in self._read_stamped(hook, position, now):
-                pass
+            begin = Position(bound=(now - timedelta(seconds=self.settle)).isoformat())
+            position = begin
+            async for _, after in self._read_stamped(hook, begin, now):
+                position = after
             return position
         params = self.spec.list_params(dict(self.filters), None)
         if self.keyset:
