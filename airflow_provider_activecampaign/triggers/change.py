@@ -280,7 +280,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         self.store = AssetPositions(key, trigger.shared_stream_key(), trigger.stream.how,
                                     legacy=trigger.position_store())
         self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval)
-        self.giving_way = False
+        self.giving_way: bool | None = None  # None until the first poll's look at the holder mark
         self.polls = 0
         self.unstored = 0  # events yielded and not yet in an advance() batch
         self._stored = asyncio.Event()
@@ -306,10 +306,10 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     async def _gives_way(self) -> bool:
         """True while another triggerer's producer delivers this stream (see :mod:`.change_holder`)."""
         other = await self.holder.other()
-        if (other is not None) != self.giving_way:
+        if (other is not None) is not self.giving_way:
             told = f"pid {other.pid} on {other.host} delivers it, this triggerer waits" if other else \
                 "this triggerer delivers it"
-            log.info("Change stream %s: %s", self.store.key, told)
+            log.info("Change stream %s: %s (producer %s)", self.store.key, told, self.holder.me.id[:8])
         self.giving_way = other is not None
         if not self.giving_way:
             await self.holder.claim()
@@ -319,6 +319,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         self._hook = self.trigger.hook()
         poller = ChangePoller(self.trigger, self._hook)
         position = await self._start(poller)
+        self._told("opened", position)
         saved_at, gave_way = time.monotonic(), False
         while True:
             if await self._gives_way():
@@ -327,6 +328,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 continue
             if gave_way:  # the other stopped: go on from what it confirmed stored, not from our old position
                 position, gave_way = await self.store.load() or position, False
+                self._told("goes on from the stored position", position)
             self.polls += 1
             final, changed = position, False
             async for payload, after in poller.poll(position):
@@ -342,12 +344,18 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 
+    def _told(self, what: str, position: Position) -> None:
+        log.info("Change stream %s (producer %s): %s, last id %s, bound %s, %d seen", self.store.key,
+                 self.holder.me.id[:8], what, position.last_id, position.bound, len(position.seen))
+
     async def advance(self, batch: Sequence[AdvanceItem]) -> None:
         self.unstored = max(0, self.unstored - len(batch))
         self._stored.set()
         clean = [item for item in batch if item.outcome.acked or item.outcome.failed or item.outcome.rejected]
         failed = [item for item in clean if item.outcome.failed]
         if failed:
+            log.info("Change stream %s (producer %s): %d of %d events not stored (%s), restarting", self.store.key,
+                     self.holder.me.id[:8], len(failed), len(batch), failed[0].outcome)
             raise RuntimeError(f"{len(failed)} change events of {self.store.key} were not stored; "
                                "the stream starts again from its saved position")
         if clean:
