@@ -45,6 +45,7 @@ from airflow_provider_activecampaign.triggers.change_store import (
     PositionStore,
     WatcherStore,
     lend,
+    lent_accessors,
     watcher_key,
 )
 from airflow_provider_activecampaign.triggers.change_store import stream_key as stream_variable
@@ -67,6 +68,11 @@ CHECKPOINT_EVERY = 60.0
 HANDOVER_DELAY = 15.0
 #: Airflow 3.3+: a stream reads on only while fewer of its events than this wait to be stored.
 MAX_UNSTORED = 100
+#: Airflow 3.3+: ... and while fewer asset events than this (an event per change and watching asset)
+#: wait: the triggerer stores a batch before its next heartbeat (3.5-9 ms an asset event on 2
+#: cores), so with 33 assets 100 changes a stream kept it from heartbeating for 30-60 s, and Airflow
+#: handed the stream's triggers to another triggerer, which delivered them again.
+MAX_UNSTORED_ASSET_EVENTS = 200
 
 
 def account_of(base_url: str) -> str:
@@ -263,10 +269,12 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     a batch that every subscriber resolved cleanly; an event some subscriber failed stops
     the stream, so the triggerer starts it again from the saved position (re-delivery).
 
-    While :data:`MAX_UNSTORED` of its events wait to be stored, the stream reads no further:
-    when Airflow stores events more slowly than the account changes, the stream falls
-    behind (and catches up later) instead of piling up events until Airflow's ack timeout
-    fails them and the stream starts again, delivering them all a second time.
+    While :data:`MAX_UNSTORED` of its events (fewer with many assets: :meth:`in_flight`) wait
+    to be stored, the stream reads no further: when Airflow stores events more slowly than
+    the account changes, the stream falls behind (and catches up later) instead of piling
+    up events until Airflow's ack timeout fails them and the stream starts again, or the
+    triggerer, busy storing them, misses its heartbeats and Airflow hands the stream to
+    another triggerer; either way they would all be delivered a second time.
 
     While another triggerer's producer of the same stream delivers it (Airflow runs a
     trigger in two triggerers for a while when a heartbeat is late), this one polls nothing
@@ -286,9 +294,14 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         self._stored = asyncio.Event()
         self._hook: ActiveCampaignAsyncHook | None = None
 
+    def in_flight(self) -> int:
+        """Events that may wait to be stored: :data:`MAX_UNSTORED`, fewer when each is stored for many assets."""
+        assets = max(1, len(lent_accessors(self.trigger.shared_stream_key())))
+        return max(1, min(MAX_UNSTORED, MAX_UNSTORED_ASSET_EVENTS // assets))
+
     async def _room(self) -> None:
-        """Wait until fewer than :data:`MAX_UNSTORED` events wait to be stored."""
-        while self.unstored >= MAX_UNSTORED:
+        """Wait until fewer than :meth:`in_flight` events wait to be stored."""
+        while self.unstored >= self.in_flight():
             self._stored.clear()
             await self._stored.wait()
         self.unstored += 1
