@@ -3,15 +3,19 @@
 Reads a live change-stream run kept with ``BENCH_KEEP=DIR`` (``benchmarks/change_stream.py``):
 ``DIR/bench-run.json`` (the kills and every asset event) and the triggerers' logs
 (``DIR/triggerer*.log``; a restarted triggerer appends to its file, each start is a process
-of its own). For every change with more than one event of an asset it finds Airflow's
-"Trigger fired event" lines carrying its ``change_key`` and sorts it by cause:
+of its own). Every "Trigger fired event" line after a change's first is one extra fire,
+sorted by what happened between it and the fire before (the process that fired each):
 
-- ``after a kill``: a kill falls between its first copy (less 5 s) and its last one (as the
-  benchmark counts it);
-- ``two processes``: fired in two triggerer processes (a trigger ran in both);
-- ``one process, stream restarted``: fired twice in one process, the stream reopened between
-  (an ack timeout or a batch not stored, see the lines before);
-- ``stored twice``: fired once per process but stored more often than fired.
+- ``ack timeout / batch not stored``: Airflow failed the stream's events in that process;
+- ``the first process was SIGKILLed``: the fire before came from a process killed since;
+- ``handover, both delivering at once``: from another process, which fired more changes of
+  the stream after this fire (the trigger ran in both, and both delivered);
+- ``handover to the other triggerer``: from another process, which fired no more of the stream;
+- ``handover away and back to one process``: the same process, its trigger cancelled between
+  (moved to the other triggerer and back);
+- ``stored more often than fired``: asset events beyond one per fire and asset.
+
+A change's duplicate asset events are shared among its extra fires.
 
 Usage: ``python benchmarks/change_dupes.py DIR [--show N]`` (N: examples per cause, with the
 log lines of the processes involved in the 60 s before the second copy).
@@ -25,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 FIRED = re.compile(r"^(\S+Z) .*Trigger fired event.*name='ID (\d+)'.*?'change_key': '([^']+)'")
 NOTABLE = re.compile(r"Change stream|holder|trigger ID \d+ starting|cancelled|trigger completed|Ack timeout|"
@@ -54,35 +59,70 @@ def read_logs(home: Path) -> tuple[dict[str, list[tuple[float, str]]], list[tupl
     return fired, sorted(notable)
 
 
+def segments(home: Path) -> dict[str, list[float]]:
+    """Start times of each triggerer's processes: ``{"triggerer": [t1, t2...]}`` (process ``name/k`` starts at t_k)."""
+    starts: dict[str, list[float]] = defaultdict(list)
+    for path in sorted(home.glob("triggerer*.log")):
+        for line in path.open(errors="replace"):
+            if "Starting the triggerer" in line and (stamp := STAMP.match(line)):
+                starts[path.stem].append(when(stamp.group(1)))
+    return starts
+
+
+def killed(home: Path, facts: dict[str, Any]) -> dict[str, float]:
+    """Process -> the time it was SIGKILLed."""
+    starts, out = segments(home), {}
+    for at, name in facts["kills"]:
+        stem = name.replace("#", "-")
+        k = sum(1 for t in starts.get(stem, []) if t <= at)
+        out[f"{stem}/{k}"] = at
+    return out
+
+
+def cause(fires: list[tuple[float, str]], i: int, stream_fires: dict[str, list[float]], dead: dict[str, float],
+          notable: list[tuple[float, str, str]]) -> str:
+    """Why fire ``i`` of a change (i >= 1) came after fire ``i - 1``."""
+    (t0, p0), (t1, p1) = fires[i - 1], fires[i]
+    between = [text for t, p, text in notable if t0 <= t <= t1 and p == p1]
+    if any("Ack timeout" in x or "not stored" in x for x in between):
+        return "ack timeout / batch not stored"
+    if p0 != p1 and p0 in dead and dead[p0] <= t1:
+        return "the first process was SIGKILLed"
+    if p0 != p1:
+        both = any(t > t1 for t in stream_fires.get(p0, []))
+        return "handover, both delivering at once" if both else "handover to the other triggerer"
+    if any("cancelled by user action" in x for x in between):
+        return "handover away and back to one process"
+    return "one process, no handover"
+
+
 def classify(home: Path) -> tuple[Counter[str], Counter[str], dict[str, list[str]]]:
-    """(duplicate asset events by cause, duplicated changes by cause, example change keys by cause)."""
+    """(duplicate asset events by cause, extra fires by cause, example change keys by cause)."""
     facts = json.loads((home / "bench-run.json").read_text())
-    fired, _ = read_logs(home)
-    kills = [at for at, _ in facts["kills"]]
-    copies: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for _, uri, key, ts in facts["events"]:
-        copies[(uri, key)].append(when(ts))
-    events, changes, examples = Counter(), Counter(), defaultdict(list)
-    by_key: dict[str, list[tuple[str, list[float]]]] = defaultdict(list)
-    for (uri, key), times in copies.items():
-        if len(times) > 1:
-            by_key[key].append((uri, sorted(times)))
-    for key, assets in by_key.items():
-        lines = fired.get(key, [])
-        procs = Counter(proc for _, proc in lines)
-        first, last = min(t[0] for _, t in assets), max(t[-1] for _, t in assets)
-        if any(first - 5 <= k <= last for k in kills):
-            cause = "after a kill"
-        elif len(procs) > 1:
-            cause = "two processes"
-        elif procs and max(procs.values()) > 1:
-            cause = "one process, fired twice"
-        else:
-            cause = "stored more often than fired"
-        events[cause] += sum(len(t) - 1 for _, t in assets)
-        changes[cause] += 1
-        examples[cause].append(key)
-    return events, changes, examples
+    fired, notable = read_logs(home)
+    dead = killed(home, facts)
+    stored: Counter[str] = Counter(key for _, _, key, _ in facts["events"])
+    assets: dict[str, set[str]] = defaultdict(set)
+    for _, uri, key, _ in facts["events"]:
+        assets[key].add(uri)
+    by_stream: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for key, lines in fired.items():
+        for t, proc in lines:
+            by_stream[key.split("/")[1]][proc].append(t)
+    events, fires, examples = Counter(), Counter(), defaultdict(list)
+    for key, lines in fired.items():
+        lines = sorted(lines)
+        extra = stored[key] - len(assets[key])  # duplicate asset events of this change
+        if len(lines) < 2:
+            if extra > 0:
+                events["stored more often than fired"] += extra
+            continue
+        for i in range(1, len(lines)):
+            why = cause(lines, i, by_stream[key.split("/")[1]], dead, notable)
+            fires[why] += 1
+            events[why] += extra / (len(lines) - 1)
+            examples[why].append(key)
+    return events, fires, examples
 
 
 def show(home: Path, key: str, before: float = 60.0) -> str:
@@ -103,13 +143,14 @@ def main() -> None:
     parser.add_argument("home", type=Path)
     parser.add_argument("--show", type=int, default=1)
     args = parser.parse_args()
-    events, changes, examples = classify(args.home)
-    print("cause                          changes  duplicate asset events")
-    for cause in sorted(changes):
-        print(f"{cause:30} {changes[cause]:7}  {events[cause]:22}")
-    for cause, keys in sorted(examples.items()):
+    events, fires, examples = classify(args.home)
+    print(f"{'cause of a change fired again':40} {'fires':>6} {'duplicate asset events':>23}")
+    for why in sorted(events):
+        print(f"{why:40} {fires[why]:6} {events[why]:23.0f}")
+    print(f"{'total':40} {sum(fires.values()):6} {sum(events.values()):23.0f}")
+    for why, keys in sorted(examples.items()):
         for key in keys[: args.show]:
-            print(f"\n[{cause}]\n{show(args.home, key)}")
+            print(f"\n[{why}]\n{show(args.home, key)}")
 
 
 if __name__ == "__main__":
