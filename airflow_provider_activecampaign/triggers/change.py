@@ -33,6 +33,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
@@ -299,12 +300,21 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         assets = max(1, len(lent_accessors(self.trigger.shared_stream_key())))
         return max(1, min(MAX_UNSTORED, MAX_UNSTORED_ASSET_EVENTS // assets))
 
-    async def _room(self) -> None:
-        """Wait until fewer than :meth:`in_flight` events wait to be stored."""
+    async def _room(self) -> bool:
+        """Wait until fewer than :meth:`in_flight` events wait to be stored.
+
+        False when another triggerer's producer took the stream over meanwhile (this one
+        waited long enough for its mark to go stale): it delivers the rest from the stored position.
+        """
+        waited = False
         while self.unstored >= self.in_flight():
+            waited = True
             self._stored.clear()
             await self._stored.wait()
+        if waited and await self.holder.other() is not None:
+            return False
         self.unstored += 1
+        return True
 
     async def _start(self, poller: ChangePoller) -> Position:
         """Where the stream starts: its stored position, else the present (saved at once)."""
@@ -324,8 +334,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 "this triggerer delivers it"
             log.info("Change stream %s: %s (producer %s)", self.store.key, told, self.holder.me.id[:8])
         self.giving_way = other is not None
-        if not self.giving_way:
-            await self.holder.claim()
+        if not self.giving_way and not await self.holder.claim():  # another took it over since the read
+            self.giving_way = True
         return self.giving_way
 
     async def open_stream(self) -> AsyncIterator[tuple[Any, Any]]:
@@ -343,18 +353,22 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 position, gave_way = await self.store.load() or position, False
                 self._told("goes on from the stored position", position)
             self.polls += 1
-            final, changed = position, False
-            async for payload, after in poller.poll(position):
-                if payload is not None:
-                    changed = True
-                    await self._room()
-                    yield payload, after.to_json()
-                final = after
+            final, changed, taken = position, False, False
+            async with aclosing(poller.poll(position)) as changes:
+                async for payload, after in changes:
+                    if payload is not None:
+                        changed = True
+                        if taken := not await self._room():
+                            break
+                        yield payload, after.to_json()
+                    final = after
             position = final
+            if taken:  # another triggerer delivers the stream now: this one gives way at once
+                continue
             if changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY:
                 saved_at = time.monotonic()
-                await self._room()
-                yield {}, position.to_json()
+                if await self._room():
+                    yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 
     def _told(self, what: str, position: Position) -> None:
@@ -375,8 +389,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             position = Position.from_json(clean[-1].broker_payload)
             if position is not None:
                 await self.store.save(position)
-        if not self.giving_way:
-            await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
+        if not self.giving_way and not await self.holder.claim():  # the mark stays fresh while events are stored
+            self.giving_way = True  # unless another took the stream over meanwhile: no more polls of this one
 
     async def aclose(self) -> None:
         await self.holder.release()

@@ -15,10 +15,13 @@ stored. Before each poll a producer reads that mark (one state-store read a poll
   counting at once), and
 - delivers to every asset this one delivers to (so giving way never leaves an asset out).
 
-The mark in the store wins; a producer that gives way writes none. No compare-and-set is
+The mark in the store wins; a producer that gives way writes none, and a producer about to
+rewrite its mark reads it first and leaves another's fresh mark alone. No compare-and-set is
 needed: two producers that start together both write, the one whose write came first reads
 the other's mark at its next poll and gives way. A holder that stalled (its mark went stale
-and another took over) gives way in turn when it wakes up, as soon as it reads the new mark.
+and another took over) gives way in turn when it wakes up, as soon as it reads the new mark:
+before its next poll, or, when it stalled waiting for its events to be stored, before it
+emits the next change of the poll it was in.
 
 A producer that stops giving way reloads the stream's position from the state store
 (``earliest`` of its assets, as at a start): the other producer's confirmed deliveries are
@@ -176,21 +179,32 @@ class Holder:
             return None
         return mark if self.gives_way_to(mark, [asset_name(a) for a in stores]) else None
 
-    async def claim(self, force: bool = False) -> None:
-        """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``)."""
+    async def claim(self, force: bool = False) -> bool:
+        """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``).
+
+        False, writing nothing, when the stored mark is another producer's that this one gives
+        way to: it took the stream over while this one could not write (its triggerer busy).
+        """
         now = time.monotonic()
         if not force and now - self.written < refresh_every(self.poll_interval):
-            return
+            return True
         stores = self._stores()
         if not stores:
-            return
+            return True
+        assets = [asset_name(a) for a in stores]
+        try:
+            if self.gives_way_to(Mark.from_json(await stores[0].aget(self.key)), assets):
+                return False
+        except Exception as exc:  # unreadable: write (a duplicate at worst, never a loss)
+            log.warning("The holder mark of %s could not be read: %s", self.key, exc)
         self.written = now
-        self.me.at, self.me.assets = time.time(), [asset_name(a) for a in stores]
+        self.me.at, self.me.assets = time.time(), assets
         try:
             await stores[0].aset(self.key, asdict(self.me))
             self.marked = stores[0]
         except Exception as exc:  # an asset removed meanwhile: the next claim tries again
             log.warning("The holder mark of %s was not written: %s", self.key, exc)
+        return True
 
     async def release(self) -> None:
         """This producer stops: others go on at once (its mark, if still the stored one, is cleared)."""

@@ -36,6 +36,7 @@ class Triggerer:
             self.producer.holder.me.pid = pid
         self.emitted: list[str] = []
         self.acked: list[str] = []
+        self.unacked: list[object] = []  # positions of the events emitted while not acking
         self.acking = True
         self.task = asyncio.create_task(self._run())
 
@@ -48,6 +49,15 @@ class Triggerer:
             if self.acking:
                 await self.producer.advance([AdvanceItem(position, AdvanceOutcome(acked=1, failed=0))])
                 self.acked += [payload["id"]] if payload else []
+            else:
+                self.unacked.append(position)
+
+    async def stored(self) -> None:
+        """Airflow confirms at last the events this producer emitted while not acking."""
+        from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
+
+        batch, self.unacked = self.unacked, []
+        await self.producer.advance([AdvanceItem(p, AdvanceOutcome(acked=1, failed=0)) for p in batch])
 
     async def kill(self) -> None:
         """Gone at once: no advance, no close (as a SIGKILL leaves it)."""
@@ -203,3 +213,34 @@ def test_a_stopping_producer_does_not_wait_on_a_state_store_that_no_longer_answe
         return time.monotonic() - started
 
     assert asyncio.run(scenario()) < 5
+
+
+@needs_shared
+def test_a_producer_that_waited_long_for_storage_stops_once_another_took_the_stream_over(emulator, monkeypatch):
+    """Its triggerer busy storing its events, its mark went stale and the other took over: it emits no more."""
+    from airflow_provider_activecampaign.triggers import change_holder
+
+    monkeypatch.setattr(change_module, "MAX_UNSTORED", 2)
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 0.6)
+    asset = FakeAsset("deals")
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        with lend(trigger().shared_stream_key(), Watcher(asset)):
+            first = Triggerer()
+            first.acking = False  # its triggerer stores nothing for a while
+            await until(lambda: first.producer.store.key in asset.values)
+            made = [deal(emulator, f"d{n}") for n in range(4)]
+            await until(lambda: first.emitted == made[:2])  # then it waits for them to be stored
+            second = Triggerer()  # Airflow hands the trigger to the other triggerer
+            await until(lambda: second.acked == made)  # the first's mark went stale: the second delivers
+            await first.stored()  # the first's triggerer stores its two events at last
+            await asyncio.sleep(0.5)  # ten polls
+            made.append(deal(emulator, "d4"))
+            await asyncio.sleep(1.0)  # twenty polls
+            await second.stop()
+            await first.stop()
+            return first.emitted, second.emitted, made
+
+    first, second, made = asyncio.run(scenario())
+    assert first == made[:2]  # old code: its mark back over the other's, it went on with d2, d3 and d4
+    assert second == made  # old code: d4 missing, it gave way to the first again
