@@ -138,6 +138,20 @@ def show(home: Path, key: str, before: float = 60.0) -> str:
     return "\n".join(out)
 
 
+def airflow_side(home: Path) -> list[str]:
+    """Per triggerer process: triggers taken on, cancelled by Airflow, late heartbeats (and how late)."""
+    _, notable = read_logs(home)
+    out = []
+    for proc in sorted({p for _, p, _ in notable if not p.endswith("/0")}):
+        lines = [text for _, p, text in notable if p == proc]
+        late = [float(m.group(1)) for x in lines if (m := re.search(r"Heartbeat recovered after ([0-9.]+)", x))]
+        out.append(f"{proc}: took triggers on {sum('trigger ID 1 starting' in x for x in lines)}x, "
+                   f"cancelled {sum('ID 1' in x and 'cancelled by user action' in x for x in lines)}x, "
+                   f"heartbeat late {len(late)}x ({', '.join(f'{s:.0f}' for s in late)} s), runner silent "
+                   f"{sum('deadlocked' in x for x in lines)}x, ack timeouts {sum('Ack timeout' in x for x in lines)}")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("home", type=Path)
@@ -148,6 +162,7 @@ def main() -> None:
     for why in sorted(events):
         print(f"{why:40} {fires[why]:6} {events[why]:23.0f}")
     print(f"{'total':40} {sum(fires.values()):6} {sum(events.values()):23.0f}")
+    print("\n".join(airflow_side(args.home)))
     for why, keys in sorted(examples.items()):
         for key in keys[: args.show]:
             print(f"\n[{why}]\n{show(args.home, key)}")
