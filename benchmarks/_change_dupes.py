@@ -17,7 +17,8 @@ sorted by what happened between it and the fire before (the process that fired e
 
 A change's duplicate asset events are shared among its extra fires.
 
-Usage: ``python benchmarks/change_dupes.py DIR [--show N]`` (N: examples per cause, with the
+A tool, not a benchmark (``make bench`` skips files starting with ``_``). Usage:
+``python benchmarks/_change_dupes.py DIR [--show N]`` (N: examples per cause, with the
 log lines of the processes involved in the 60 s before the second copy).
 """
 
