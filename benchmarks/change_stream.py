@@ -18,6 +18,9 @@ triggerers side by side sharing the budget through Redis (``rate_limit_storage``
 hits a random one, and the requests each triggerer process sent are reported per stream. Asset
 events not stored when the run stops are told apart from lost ones (a gap before a later
 change of the stream). Figures, not asserts.
+``BENCH_KEEP=DIR`` keeps the run's Airflow home in DIR (the processes' logs, the provider's
+lines at INFO) with ``bench-run.json``: the kills, the inserts, every asset event and every
+request with the triggerer process that sent it, for telling duplicates apart afterwards.
 """
 
 from __future__ import annotations
@@ -171,6 +174,8 @@ def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
             conn["extra"].update({"requests_per_second": 4, **store})
             dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct)}
             env = {"AIRFLOW__TRIGGERER__CAPACITY": str(args.capacity)} if args.capacity else {}
+            if os.environ.get("BENCH_KEEP"):  # the provider's trigger lines, DEBUG ones too, in the kept logs
+                env["AIRFLOW__LOGGING__NAMESPACE_LEVELS"] = "airflow_provider_activecampaign.triggers=DEBUG"
             with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers, extra_env=env,
                              database_url=url) as airflow:
                 port = int(str(conn["host"]).rsplit(":", 1)[1].split("/")[0])
@@ -190,11 +195,29 @@ def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
                     tracker.sample()
                 events = airflow.asset_events()
                 variables = _positions(airflow)
+                if os.environ.get("BENCH_KEEP"):
+                    _keep(airflow, inserted, kills, tracker)
     finally:
         if redis is not None:
             redis.shutdown()
     run = Run(inserted, kills, events, tracker, began, ended, args)
     return run.overall(variables), run.per_triggerer()
+
+
+def _keep(airflow: Any, inserted: dict[tuple[str, str], float], kills: list[tuple[float, str]],
+          tracker: RequestsByProcess) -> None:
+    """``BENCH_KEEP``: the run's raw facts beside the logs, as ``bench-run.json`` in the Airflow home."""
+    rows = airflow.query("SELECT e.id, a.uri, e.extra, e.timestamp FROM asset_event e JOIN asset a "
+                         "ON a.id = e.asset_id ORDER BY e.id")
+    events = []
+    for event_id, uri, extra, ts in rows:
+        data = json.loads(extra) if isinstance(extra, str) else (extra or {})
+        payload = data.get("payload", data) if isinstance(data, dict) else {}
+        events.append([event_id, uri, payload.get("change_key"), str(ts)])
+    requests = [[at, rec.path, rec.status, tracker.owner(at, rec.peer)] for at, rec in tracker.requests]
+    facts = {"kills": kills, "inserted": [[r, i, at] for (r, i), at in inserted.items()],
+             "events": events, "requests": requests}
+    (airflow.home / "bench-run.json").write_text(json.dumps(facts, default=str))
 
 
 class Run:

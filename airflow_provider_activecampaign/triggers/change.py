@@ -46,6 +46,7 @@ from airflow_provider_activecampaign.triggers.change_store import (
     PositionStore,
     WatcherStore,
     lend,
+    lent_accessors,
     watcher_key,
 )
 from airflow_provider_activecampaign.triggers.change_store import stream_key as stream_variable
@@ -68,6 +69,11 @@ CHECKPOINT_EVERY = 60.0
 HANDOVER_DELAY = 15.0
 #: Airflow 3.3+: a stream reads on only while fewer of its events than this wait to be stored.
 MAX_UNSTORED = 100
+#: Airflow 3.3+: ... and while fewer asset events than this (an event per change and watching asset)
+#: wait: the triggerer stores a batch before its next heartbeat (3.5-9 ms an asset event on 2
+#: cores), so with 33 assets 100 changes a stream kept it from heartbeating for 30-60 s, and Airflow
+#: handed the stream's triggers to another triggerer, which delivered them again.
+MAX_UNSTORED_ASSET_EVENTS = 200
 
 
 def account_of(base_url: str) -> str:
@@ -268,10 +274,12 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     a batch that every subscriber resolved cleanly; an event some subscriber failed stops
     the stream, so the triggerer starts it again from the saved position (re-delivery).
 
-    While :data:`MAX_UNSTORED` of its events wait to be stored, the stream reads no further:
-    when Airflow stores events more slowly than the account changes, the stream falls
-    behind (and catches up later) instead of piling up events until Airflow's ack timeout
-    fails them and the stream starts again, delivering them all a second time.
+    While :data:`MAX_UNSTORED` of its events (fewer with many assets: :meth:`in_flight`) wait
+    to be stored, the stream reads no further: when Airflow stores events more slowly than
+    the account changes, the stream falls behind (and catches up later) instead of piling
+    up events until Airflow's ack timeout fails them and the stream starts again, or the
+    triggerer, busy storing them, misses its heartbeats and Airflow hands the stream to
+    another triggerer; either way they would all be delivered a second time.
 
     While another triggerer's producer of the same stream delivers it (Airflow runs a
     trigger in two triggerers for a while when a heartbeat is late), this one polls nothing,
@@ -286,15 +294,24 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                                     legacy=trigger.position_store())
         self.holder = Holder(key, trigger.shared_stream_key(), trigger.poll_interval,
                              variable=watcher_key(trigger.serialize()[1]))  # no asset: by the position
-        self.giving_way = False
+        self.giving_way: bool | None = None  # None until the first poll's look at the holder mark
         self.polls = 0
         self.unstored = 0  # events yielded and not yet in an advance() batch
         self._stored = asyncio.Event()
         self._hook: ActiveCampaignAsyncHook | None = None
 
+    def in_flight(self) -> int:
+        """Events that may wait to be stored: :data:`MAX_UNSTORED`, fewer when each is stored for many assets."""
+        assets = max(1, len(lent_accessors(self.trigger.shared_stream_key())))
+        return max(1, min(MAX_UNSTORED, MAX_UNSTORED_ASSET_EVENTS // assets))
+
     async def _room(self) -> None:
-        """Wait until fewer than :data:`MAX_UNSTORED` events wait to be stored."""
-        while self.unstored >= MAX_UNSTORED:
+        """Wait until fewer than :meth:`in_flight` events wait to be stored.
+
+        A wait long enough for another triggerer's producer to take the stream over leaves this
+        one's mark due for a rewrite, so it reads the other's before it emits again (:meth:`_delivers`).
+        """
+        while self.unstored >= self.in_flight():
             self._stored.clear()
             await self._stored.wait()
 
@@ -311,13 +328,13 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     async def _gives_way(self) -> bool:
         """True while another triggerer's producer delivers this stream (see :mod:`.change_holder`)."""
         other = await self.holder.other()
-        if (other is not None) != self.giving_way:
+        if (other is not None) is not self.giving_way:
             told = f"pid {other.pid} on {other.host} delivers it, this triggerer waits" if other else \
                 "this triggerer delivers it"
-            log.info("Change stream %s: %s", self.store.key, told)
+            log.info("Change stream %s: %s (producer %s)", self.store.key, told, self.holder.me.id[:8])
         self.giving_way = other is not None
-        if not self.giving_way:
-            await self.holder.claim()
+        if not self.giving_way and not await self.holder.claim():  # another took it over since the read
+            self.giving_way = True
         return self.giving_way
 
     async def _delivers(self) -> bool:
@@ -328,6 +345,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
         self._hook = self.trigger.hook()
         poller = ChangePoller(self.trigger, self._hook)
         position = await self._start(poller)
+        self._told("opened", position)
         saved_at, gave_way = time.monotonic(), False
         while True:
             if await self._gives_way():
@@ -336,6 +354,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 continue
             if gave_way:  # the other stopped: go on from what it confirmed stored, not from our old position
                 position, gave_way = await self.store.load() or position, False
+                self._told("goes on from the stored position", position)
             self.polls += 1
             final, changed = position, False
             async with aclosing(poller.poll(position)) as changes:
@@ -357,12 +376,18 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 
+    def _told(self, what: str, position: Position) -> None:
+        log.info("Change stream %s (producer %s): %s, last id %s, bound %s, %d seen", self.store.key,
+                 self.holder.me.id[:8], what, position.last_id, position.bound, len(position.seen))
+
     async def advance(self, batch: Sequence[AdvanceItem]) -> None:
         self.unstored = max(0, self.unstored - len(batch))
         self._stored.set()
         clean = [item for item in batch if item.outcome.acked or item.outcome.failed or item.outcome.rejected]
         failed = [item for item in clean if item.outcome.failed]
         if failed:
+            log.info("Change stream %s (producer %s): %d of %d events not stored (%s), restarting", self.store.key,
+                     self.holder.me.id[:8], len(failed), len(batch), failed[0].outcome)
             raise RuntimeError(f"{len(failed)} change events of {self.store.key} were not stored; "
                                "the stream starts again from its saved position")
         if not await self._delivers():
@@ -371,7 +396,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             position = Position.from_json(clean[-1].broker_payload)
             if position is not None:
                 await self.store.save(position)
-        await self.holder.claim()  # still delivering: the mark stays fresh while events are stored
+        if not await self.holder.claim():  # the mark stays fresh while events are stored
+            self.giving_way = True  # unless another took the stream over meanwhile: no more polls of this one
 
     async def aclose(self) -> None:
         await self.holder.release()

@@ -16,7 +16,8 @@ while it shows another producer that
   counting at once), and
 - delivers to every asset this one delivers to (so giving way never leaves an asset out).
 
-The mark in the store wins; a producer that gives way writes none. No compare-and-set is
+The mark in the store wins; a producer that gives way writes none, and a producer about to
+rewrite its mark reads it first and leaves another's fresh mark alone. No compare-and-set is
 needed: two producers that start together both write, the one whose write came first reads
 the other's mark at its next poll and gives way. A holder that stalled (its mark went stale
 and another took over) gives way in turn when it wakes up: its mark is then due for a
@@ -201,24 +202,34 @@ class Holder:
             return True
         if await self.other() is not None:
             return False
-        await self.claim()
-        return True
+        return await self.claim()
 
-    async def claim(self, force: bool = False) -> None:
-        """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``)."""
+    async def claim(self, force: bool = False) -> bool:
+        """Write this producer's mark (at most every :func:`refresh_every` seconds unless ``force``).
+
+        False, writing nothing, when the stored mark is another producer's that this one gives
+        way to: it took the stream over while this one could not write (its triggerer busy).
+        """
         now = time.monotonic()
         if not force and not self.due():
-            return
+            return True
         stores, key = self._where()
         if not stores:
-            return
+            return True
+        assets = [asset_name(a) for a in stores]
+        try:
+            if self.gives_way_to(Mark.from_json(await stores[0].aget(key)), assets):
+                return False
+        except Exception as exc:  # unreadable: write (a duplicate at worst, never a loss)
+            log.warning("The holder mark of %s could not be read: %s", key, exc)
         self.written = now
-        self.me.at, self.me.assets = time.time(), [asset_name(a) for a in stores]
+        self.me.at, self.me.assets = time.time(), assets
         try:
             await stores[0].aset(key, asdict(self.me))
             self.marked[key] = stores[0]
         except Exception as exc:  # an asset removed meanwhile: the next claim tries again
             log.warning("The holder mark of %s was not written: %s", key, exc)
+        return True
 
     async def release(self) -> None:
         """This producer stops: others go on at once (its mark, if still the stored one, is cleared)."""

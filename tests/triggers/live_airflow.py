@@ -9,6 +9,8 @@ LocalExecutor runs the tasks, so a deferred task resumes on a worker after its t
 ``triggerer#2``...
 ``database_url`` puts the metadata database elsewhere (a PostgreSQL server from
 :mod:`tests.triggers.live_postgres`, read through psycopg2); by default it is SQLite in the home.
+The home (the processes' logs among it) is deleted at exit, unless the environment variable
+``BENCH_KEEP`` names a directory to move it to (kept for a benchmark run's diagnosis).
 """
 
 from __future__ import annotations
@@ -106,7 +108,12 @@ class LiveAirflow:
             except subprocess.TimeoutExpired:
                 self.api.kill()
                 self.api.communicate()
-        shutil.rmtree(self.home, ignore_errors=True)
+        keep = os.environ.get("BENCH_KEEP")
+        if keep:
+            shutil.move(str(self.home), keep)
+            print(f"Airflow home and logs kept in {keep}")
+        else:
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def start(self, name: str) -> None:
         log = (self.home / f"{name.replace('#', '-')}.log").open("ab")

@@ -57,12 +57,18 @@ class Triggerer:
         async for payload, position in self.producer.open_stream():
             if payload:
                 self.emitted.append(payload["id"])
-            self.late.append((payload, position))
             while self.stalled:
                 await asyncio.sleep(0.01)
             if self.acking:
-                late, self.late = self.late, []
+                late, self.late = [*self.late, (payload, position)], []
                 await self._ack(late)
+            else:
+                self.late.append((payload, position))
+
+    async def stored(self) -> None:
+        """Airflow confirms at last the events this producer emitted while not acking."""
+        late, self.late = self.late, []
+        await self._ack(late)
 
     async def kill(self) -> None:
         """Gone at once: no advance, no close (as a SIGKILL leaves it)."""
@@ -490,3 +496,34 @@ def test_an_airflow_3_0_loop_whose_poll_is_longer_than_the_mark_lasts_keeps_the_
     first, second = asyncio.run(scenario())
     assert first == ids[100:102]
     assert second == []  # before: the same tombstones again
+
+
+@needs_shared
+def test_a_producer_that_waited_long_for_storage_stops_once_another_took_the_stream_over(emulator, monkeypatch):
+    """Its triggerer busy storing its events, its mark went stale and the other took over: it emits no more."""
+    from airflow_provider_activecampaign.triggers import change_holder
+
+    monkeypatch.setattr(change_module, "MAX_UNSTORED", 2)
+    monkeypatch.setattr(change_holder, "HOLD_FOR", 0.6)
+    asset = FakeAsset("deals")
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        with lend(trigger().shared_stream_key(), Watcher(asset)):
+            first = Triggerer()
+            first.acking = False  # its triggerer stores nothing for a while
+            await until(lambda: first.producer.store.key in asset.values)
+            made = [deal(emulator, f"d{n}") for n in range(4)]
+            await until(lambda: first.emitted == made[:2])  # then it waits for them to be stored
+            second = Triggerer()  # Airflow hands the trigger to the other triggerer
+            await until(lambda: second.acked == made)  # the first's mark went stale: the second delivers
+            await first.stored()  # the first's triggerer stores its two events at last
+            await asyncio.sleep(0.5)  # ten polls
+            made.append(deal(emulator, "d4"))
+            await asyncio.sleep(1.0)  # twenty polls
+            await second.stop()
+            await first.stop()
+            return first.emitted, second.emitted, made
+
+    first, second, made = asyncio.run(scenario())
+    assert first == made[:2]  # old code: its mark back over the other's, it went on with d2, d3 and d4
+    assert second == made  # old code: d4 missing, it gave way to the first again

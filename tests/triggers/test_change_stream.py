@@ -270,6 +270,38 @@ def test_producer_reads_no_further_while_its_events_wait_to_be_stored(emulator, 
     assert [item[0]["record"]["title"] for item in items] == ["d0", "d1", "d2", "d3"]
 
 
+@pytest.mark.skipif(not change_module.SHARED_STREAMS, reason="shared streams with ack mode need Airflow 3.3+")
+def test_a_stream_with_many_assets_keeps_fewer_events_waiting_to_be_stored(emulator, monkeypatch):
+    """Each change is stored once per asset: 10 assets and room for 30 asset events leave 3 changes in flight."""
+    from tests.triggers.test_change_store import FakeAsset, Watcher
+
+    monkeypatch.setattr(change_module, "MAX_UNSTORED_ASSET_EVENTS", 30, raising=False)
+    trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
+    watcher = Watcher(*(FakeAsset(f"deals {n}") for n in range(10)))
+
+    async def scenario() -> tuple[list[str], bool]:
+        with change_module.lend(trig.shared_stream_key(), watcher):
+            producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
+            stream = producer.open_stream()
+            first = asyncio.create_task(anext(stream))
+            await asyncio.sleep(0.5)  # the stream started at the present
+            for n in range(6):
+                emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
+            items = [await asyncio.wait_for(first, 10)]
+            items += [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
+            fourth = asyncio.create_task(anext(stream))
+            await asyncio.sleep(1.0)
+            held = not fourth.done()  # 3 changes x 10 assets wait to be stored: no fourth
+            fourth.cancel()
+            await asyncio.gather(fourth, return_exceptions=True)
+            await producer.aclose()
+            return [item[0]["record"]["title"] for item in items], held
+
+    titles, held = run(scenario())
+    assert titles == ["d0", "d1", "d2"]
+    assert held
+
+
 def test_hook_is_the_async_one():
     assert isinstance(ActiveCampaignChangeTrigger(resource="deal").hook(), ActiveCampaignAsyncHook)
     assert ChangeStream("deal", "created").how == "tail"
