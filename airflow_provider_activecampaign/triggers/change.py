@@ -71,7 +71,7 @@ HANDOVER_DELAY = 15.0
 MAX_UNSTORED = 100
 #: Airflow 3.3+: ... and while fewer asset events than this (an event per change and watching asset)
 #: wait: the triggerer stores a batch before its next heartbeat (3.5-9 ms an asset event on 2
-#: cores), so with 33 assets 100 changes a stream kept it from heartbeating for 30-60 s, and Airflow
+#: cores), so with 33 assets 100 changes a stream kept it from heartbeating for 45-93 s, and Airflow
 #: handed the stream's triggers to another triggerer, which delivered them again. 200 halved the
 #: events stored a second with one triggerer (each batch then waits for the runner's next sync);
 #: 500 (15 changes with 33 assets, a pass of a few seconds) keeps both.
