@@ -17,7 +17,10 @@ run (initdb in a temporary directory, a free port; needs the PostgreSQL binaries
 triggerers side by side sharing the budget through Redis (``rate_limit_storage``); each kill
 hits a random one, and the requests each triggerer process sent are reported per stream. Asset
 events not stored when the run stops are told apart from lost ones (a gap before a later
-change of the stream). Figures, not asserts.
+change of the stream). ``--baseline`` runs the same DAG with a plain ``BaseEventTrigger`` per
+watcher (``_baseline_trigger.py``: one httpx GET per poll, its position in memory) instead of
+the provider's, to tell Airflow's own cost from the provider's (use ``--kills 0``).
+Figures, not asserts.
 ``BENCH_KEEP=DIR`` keeps the run's Airflow home in DIR (the processes' logs, the provider's
 lines at INFO) with ``bench-run.json``: the kills, the inserts, every asset event and every
 request with the triggerer process that sent it, for telling duplicates apart afterwards.
@@ -84,22 +87,31 @@ STREAMS = [("deal", "deals", {"title": "x", "value": 1, "currency": "usd"}), ("c
            ("note", "notes", {"note": "x", "reltype": "Subscriber", "relid": "1"})]
 
 
-def _dag_file(watchers: int, poll: float, distinct: bool) -> str:
+BASELINE = "baseline (plain BaseEventTrigger, httpx)"
+
+
+def _dag_file(watchers: int, poll: float, distinct: bool, baseline: bool = False) -> str:
     """A DAG scheduled on every asset (only assets a DAG is scheduled on have their watchers run).
 
     Watchers of one stream have identical triggers, which Airflow runs as one trigger; with
     ``distinct`` each has a trigger of its own (``request_timeout`` differs), and they share
-    the stream's poll only through the shared stream.
+    the stream's poll only through the shared stream. With ``baseline`` each watcher's trigger
+    is ``benchmarks/_baseline_trigger.py``'s plain one instead of the provider's (same dedup).
     """
     lines = ["import pendulum", "from airflow.sdk import DAG, Asset, AssetWatcher",
              "from airflow.providers.standard.operators.empty import EmptyOperator",
+             "from _baseline_trigger import PlainChangeTrigger" if baseline else
              "from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger", "assets = []"]
     for n in range(watchers):
-        name = STREAMS[n % 3][0]
-        timeout = f", request_timeout={30 + n}" if distinct else ""
+        name, plural, _ = STREAMS[n % 3]
+        if baseline:
+            trigger = f"PlainChangeTrigger(resource='{name}', plural='{plural}', poll_interval={poll})"
+        else:
+            timeout = f", request_timeout={30 + n}" if distinct else ""
+            trigger = (f"ActiveCampaignChangeTrigger(resource='{name}', watch='created', "
+                       f"poll_interval={poll}{timeout})")
         lines.append(f"assets.append(Asset('activecampaign://bench/{name}s/{n}', watchers=[AssetWatcher("
-                     f"name='w{n}', trigger=ActiveCampaignChangeTrigger(resource='{name}', watch='created', "
-                     f"poll_interval={poll}{timeout}))]))")
+                     f"name='w{n}', trigger={trigger})]))")
     lines.append("with DAG('on_changes', schedule=assets, start_date=pendulum.datetime(2026, 1, 1), "
                  "catchup=False, max_active_runs=1):\n    EmptyOperator(task_id='t')")
     return "\n".join(lines)
@@ -172,17 +184,20 @@ def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
             url, args.database = _metadata_database(args.db, stack)
             conn = json.loads(emu.connection_json())
             conn["extra"].update({"requests_per_second": 4, **store})
-            dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct)}
+            dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct, args.baseline)}
             env = {"AIRFLOW__TRIGGERER__CAPACITY": str(args.capacity)} if args.capacity else {}
             if os.environ.get("BENCH_KEEP"):  # the provider's trigger lines, DEBUG ones too, in the kept logs
                 env["AIRFLOW__LOGGING__NAMESPACE_LEVELS"] = "airflow_provider_activecampaign.triggers=DEBUG"
+            if args.baseline:  # Airflow's processes import benchmarks/_baseline_trigger.py
+                env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent),
+                                                                  os.environ.get("PYTHONPATH")]))
             with LiveAirflow(dags, json.dumps(conn), triggerers=args.triggerers, extra_env=env,
                              database_url=url) as airflow:
                 port = int(str(conn["host"]).rsplit(":", 1)[1].split("/")[0])
                 sessions = lambda: {p.pid: n for n, p in airflow.procs.items() if n in airflow.triggerers}  # noqa: E731
                 with RequestsByProcess(port, sessions) as tracker:
                     emu.on_request(tracker.arrived)
-                    airflow.wait(lambda: _positions(airflow) >= 3, 300, "three streams started")
+                    airflow.wait(lambda: _started(airflow, emu, args.baseline), 300, "three streams started")
                     began = time.time()
                     inserted, kills = _insert(emu, airflow, args)
                     expected = sum(_assets_of(resource, args.watchers) for resource, _ in inserted)
@@ -287,6 +302,7 @@ class Run:
         span = max(stamps) - min(stamps) if stamps else 0.0
         capacity = f" (capacity {self.args.capacity})" if self.args.capacity else ""
         return [
+            ["trigger", BASELINE if self.args.baseline else "provider"],
             ["metadata database", self.args.database],
             ["changes inserted / minutes", f"{len(self.inserted)} / {self.args.minutes:g}"],
             ["watchers / streams / triggerers", f"{self.args.watchers}{' distinct' * self.args.distinct} / 3 / "
@@ -304,7 +320,7 @@ class Run:
             ["429 replies (whole run)", str(sum(1 for _, _, status, _ in self.requests if status == 429))],
             ["processes polling one stream at once (most)", str(most)],
             ["requests per stream per poll interval", f"{per_interval:.2f}"],
-            ["stream positions (one key per stream)", str(variables)],
+            ["stream positions (one key per stream)", "in memory" if self.args.baseline else str(variables)],
             ["latency p50 / p99 (s)", _p50_99(latency)],
             ["latency p50 / p99, changes away from kills (s)", _p50_99(calm)],
         ]
@@ -331,6 +347,14 @@ def _positions(airflow: Any) -> int:
     tables = ("variable", "asset_state_store") if airflow.has_table("asset_state_store") else ("variable",)
     return len({"__".join(key.split("__")[:3]) for table in tables for (key,) in airflow.query(
         f"SELECT key FROM {table} WHERE key LIKE 'activecampaign_changes__%'")})  # a watcher's key: stream__digest
+
+
+def _started(airflow: Any, emu: Any, baseline: bool) -> bool:
+    """Every stream has its starting position: saved (the provider), or polled twice (the baseline: in memory)."""
+    if not baseline:
+        return _positions(airflow) >= 3
+    polls = Counter(_stream_of(rec.path) for rec in list(emu.requests) if rec.method == "GET")
+    return all(polls[name] >= 2 for name, _, _ in STREAMS)
 
 
 def _assets_of(resource: str, watchers: int) -> int:
@@ -376,6 +400,10 @@ def main() -> None:
                              "without them the run says so and uses SQLite)")
     parser.add_argument("--distinct", action="store_true",
                         help="a trigger of its own per watcher (shared only through the shared stream)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="each watcher's trigger a plain BaseEventTrigger (benchmarks/_baseline_trigger.py: "
+                             "one httpx GET per poll, position in memory), instead of the provider's; "
+                             "use with --kills 0 (a killed baseline loses changes)")
     args = parser.parse_args()
     isolated_airflow("ERROR")
     print(machine("change stream"))
