@@ -33,6 +33,12 @@ def deletes() -> ActiveCampaignChangeTrigger:
     return ActiveCampaignChangeTrigger(resource="deal", watch="deleted", poll_interval=0.05, reconcile_interval=0)
 
 
+async def collect_deletes(into: list[str]) -> None:
+    """Airflow 3.0-3.2's own loop of a deleted stream: the ids of its tombstones, into ``into``."""
+    async for event in deletes().run():
+        into.append(event.payload["id"])
+
+
 class Triggerer:
     """One triggerer's producer of the stream: every event it emits, each acked when ``acking``."""
 
@@ -194,11 +200,11 @@ def test_airflow_3_0_loops_of_one_trigger_in_two_triggerers_deliver_each_change_
 
     async def scenario() -> tuple[list[str], list[str], list[str]]:
         first, second = [], []
-        first_loop = asyncio.create_task(collect(first))
+        first_loop = asyncio.create_task(collect_deletes(first))
         await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
         made = [deal(emulator, "d1")]
         await until(lambda: first == made)
-        second_loop = asyncio.create_task(collect(second))  # the same trigger, in the other triggerer
+        second_loop = asyncio.create_task(collect_deletes(second))  # the same trigger, in the other triggerer
         await asyncio.sleep(0.5)
         made += [deal(emulator, f"d{n}") for n in (2, 3)]
         await until(lambda: first == made)
@@ -299,17 +305,13 @@ def test_airflow_3_0_loops_of_a_deleted_stream_in_two_triggerers_tombstone_each_
     """Airflow 3.0-3.2's own loop, ``watch="deleted"``: one copy reconciles, the other waits."""
     ids = [deal(emulator, f"d{n}") for n in range(5)]
 
-    async def collect(into: list[str]) -> None:
-        async for event in deletes().run():
-            into.append(event.payload["id"])
-
     async def scenario() -> tuple[list[str], list[str]]:
         first, second = [], []
-        first_loop = asyncio.create_task(collect(first))
+        first_loop = asyncio.create_task(collect_deletes(first))
         await until(lambda: watcher_key(deletes().serialize()[1]) in variables)
         emulator.delete("deals", ids[0])
         await until(lambda: first == ids[:1])
-        second_loop = asyncio.create_task(collect(second))
+        second_loop = asyncio.create_task(collect_deletes(second))
         await asyncio.sleep(0.5)
         for gone in ids[1:3]:
             emulator.delete("deals", gone)
@@ -413,11 +415,11 @@ def test_an_airflow_3_0_loop_stalled_mid_poll_emits_no_more_of_that_poll_once_an
 
     async def scenario() -> tuple[list[str], list[str], list[str]]:
         first, second = [], []
-        first_loop = asyncio.create_task(collect(first, True))
+        first_loop = asyncio.create_task(collect_deletes(first, True))
         await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
         made = [deal(emulator, "d1")]
         await until(lambda: first == made)
-        second_loop = asyncio.create_task(collect(second, False))
+        second_loop = asyncio.create_task(collect_deletes(second, False))
         await asyncio.sleep(0.5)  # the first saved its position past d1 (HANDOVER_DELAY: 0.2 s)
         stalled[0] = True
         with emulator._store.lock:  # d2 and d3 in one poll of the first
@@ -475,15 +477,11 @@ def test_an_airflow_3_0_loop_whose_poll_is_longer_than_the_mark_lasts_keeps_the_
         emulator, variables, monkeypatch):  # noqa: F811
     ids = slow_pages(emulator, monkeypatch)
 
-    async def collect(into: list[str]) -> None:
-        async for event in deletes().run():
-            into.append(event.payload["id"])
-
     async def scenario() -> tuple[list[str], list[str]]:
         first, second = [], []
-        first_loop = asyncio.create_task(collect(first))
+        first_loop = asyncio.create_task(collect_deletes(first))
         await until(lambda: f"{watcher_key(deletes().serialize()[1])}__holder" in variables)
-        second_loop = asyncio.create_task(collect(second))
+        second_loop = asyncio.create_task(collect_deletes(second))
         for gone in ids[100:102]:
             emulator.delete("deals", gone)
         await until(lambda: first == ids[100:102], timeout=30)

@@ -41,6 +41,19 @@ def run(coro):
     return asyncio.run(coro)
 
 
+async def three_then_a_fourth(emulator, stream) -> tuple[list, asyncio.Task]:
+    """Six deals made once the stream started: its first three events, and the wait for a fourth (1 s in)."""
+    first = asyncio.create_task(anext(stream))
+    await asyncio.sleep(0.5)  # the stream started at the present
+    for n in range(6):
+        emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
+    items = [await asyncio.wait_for(first, 10)]
+    items += [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
+    fourth = asyncio.create_task(anext(stream))
+    await asyncio.sleep(1.0)
+    return items, fourth
+
+
 def test_created_tail_reads_only_new_records_and_a_quiet_poll_is_one_request(emulator):
     for n in range(250):
         emulator.insert("deals", title=f"old {n}", value=1, currency="usd")
@@ -250,14 +263,7 @@ def test_producer_reads_no_further_while_its_events_wait_to_be_stored(emulator, 
 
     async def scenario():
         stream = producer.open_stream()
-        first = asyncio.create_task(anext(stream))
-        await asyncio.sleep(0.5)  # the stream started at the present
-        for n in range(6):
-            emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
-        items = [await asyncio.wait_for(first, 10)]
-        items += [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
-        fourth = asyncio.create_task(anext(stream))
-        await asyncio.sleep(1.0)
+        items, fourth = await three_then_a_fourth(emulator, stream)
         held = not fourth.done()  # three events wait to be stored: no fourth
         await producer.advance([AdvanceItem(item[1], AdvanceOutcome(acked=1, failed=0)) for item in items[:2]])
         items.append(await asyncio.wait_for(fourth, 10))
@@ -283,14 +289,7 @@ def test_a_stream_with_many_assets_keeps_fewer_events_waiting_to_be_stored(emula
         with change_module.lend(trig.shared_stream_key(), watcher):
             producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
             stream = producer.open_stream()
-            first = asyncio.create_task(anext(stream))
-            await asyncio.sleep(0.5)  # the stream started at the present
-            for n in range(6):
-                emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
-            items = [await asyncio.wait_for(first, 10)]
-            items += [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
-            fourth = asyncio.create_task(anext(stream))
-            await asyncio.sleep(1.0)
+            items, fourth = await three_then_a_fourth(emulator, stream)
             held = not fourth.done()  # 3 changes x 10 assets wait to be stored: no fourth
             fourth.cancel()
             await asyncio.gather(fourth, return_exceptions=True)
