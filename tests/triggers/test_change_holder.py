@@ -200,11 +200,11 @@ def test_airflow_3_0_loops_of_one_trigger_in_two_triggerers_deliver_each_change_
 
     async def scenario() -> tuple[list[str], list[str], list[str]]:
         first, second = [], []
-        first_loop = asyncio.create_task(collect_deletes(first))
+        first_loop = asyncio.create_task(collect(first))
         await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
         made = [deal(emulator, "d1")]
         await until(lambda: first == made)
-        second_loop = asyncio.create_task(collect_deletes(second))  # the same trigger, in the other triggerer
+        second_loop = asyncio.create_task(collect(second))  # the same trigger, in the other triggerer
         await asyncio.sleep(0.5)
         made += [deal(emulator, f"d{n}") for n in (2, 3)]
         await until(lambda: first == made)
@@ -415,11 +415,11 @@ def test_an_airflow_3_0_loop_stalled_mid_poll_emits_no_more_of_that_poll_once_an
 
     async def scenario() -> tuple[list[str], list[str], list[str]]:
         first, second = [], []
-        first_loop = asyncio.create_task(collect_deletes(first, True))
+        first_loop = asyncio.create_task(collect(first, True))
         await until(lambda: watcher_key(trigger().serialize()[1]) in variables)
         made = [deal(emulator, "d1")]
         await until(lambda: first == made)
-        second_loop = asyncio.create_task(collect_deletes(second, False))
+        second_loop = asyncio.create_task(collect(second, False))
         await asyncio.sleep(0.5)  # the first saved its position past d1 (HANDOVER_DELAY: 0.2 s)
         stalled[0] = True
         with emulator._store.lock:  # d2 and d3 in one poll of the first
