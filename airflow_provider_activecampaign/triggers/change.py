@@ -41,6 +41,7 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 from airflow_provider_activecampaign.assets import account_from_url
 from airflow_provider_activecampaign.hooks.activecampaign import DEFAULT_CONN_ID, ActiveCampaignAsyncHook
 from airflow_provider_activecampaign.triggers.change_holder import Holder, VariableSlot
+from airflow_provider_activecampaign.triggers.change_pacing import Pacing, confirmation_target
 from airflow_provider_activecampaign.triggers.change_store import (
     AssetPositions,
     PositionStore,
@@ -67,16 +68,6 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 60.0
 #: Airflow 3.0-3.2: seconds an event has been with the triggerer before a position covering it is saved.
 HANDOVER_DELAY = 15.0
-#: Airflow 3.3+: a stream reads on only while fewer of its events than this wait to be stored.
-MAX_UNSTORED = 100
-#: Airflow 3.3+: ... and while fewer asset events than this (an event per change and watching asset)
-#: wait: the triggerer stores a batch before its next heartbeat (3.5-9 ms an asset event on 2
-#: cores), so with 33 assets 100 changes a stream kept it from heartbeating for 45-93 s, and Airflow
-#: handed the stream's triggers to another triggerer, which delivered them again. A small bound
-#: leaves Airflow idle while each batch's confirmation comes back: 200 halved the events stored a
-#: second, and 500 (15 changes with 33 assets) took p99 latency at 5 changes/s from 6.5 s to 16.9 s;
-#: 1000 (30 changes) kept it at 7.0 s (docs/change-events.md).
-MAX_UNSTORED_ASSET_EVENTS = 1000
 
 
 def account_of(base_url: str) -> str:
@@ -277,8 +268,8 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
     a batch that every subscriber resolved cleanly; an event some subscriber failed stops
     the stream, so the triggerer starts it again from the saved position (re-delivery).
 
-    While :data:`MAX_UNSTORED` of its events (fewer with many assets: :meth:`in_flight`) wait
-    to be stored, the stream reads no further: when Airflow stores events more slowly than
+    While as many of its events wait to be stored as Airflow confirms in time (:mod:`.change_pacing`),
+    the stream reads no further: when Airflow stores events more slowly than
     the account changes, the stream falls behind (and catches up later) instead of piling
     up events until Airflow's ack timeout fails them and the stream starts again, or the
     triggerer, busy storing them, misses its heartbeats and Airflow hands the stream to
@@ -299,22 +290,21 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                              variable=watcher_key(trigger.serialize()[1]))  # no asset: by the position
         self.giving_way: bool | None = None  # None until the first poll's look at the holder mark
         self.polls = 0
-        self.unstored = 0  # events yielded and not yet in an advance() batch
+        self.pacing = Pacing(key, confirmation_target())
         self._stored = asyncio.Event()
         self._hook: ActiveCampaignAsyncHook | None = None
 
-    def in_flight(self) -> int:
-        """Events that may wait to be stored: :data:`MAX_UNSTORED`, fewer when each is stored for many assets."""
-        assets = max(1, len(lent_accessors(self.trigger.shared_stream_key())))
-        return max(1, min(MAX_UNSTORED, MAX_UNSTORED_ASSET_EVENTS // assets))
+    def _assets(self) -> int:
+        """Assets watching the stream: each change is stored once for each."""
+        return len(lent_accessors(self.trigger.shared_stream_key()))
 
     async def _room(self) -> None:
-        """Wait until fewer than :meth:`in_flight` events wait to be stored.
+        """Wait until the stream has room for another event waiting to be stored.
 
         A wait long enough for another triggerer's producer to take the stream over leaves this
         one's mark due for a rewrite, so it reads the other's before it emits again (:meth:`_delivers`).
         """
-        while self.unstored >= self.in_flight():
+        while self.pacing.full(self._assets()):
             self._stored.clear()
             await self._stored.wait()
 
@@ -368,14 +358,15 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                         gave_way = True
                         break
                     if payload is not None:
-                        changed, self.unstored = True, self.unstored + 1
+                        changed = True
+                        self.pacing.emitted()
                         yield payload, after.to_json()
                     final = after
             position = final
             if not gave_way and (changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY):
                 saved_at = time.monotonic()
                 await self._room()
-                self.unstored += 1
+                self.pacing.emitted()
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 
@@ -384,7 +375,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
                  self.holder.me.id[:8], what, position.last_id, position.bound, len(position.seen))
 
     async def advance(self, batch: Sequence[AdvanceItem]) -> None:
-        self.unstored = max(0, self.unstored - len(batch))
+        self.pacing.confirmed(len(batch), self._assets())
         self._stored.set()
         clean = [item for item in batch if item.outcome.acked or item.outcome.failed or item.outcome.rejected]
         failed = [item for item in clean if item.outcome.failed]

@@ -499,9 +499,9 @@ def test_an_airflow_3_0_loop_whose_poll_is_longer_than_the_mark_lasts_keeps_the_
 @needs_shared
 def test_a_producer_that_waited_long_for_storage_stops_once_another_took_the_stream_over(emulator, monkeypatch):
     """Its triggerer busy storing its events, its mark went stale and the other took over: it emits no more."""
-    from airflow_provider_activecampaign.triggers import change_holder
+    from airflow_provider_activecampaign.triggers import change_holder, change_pacing
 
-    monkeypatch.setattr(change_module, "MAX_UNSTORED", 2)
+    monkeypatch.setattr(change_pacing, "MAX_UNSTORED", 2)
     monkeypatch.setattr(change_holder, "HOLD_FOR", 0.6)
     asset = FakeAsset("deals")
 

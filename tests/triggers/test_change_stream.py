@@ -14,7 +14,7 @@ import pytest
 from airflow_provider_activecampaign.client.id_sets import add_id, missing
 from airflow_provider_activecampaign.exceptions import ActiveCampaignInputError
 from airflow_provider_activecampaign.hooks.activecampaign import ActiveCampaignAsyncHook
-from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger
+from airflow_provider_activecampaign.triggers import ActiveCampaignChangeTrigger, change_pacing
 from airflow_provider_activecampaign.triggers import change as change_module
 from airflow_provider_activecampaign.triggers.change import ChangePoller, ChangeProducer
 from airflow_provider_activecampaign.triggers.change_stream import ChangeStream, Position
@@ -256,7 +256,7 @@ def test_producer_reads_no_further_while_its_events_wait_to_be_stored(emulator, 
     from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
     monkeypatch.setattr(change_module, "WatcherStore", MemoryStore)
-    monkeypatch.setattr(change_module, "MAX_UNSTORED", 3, raising=False)
+    monkeypatch.setattr(change_pacing, "MAX_UNSTORED", 3)
     MemoryStore.saved.clear()
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
     producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
@@ -281,7 +281,7 @@ def test_a_stream_with_many_assets_keeps_fewer_events_waiting_to_be_stored(emula
     """Each change is stored once per asset: 10 assets and room for 30 asset events leave 3 changes in flight."""
     from tests.triggers.test_change_store import FakeAsset, Watcher
 
-    monkeypatch.setattr(change_module, "MAX_UNSTORED_ASSET_EVENTS", 30, raising=False)
+    monkeypatch.setattr(change_pacing, "START_ASSET_EVENTS", 30)
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
     watcher = Watcher(*(FakeAsset(f"deals {n}") for n in range(10)))
 
@@ -299,6 +299,50 @@ def test_a_stream_with_many_assets_keeps_fewer_events_waiting_to_be_stored(emula
     titles, held = run(scenario())
     assert titles == ["d0", "d1", "d2"]
     assert held
+
+
+@pytest.mark.skipif(not change_module.SHARED_STREAMS, reason="shared streams with ack mode need Airflow 3.3+")
+def test_a_stream_whose_events_are_stored_slowly_keeps_fewer_waiting(emulator, monkeypatch):
+    """A confirmation later than the target halves the room: 4 changes in flight, then 2."""
+    from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
+
+    from tests.triggers.test_change_store import FakeAsset, Watcher
+
+    monkeypatch.setattr(change_pacing, "START_ASSET_EVENTS", 40)
+    monkeypatch.setattr(change_module, "confirmation_target", lambda: 0.3)
+    trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
+    watcher = Watcher(*(FakeAsset(f"deals {n}") for n in range(10)))
+
+    async def emitted(stream, nxt: asyncio.Task, count: int) -> tuple[list, asyncio.Task]:
+        """``count`` events, and the wait for one more (0.5 s in)."""
+        items = [await asyncio.wait_for(nxt, 10)]
+        items += [await asyncio.wait_for(anext(stream), 10) for _ in range(count - 1)]
+        nxt = asyncio.create_task(anext(stream))
+        await asyncio.sleep(0.5)
+        return items, nxt
+
+    async def scenario() -> tuple[list, bool, list, bool]:
+        with change_module.lend(trig.shared_stream_key(), watcher):
+            producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
+            stream = producer.open_stream()
+            first = asyncio.create_task(anext(stream))
+            await asyncio.sleep(0.5)  # the stream started at the present
+            for n in range(12):
+                emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
+            items, nxt = await emitted(stream, first, 4)  # then 0.5 s waiting for a fifth: longer than the target
+            held = not nxt.done()
+            await producer.advance([AdvanceItem(item[1], AdvanceOutcome(acked=10, failed=0)) for item in items])
+            then, nxt = await emitted(stream, nxt, 2)
+            held_then = not nxt.done()
+            nxt.cancel()
+            await asyncio.gather(nxt, return_exceptions=True)
+            await producer.aclose()
+            return items, held, then, held_then
+
+    items, held, then, held_then = run(scenario())
+    assert [item[0]["record"]["title"] for item in items] == ["d0", "d1", "d2", "d3"] and held
+    assert [item[0]["record"]["title"] for item in then] == ["d4", "d5"]
+    assert held_then  # old code: room for 100 changes whatever the confirmations took
 
 
 def test_hook_is_the_async_one():

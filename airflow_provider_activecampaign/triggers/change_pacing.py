@@ -1,0 +1,95 @@
+"""How many of a change stream's events may wait to be stored (Airflow 3.3+ ack mode).
+
+Airflow's triggerer stores the events its triggers fire in one pass, between two of its
+heartbeats, and confirms them to the stream only after that pass. Each change becomes an asset
+event per asset that watches the stream, at a few milliseconds each. Too many events in one
+pass and the heartbeat comes late: Airflow hands the stream's triggers to another triggerer,
+which delivers the unconfirmed changes again. Too few and Airflow waits, idle, for the next
+batch after each confirmation.
+
+So a stream keeps as many asset events waiting as Airflow confirms in time: it starts with
+room for :data:`START_ASSET_EVENTS`, halves the room when a confirmation takes longer than
+:func:`confirmation_target` (once per round trip), and grows it by a quarter when a
+confirmation comes back within half of that while the stream had to wait for room.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+#: A stream reads on only while fewer of its changes than this wait to be stored.
+MAX_UNSTORED = 100
+#: Asset events (an event per change and watching asset) a stream has room for when it starts.
+START_ASSET_EVENTS = 200
+
+
+def confirmation_target() -> float:
+    """Seconds a confirmation may take: half of Airflow's triggerer heartbeat threshold or ack timeout.
+
+    A storing pass that stays within it keeps the triggerer's heartbeat on time
+    (``[triggerer] triggerer_health_check_threshold``, 30 s by default) and every event within
+    ``[triggerer] shared_stream_ack_timeout``.
+    """
+    from airflow.configuration import conf
+
+    threshold = conf.getfloat("triggerer", "triggerer_health_check_threshold", fallback=30.0)
+    ack_timeout = conf.getfloat("triggerer", "shared_stream_ack_timeout", fallback=300.0)
+    return max(1.0, min(threshold, ack_timeout) / 2)
+
+
+class Pacing:
+    """The room of one stream's producer for events waiting to be stored, in asset events."""
+
+    def __init__(self, name: str, target: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.name = name
+        self.target = target
+        self.clock = clock
+        self.limit = START_ASSET_EVENTS
+        self.sent: deque[float] = deque()  # when each unconfirmed event was emitted, oldest first
+        self.waited = False  # the stream waited for room since the last confirmation
+        self.cut_at = -math.inf
+
+    @property
+    def unstored(self) -> int:
+        """Events emitted and not yet confirmed."""
+        return len(self.sent)
+
+    def room(self, assets: int) -> int:
+        """Changes that may wait to be stored, each stored once per watching asset."""
+        return max(1, min(MAX_UNSTORED, self.limit // max(1, assets)))
+
+    def full(self, assets: int) -> bool:
+        """True while the stream must wait for confirmations before it emits another event."""
+        if self.unstored < self.room(assets):
+            return False
+        self.waited = True
+        return True
+
+    def emitted(self) -> None:
+        self.sent.append(self.clock())
+
+    def confirmed(self, count: int, assets: int) -> None:
+        """``count`` of the oldest events were stored (or failed): adapt the room to how long it took."""
+        if not self.sent:
+            return
+        now, oldest = self.clock(), self.sent[0]
+        for _ in range(min(count, len(self.sent))):
+            self.sent.popleft()
+        took = now - oldest
+        per_change = max(1, assets)
+        if took > self.target:
+            if oldest >= self.cut_at:  # emitted after the last cut: not the same slow pass again
+                self.limit = max(per_change, self.limit // 2)
+                self.cut_at = now
+                log.info("Change stream %s: a confirmation took %.1f s (target %.1f s), room now %d "
+                         "asset events (%d changes)", self.name, took, self.target, self.limit,
+                         self.room(assets))
+        elif took <= self.target / 2 and self.waited:
+            self.limit = min(MAX_UNSTORED * per_change, self.limit + max(per_change, self.limit // 4))
+        self.waited = False

@@ -1,0 +1,89 @@
+"""The room a change stream keeps for events waiting to be stored, adapted to how long storing takes."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_activecampaign.triggers import change_pacing
+from airflow_provider_activecampaign.triggers.change_pacing import Pacing, confirmation_target
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def emit(pacing: Pacing, count: int, assets: int) -> int:
+    """Emit while there is room, at most ``count``: how many went out."""
+    sent = 0
+    while sent < count and not pacing.full(assets):
+        pacing.emitted()
+        sent += 1
+    return sent
+
+
+def test_the_room_is_in_asset_events_and_at_most_100_changes():
+    pacing = Pacing("s", target=5.0)
+    assert pacing.limit == change_pacing.START_ASSET_EVENTS == 200
+    assert pacing.room(33) == 6 and pacing.room(1) == 100 and pacing.room(0) == 100
+    assert pacing.room(1000) == 1  # always room for one change
+
+
+def test_a_slow_confirmation_halves_the_room_once_per_round_trip():
+    clock = Clock()
+    pacing = Pacing("s", target=5.0, clock=clock)
+    assert emit(pacing, 50, assets=10) == 20
+    clock.now += 6.0
+    pacing.confirmed(10, assets=10)  # took 6 s: halved
+    assert pacing.limit == 100
+    pacing.confirmed(10, assets=10)  # the same slow pass: not halved again
+    assert pacing.limit == 100 and pacing.unstored == 0
+    assert emit(pacing, 50, assets=10) == 10
+    clock.now += 7.0
+    pacing.confirmed(10, assets=10)  # emitted after the cut, slow again
+    assert pacing.limit == 50
+    for _ in range(10):
+        emit(pacing, 50, assets=10)
+        clock.now += 9.0
+        pacing.confirmed(10, assets=10)
+    assert pacing.limit == 10 and pacing.room(10) == 1  # never below one change
+
+
+def test_a_prompt_confirmation_grows_the_room_only_when_the_stream_waited_for_it():
+    clock = Clock()
+    pacing = Pacing("s", target=5.0, clock=clock)
+    emit(pacing, 3, assets=10)  # room to spare
+    clock.now += 1.0
+    pacing.confirmed(3, assets=10)
+    assert pacing.limit == 200  # the room was not what held the stream back
+    assert emit(pacing, 50, assets=10) == 20  # full: it waited
+    clock.now += 2.0
+    pacing.confirmed(20, assets=10)
+    assert pacing.limit == 250
+    clock.now += 1.0
+    emit(pacing, 50, assets=10)
+    clock.now += 4.0  # between half the target and the target: kept
+    pacing.confirmed(25, assets=10)
+    assert pacing.limit == 250
+    for _ in range(40):
+        emit(pacing, 500, assets=10)
+        clock.now += 1.0
+        pacing.confirmed(500, assets=10)
+    assert pacing.limit == 1000 and pacing.room(10) == 100  # at most 100 changes
+
+
+def test_a_confirmation_of_nothing_emitted_changes_nothing():
+    pacing = Pacing("s", target=5.0)
+    pacing.confirmed(3, assets=10)
+    assert pacing.limit == 200 and pacing.unstored == 0
+
+
+@pytest.mark.parametrize(("threshold", "ack", "target"), [("30", "300", 15.0), ("10", "300", 5.0),
+                                                          ("30", "8", 4.0), ("1", "300", 1.0)])
+def test_the_target_is_half_the_heartbeat_threshold_or_the_ack_timeout(monkeypatch, threshold, ack, target):
+    monkeypatch.setenv("AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD", threshold)
+    monkeypatch.setenv("AIRFLOW__TRIGGERER__SHARED_STREAM_ACK_TIMEOUT", ack)
+    assert confirmation_target() == target
