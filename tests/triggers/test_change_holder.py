@@ -330,6 +330,17 @@ def test_airflow_3_0_loops_of_a_deleted_stream_in_two_triggerers_tombstone_each_
     assert first == ids[:3] and second == ids[3:4]
 
 
+async def delivering_then_another(emulator, asset) -> tuple[Triggerer, Triggerer, list[str]]:
+    """A triggerer delivering the stream (it delivered d1), and another started after it, waiting."""
+    first = Triggerer()
+    await until(lambda: first.producer.store.key in asset.values)
+    made = [deal(emulator, "d1")]
+    await until(lambda: first.acked == made)
+    second = Triggerer()
+    await asyncio.sleep(0.3)
+    return first, second, made
+
+
 @needs_shared
 def test_a_stalled_delivering_triggerer_that_wakes_up_neither_takes_the_stream_back_nor_moves_its_position_back(
         emulator, monkeypatch):
@@ -339,12 +350,7 @@ def test_a_stalled_delivering_triggerer_that_wakes_up_neither_takes_the_stream_b
 
     async def scenario() -> tuple[list[str], list[str], list[str], dict, list[dict]]:
         with lend(trigger().shared_stream_key(), Watcher(asset)):
-            first = Triggerer()
-            await until(lambda: first.producer.store.key in asset.values)
-            made = [deal(emulator, "d1")]
-            await until(lambda: first.acked == made)
-            second = Triggerer()
-            await asyncio.sleep(0.3)
+            first, second, made = await delivering_then_another(emulator, asset)
             first.acking, first.stalled = False, True  # it emits d2, then its triggerer stalls, d2 unconfirmed
             made.append(deal(emulator, "d2"))
             await until(lambda: first.emitted[-1:] == made[-1:])
@@ -376,12 +382,7 @@ def test_a_delivering_triggerer_stalled_mid_poll_emits_no_more_of_that_poll_once
 
     async def scenario() -> tuple[list[str], list[str], list[str]]:
         with lend(trigger().shared_stream_key(), Watcher(asset)):
-            first = Triggerer()
-            await until(lambda: first.producer.store.key in asset.values)
-            made = [deal(emulator, "d1")]
-            await until(lambda: first.acked == made)
-            second = Triggerer()
-            await asyncio.sleep(0.3)
+            first, second, made = await delivering_then_another(emulator, asset)
             first.acking, first.stalled = False, True  # it stalls after its next event
             with emulator._store.lock:  # d2 and d3 in one poll of the first
                 made += [deal(emulator, "d2"), deal(emulator, "d3")]

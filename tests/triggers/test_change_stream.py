@@ -129,7 +129,7 @@ def test_updated_without_a_date_filter_scans_in_pages(emulator):
     _, position = run(poll_once(trig))
     emulator.clear_requests()
     events, position = run(poll_once(trig, position))
-    assert events == []  # the tasks made before the stream started are the past
+    assert events == []  # nothing changed since the last poll (a new stream's start: see the test below)
     assert gets(emulator, "dealTasks") == 3  # ceil(230 / 100): a scan, never the whole list at once
 
 
