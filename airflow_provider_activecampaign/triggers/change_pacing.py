@@ -7,10 +7,12 @@ pass and the heartbeat comes late: Airflow hands the stream's triggers to anothe
 which delivers the unconfirmed changes again. Too few and Airflow waits, idle, for the next
 batch after each confirmation.
 
-So a stream keeps as many asset events waiting as Airflow confirms in time: it starts with
-room for :data:`START_ASSET_EVENTS`, halves the room when a confirmation takes longer than
-:func:`confirmation_target` (once per round trip), and grows it by a quarter when a
-confirmation comes back within half of that while the stream had to wait for room.
+A confirmation takes a round trip through the triggerer's loops even for one event (seconds
+on a busy triggerer), and on top of that about two storing passes. So a stream compares each
+confirmation with the quickest of the last :data:`BASE_WINDOW` seconds: it starts with room for
+:data:`START_ASSET_EVENTS`, halves the room when a confirmation takes longer than that by more
+than :func:`confirmation_target` (once per round trip), and grows it by a quarter when one
+comes back within half of that while the stream had to wait for room.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ log = logging.getLogger(__name__)
 MAX_UNSTORED = 100
 #: Asset events (an event per change and watching asset) a stream has room for when it starts.
 START_ASSET_EVENTS = 200
+#: Seconds over which the quickest confirmation is the round trip's own time.
+BASE_WINDOW = 300.0
 
 
 def confirmation_target() -> float:
-    """Seconds a confirmation may take: half of Airflow's triggerer heartbeat threshold or ack timeout.
+    """Seconds a confirmation may take beyond the round trip's own time: half of Airflow's heartbeat threshold.
 
-    A storing pass that stays within it keeps the triggerer's heartbeat on time
+    Storing passes (about half of that each) keep the triggerer's heartbeat on time
     (``[triggerer] triggerer_health_check_threshold``, 30 s by default) and every event within
     ``[triggerer] shared_stream_ack_timeout``.
     """
@@ -54,6 +58,7 @@ class Pacing:
         self.sent: deque[float] = deque()  # when each unconfirmed event was emitted, oldest first
         self.waited = False  # the stream waited for room since the last confirmation
         self.cut_at = -math.inf
+        self.took: deque[tuple[float, float]] = deque()  # (when, seconds) of recent confirmations
 
     @property
     def unstored(self) -> int:
@@ -82,14 +87,18 @@ class Pacing:
         for _ in range(min(count, len(self.sent))):
             self.sent.popleft()
         took = now - oldest
+        while self.took and self.took[0][0] < now - BASE_WINDOW:
+            self.took.popleft()
+        self.took.append((now, took))
+        base = min(t for _, t in self.took)
         per_change = max(1, assets)
-        if took > self.target:
+        if took > base + self.target:
             if oldest >= self.cut_at:  # emitted after the last cut: not the same slow pass again
                 self.limit = max(per_change, self.limit // 2)
                 self.cut_at = now
-                log.info("Change stream %s: a confirmation took %.1f s (target %.1f s), room now %d "
-                         "asset events (%d changes)", self.name, took, self.target, self.limit,
-                         self.room(assets))
-        elif took <= self.target / 2 and self.waited:
+                log.info("Change stream %s: a confirmation took %.1f s (the quickest %.1f s, target %.1f s "
+                         "more), room now %d asset events (%d changes)", self.name, took, base, self.target,
+                         self.limit, self.room(assets))
+        elif took <= base + self.target / 2 and self.waited:
             self.limit = min(MAX_UNSTORED * per_change, self.limit + max(per_change, self.limit // 4))
         self.waited = False

@@ -32,12 +32,20 @@ def test_the_room_is_in_asset_events_and_at_most_100_changes():
     assert pacing.room(1000) == 1  # always room for one change
 
 
+def confirm_once(pacing: Pacing, clock: Clock, took: float, assets: int = 10) -> None:
+    """One event emitted and confirmed ``took`` seconds later."""
+    pacing.emitted()
+    clock.now += took
+    pacing.confirmed(1, assets)
+
+
 def test_a_slow_confirmation_halves_the_room_once_per_round_trip():
     clock = Clock()
     pacing = Pacing("s", target=5.0, clock=clock)
+    confirm_once(pacing, clock, 1.0)  # the round trip's own time
     assert emit(pacing, 50, assets=10) == 20
-    clock.now += 6.0
-    pacing.confirmed(10, assets=10)  # took 6 s: halved
+    clock.now += 7.0
+    pacing.confirmed(10, assets=10)  # 6 s more than the quickest: halved
     assert pacing.limit == 100
     pacing.confirmed(10, assets=10)  # the same slow pass: not halved again
     assert pacing.limit == 100 and pacing.unstored == 0
@@ -52,20 +60,38 @@ def test_a_slow_confirmation_halves_the_room_once_per_round_trip():
     assert pacing.limit == 10 and pacing.room(10) == 1  # never below one change
 
 
+def test_a_round_trip_slow_for_every_event_is_not_taken_for_a_long_pass():
+    """A busy triggerer confirms even one event in 5 s: what counts is the time beyond that."""
+    clock = Clock()
+    pacing = Pacing("s", target=5.0, clock=clock)
+    confirm_once(pacing, clock, 5.0)
+    emit(pacing, 50, assets=10)
+    clock.now += 9.0
+    pacing.confirmed(20, assets=10)
+    assert pacing.limit == 200  # 4 s beyond the quickest: kept (old code: halved, 9 s > 5 s)
+    emit(pacing, 50, assets=10)
+    clock.now += 11.0
+    pacing.confirmed(20, assets=10)
+    assert pacing.limit == 100  # 6 s beyond it: halved
+    clock.now += change_pacing.BASE_WINDOW
+    confirm_once(pacing, clock, 12.0)  # the quick one is 5 min old: 12 s is the round trip now
+    assert pacing.limit == 100
+
+
 def test_a_prompt_confirmation_grows_the_room_only_when_the_stream_waited_for_it():
     clock = Clock()
     pacing = Pacing("s", target=5.0, clock=clock)
+    confirm_once(pacing, clock, 1.0)
     emit(pacing, 3, assets=10)  # room to spare
     clock.now += 1.0
     pacing.confirmed(3, assets=10)
     assert pacing.limit == 200  # the room was not what held the stream back
     assert emit(pacing, 50, assets=10) == 20  # full: it waited
     clock.now += 2.0
-    pacing.confirmed(20, assets=10)
+    pacing.confirmed(20, assets=10)  # within 2.5 s of the quickest
     assert pacing.limit == 250
-    clock.now += 1.0
     emit(pacing, 50, assets=10)
-    clock.now += 4.0  # between half the target and the target: kept
+    clock.now += 5.0  # between 2.5 and 5 s more: kept
     pacing.confirmed(25, assets=10)
     assert pacing.limit == 250
     for _ in range(40):

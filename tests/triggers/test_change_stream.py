@@ -303,22 +303,25 @@ def test_a_stream_with_many_assets_keeps_fewer_events_waiting_to_be_stored(emula
 
 @pytest.mark.skipif(not change_module.SHARED_STREAMS, reason="shared streams with ack mode need Airflow 3.3+")
 def test_a_stream_whose_events_are_stored_slowly_keeps_fewer_waiting(emulator, monkeypatch):
-    """A confirmation later than the target halves the room: 4 changes in flight, then 2."""
+    """A confirmation later than the quickest by more than the target halves the room: 4 changes, then 2."""
     from airflow.triggers.shared_stream import AdvanceItem, AdvanceOutcome
 
     from tests.triggers.test_change_store import FakeAsset, Watcher
 
     monkeypatch.setattr(change_pacing, "START_ASSET_EVENTS", 40)
-    monkeypatch.setattr(change_module, "confirmation_target", lambda: 0.3)
+    monkeypatch.setattr(change_module, "confirmation_target", lambda: 0.5)
     trig = ActiveCampaignChangeTrigger(resource="deal", watch="created", poll_interval=0.05)
     watcher = Watcher(*(FakeAsset(f"deals {n}") for n in range(10)))
 
+    def acked(item: tuple) -> AdvanceItem:
+        return AdvanceItem(item[1], AdvanceOutcome(acked=10, failed=0))
+
     async def emitted(stream, nxt: asyncio.Task, count: int) -> tuple[list, asyncio.Task]:
-        """``count`` events, and the wait for one more (0.5 s in)."""
+        """``count`` events, and the wait for one more (1 s in)."""
         items = [await asyncio.wait_for(nxt, 10)]
         items += [await asyncio.wait_for(anext(stream), 10) for _ in range(count - 1)]
         nxt = asyncio.create_task(anext(stream))
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(1.0)
         return items, nxt
 
     async def scenario() -> tuple[list, bool, list, bool]:
@@ -329,9 +332,12 @@ def test_a_stream_whose_events_are_stored_slowly_keeps_fewer_waiting(emulator, m
             await asyncio.sleep(0.5)  # the stream started at the present
             for n in range(12):
                 emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
-            items, nxt = await emitted(stream, first, 4)  # then 0.5 s waiting for a fifth: longer than the target
-            held = not nxt.done()
-            await producer.advance([AdvanceItem(item[1], AdvanceOutcome(acked=10, failed=0)) for item in items])
+            prompt = [await asyncio.wait_for(first, 10)]
+            prompt += [await asyncio.wait_for(anext(stream), 10) for _ in range(3)]
+            await producer.advance([acked(item) for item in prompt])  # confirmed at once: the round trip
+            items, nxt = await emitted(stream, asyncio.create_task(anext(stream)), 4)
+            held = not nxt.done()  # 4 changes x 10 assets wait
+            await producer.advance([acked(item) for item in items])  # 1 s later: 0.5 s more than the quickest is late
             then, nxt = await emitted(stream, nxt, 2)
             held_then = not nxt.done()
             nxt.cancel()
@@ -340,8 +346,8 @@ def test_a_stream_whose_events_are_stored_slowly_keeps_fewer_waiting(emulator, m
             return items, held, then, held_then
 
     items, held, then, held_then = run(scenario())
-    assert [item[0]["record"]["title"] for item in items] == ["d0", "d1", "d2", "d3"] and held
-    assert [item[0]["record"]["title"] for item in then] == ["d4", "d5"]
+    assert [item[0]["record"]["title"] for item in items] == ["d4", "d5", "d6", "d7"] and held
+    assert [item[0]["record"]["title"] for item in then] == ["d8", "d9"]
     assert held_then  # old code: room for 100 changes whatever the confirmations took
 
 
