@@ -186,6 +186,9 @@ def live(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
             conn["extra"].update({"requests_per_second": 4, **store})
             dags = {"bench": _dag_file(args.watchers, args.poll, args.distinct, args.baseline)}
             env = {"AIRFLOW__TRIGGERER__CAPACITY": str(args.capacity)} if args.capacity else {}
+            if args.heartbeat:  # Airflow's own: a 5 s heartbeat, a triggerer unhealthy after 30 s without one
+                env.update({"AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC": str(args.heartbeat[0]),
+                            "AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD": str(args.heartbeat[1])})
             if os.environ.get("BENCH_KEEP"):  # the provider's trigger lines, DEBUG ones too, in the kept logs
                 env["AIRFLOW__LOGGING__NAMESPACE_LEVELS"] = "airflow_provider_activecampaign.triggers=DEBUG"
             if args.baseline:  # Airflow's processes import benchmarks/_baseline_trigger.py
@@ -304,6 +307,8 @@ class Run:
         return [
             ["trigger", BASELINE if self.args.baseline else "provider"],
             ["metadata database", self.args.database],
+            ["triggerer heartbeat / health-check threshold (s)",
+             "{:g} / {:g}".format(*(self.args.heartbeat or (2, 10)))],
             ["changes inserted / minutes", f"{len(self.inserted)} / {self.args.minutes:g}"],
             ["watchers / streams / triggerers", f"{self.args.watchers}{' distinct' * self.args.distinct} / 3 / "
                                                  f"{self.args.triggerers}{capacity}"],
@@ -394,6 +399,9 @@ def main() -> None:
                         help="seconds to wait, after the last insert, for every asset event")
     parser.add_argument("--capacity", type=int, default=0,
                         help="[triggerer] capacity: triggers a triggerer runs at most (0: Airflow's default)")
+    parser.add_argument("--heartbeat", type=float, nargs=2, metavar=("EVERY", "THRESHOLD"),
+                        help="the triggerers' heartbeat and health-check threshold in seconds, e.g. Airflow's "
+                             "defaults 5 30 (by default the tests' 2 and 10: handovers come sooner)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite",
                         help="Airflow's metadata database: SQLite, or a throw-away PostgreSQL server "
                              "(needs its binaries, psycopg2-binary and asyncpg; "
