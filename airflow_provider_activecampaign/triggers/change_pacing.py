@@ -34,9 +34,9 @@ BASE_WINDOW = 300.0
 
 
 def confirmation_target() -> float:
-    """Seconds a confirmation may take beyond the round trip's own time: half of Airflow's heartbeat threshold.
+    """Seconds a confirmation may take beyond the round trip's own time: a quarter of Airflow's heartbeat threshold.
 
-    Storing passes (about half of that each) keep the triggerer's heartbeat on time
+    Storing passes that short keep the triggerer's heartbeat on time
     (``[triggerer] triggerer_health_check_threshold``, 30 s by default) and every event within
     ``[triggerer] shared_stream_ack_timeout``.
     """
@@ -44,7 +44,7 @@ def confirmation_target() -> float:
 
     threshold = conf.getfloat("triggerer", "triggerer_health_check_threshold", fallback=30.0)
     ack_timeout = conf.getfloat("triggerer", "shared_stream_ack_timeout", fallback=300.0)
-    return max(1.0, min(threshold, ack_timeout) / 2)
+    return max(1.0, min(threshold, ack_timeout) / 4)
 
 
 class Pacing:
@@ -101,4 +101,6 @@ class Pacing:
                          self.limit, self.room(assets))
         elif took <= base + self.target / 2 and self.waited:
             self.limit = min(MAX_UNSTORED * per_change, self.limit + max(per_change, self.limit // 4))
+            log.debug("Change stream %s: a confirmation took %.1f s (the quickest %.1f s), room now %d asset "
+                      "events", self.name, took, base, self.limit)
         self.waited = False
