@@ -9,7 +9,8 @@ batch after each confirmation.
 
 A confirmation takes a round trip through the triggerer's loops even for one event (seconds
 on a busy triggerer), and on top of that about two storing passes. So a stream compares each
-confirmation with the quickest of the last :data:`BASE_WINDOW` seconds: it starts with room for
+confirmation with the quickest of the last :data:`BASE_WINDOW` seconds of any stream of the
+triggerer (:class:`RoundTrips`): it starts with room for
 :data:`START_ASSET_EVENTS`, halves the room when a confirmation takes longer than that by more
 than :func:`confirmation_target` (once per round trip), and grows it by a quarter when one
 comes back within half of that while the stream had to wait for room.
@@ -47,18 +48,41 @@ def confirmation_target() -> float:
     return max(1.0, min(threshold, ack_timeout) / 4)
 
 
+class RoundTrips:
+    """The quickest confirmation of the last :data:`BASE_WINDOW` seconds, over the streams of one triggerer.
+
+    The round trip is the triggerer's: a stream that started on a busy moment (its first
+    confirmations slow) measures its own against the others' quick ones.
+    """
+
+    def __init__(self) -> None:
+        self.took: deque[tuple[float, float]] = deque()  # (when, seconds)
+
+    def quickest(self, now: float, took: float) -> float:
+        """Record a confirmation that took ``took`` seconds; the quickest of the window, this one included."""
+        while self.took and self.took[0][0] < now - BASE_WINDOW:
+            self.took.popleft()
+        self.took.append((now, took))
+        return min(t for _, t in self.took)
+
+
+#: The round trips of this triggerer's streams.
+ROUND_TRIPS = RoundTrips()
+
+
 class Pacing:
     """The room of one stream's producer for events waiting to be stored, in asset events."""
 
-    def __init__(self, name: str, target: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, name: str, target: float, clock: Callable[[], float] = time.monotonic,
+                 trips: RoundTrips | None = None) -> None:
         self.name = name
+        self.trips = ROUND_TRIPS if trips is None else trips
         self.target = target
         self.clock = clock
         self.limit = START_ASSET_EVENTS
         self.sent: deque[float] = deque()  # when each unconfirmed event was emitted, oldest first
         self.waited = False  # the stream waited for room since the last confirmation
         self.cut_at = -math.inf
-        self.took: deque[tuple[float, float]] = deque()  # (when, seconds) of recent confirmations
 
     @property
     def unstored(self) -> int:
@@ -87,10 +111,7 @@ class Pacing:
         for _ in range(min(count, len(self.sent))):
             self.sent.popleft()
         took = now - oldest
-        while self.took and self.took[0][0] < now - BASE_WINDOW:
-            self.took.popleft()
-        self.took.append((now, took))
-        base = min(t for _, t in self.took)
+        base = self.trips.quickest(now, took)
         per_change = max(1, assets)
         if took > base + self.target:
             if oldest >= self.cut_at:  # emitted after the last cut: not the same slow pass again

@@ -13,3 +13,11 @@ def _reading_known(request):
 
         emulator = request.getfixturevalue("emulator")
         remember(emulator.url, DateFilters(frozenset({emulator.date_filters})))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_round_trips():
+    """Each test measures change streams' confirmations against its own (none yet)."""
+    from airflow_provider_activecampaign.triggers.change_pacing import ROUND_TRIPS
+
+    ROUND_TRIPS.took.clear()

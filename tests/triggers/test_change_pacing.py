@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_activecampaign.triggers import change_pacing
-from airflow_provider_activecampaign.triggers.change_pacing import Pacing, confirmation_target
+from airflow_provider_activecampaign.triggers.change_pacing import Pacing, RoundTrips, confirmation_target
 
 
 class Clock:
@@ -26,7 +26,7 @@ def emit(pacing: Pacing, count: int, assets: int) -> int:
 
 
 def test_the_room_is_in_asset_events_and_at_most_100_changes():
-    pacing = Pacing("s", target=5.0)
+    pacing = Pacing("s", target=5.0, trips=RoundTrips())
     assert pacing.limit == change_pacing.START_ASSET_EVENTS == 200
     assert pacing.room(33) == 6 and pacing.room(1) == 100 and pacing.room(0) == 100
     assert pacing.room(1000) == 1  # always room for one change
@@ -41,7 +41,7 @@ def confirm_once(pacing: Pacing, clock: Clock, took: float, assets: int = 10) ->
 
 def test_a_slow_confirmation_halves_the_room_once_per_round_trip():
     clock = Clock()
-    pacing = Pacing("s", target=5.0, clock=clock)
+    pacing = Pacing("s", target=5.0, clock=clock, trips=RoundTrips())
     confirm_once(pacing, clock, 1.0)  # the round trip's own time
     assert emit(pacing, 50, assets=10) == 20
     clock.now += 7.0
@@ -63,7 +63,7 @@ def test_a_slow_confirmation_halves_the_room_once_per_round_trip():
 def test_a_round_trip_slow_for_every_event_is_not_taken_for_a_long_pass():
     """A busy triggerer confirms even one event in 5 s: what counts is the time beyond that."""
     clock = Clock()
-    pacing = Pacing("s", target=5.0, clock=clock)
+    pacing = Pacing("s", target=5.0, clock=clock, trips=RoundTrips())
     confirm_once(pacing, clock, 5.0)
     emit(pacing, 50, assets=10)
     clock.now += 9.0
@@ -78,9 +78,19 @@ def test_a_round_trip_slow_for_every_event_is_not_taken_for_a_long_pass():
     assert pacing.limit == 100
 
 
+def test_a_stream_measures_its_confirmations_against_the_quickest_of_every_stream_of_the_triggerer():
+    """A stream whose first confirmation came at a busy moment still sees its 12 s as slow."""
+    clock, trips = Clock(), RoundTrips()
+    quick, late = Pacing("quick", target=5.0, clock=clock, trips=trips), Pacing("late", 5.0, clock, trips)
+    confirm_once(quick, clock, 2.0)
+    confirm_once(late, clock, 12.0)
+    assert late.limit == 100  # old code: its own quickest (12 s) was the round trip, kept 200
+    assert quick.limit == 200
+
+
 def test_a_prompt_confirmation_grows_the_room_only_when_the_stream_waited_for_it():
     clock = Clock()
-    pacing = Pacing("s", target=5.0, clock=clock)
+    pacing = Pacing("s", target=5.0, clock=clock, trips=RoundTrips())
     confirm_once(pacing, clock, 1.0)
     emit(pacing, 3, assets=10)  # room to spare
     clock.now += 1.0
@@ -102,7 +112,7 @@ def test_a_prompt_confirmation_grows_the_room_only_when_the_stream_waited_for_it
 
 
 def test_a_confirmation_of_nothing_emitted_changes_nothing():
-    pacing = Pacing("s", target=5.0)
+    pacing = Pacing("s", target=5.0, trips=RoundTrips())
     pacing.confirmed(3, assets=10)
     assert pacing.limit == 200 and pacing.unstored == 0
 
