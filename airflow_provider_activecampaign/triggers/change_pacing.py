@@ -118,7 +118,7 @@ class Pacing:
                 self.limit = max(per_change, self.limit // 2)
                 self.cut_at = now
                 log.info("Change stream %s: a confirmation took %.1f s (the quickest %.1f s, target %.1f s "
-                         "more), room now %d asset events (%d changes)", self.name, took, base, self.target,
+                         "more), room now %d asset events, for %d change(s)", self.name, took, base, self.target,
                          self.limit, self.room(assets))
         elif took <= base + self.target / 2 and self.waited:
             self.limit = min(MAX_UNSTORED * per_change, self.limit + max(per_change, self.limit // 4))
