@@ -41,17 +41,27 @@ def run(coro):
     return asyncio.run(coro)
 
 
-async def three_then_a_fourth(emulator, stream) -> tuple[list, asyncio.Task]:
-    """Six deals made once the stream started: its first three events, and the wait for a fourth (1 s in)."""
+async def deals_once_started(emulator, stream, count: int) -> asyncio.Task:
+    """The wait for the stream's first event, and ``count`` deals made once it started at the present."""
     first = asyncio.create_task(anext(stream))
     await asyncio.sleep(0.5)  # the stream started at the present
-    for n in range(6):
+    for n in range(count):
         emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
-    items = [await asyncio.wait_for(first, 10)]
-    items += [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
-    fourth = asyncio.create_task(anext(stream))
+    return first
+
+
+async def events_then_a_wait(stream, nxt: asyncio.Task, count: int) -> tuple[list, asyncio.Task]:
+    """``count`` events (the first from ``nxt``), and the wait for one more (1 s in)."""
+    items = [await asyncio.wait_for(nxt, 10)]
+    items += [await asyncio.wait_for(anext(stream), 10) for _ in range(count - 1)]
+    nxt = asyncio.create_task(anext(stream))
     await asyncio.sleep(1.0)
-    return items, fourth
+    return items, nxt
+
+
+async def three_then_a_fourth(emulator, stream) -> tuple[list, asyncio.Task]:
+    """Six deals made once the stream started: its first three events, and the wait for a fourth (1 s in)."""
+    return await events_then_a_wait(stream, await deals_once_started(emulator, stream, 6), 3)
 
 
 def test_created_tail_reads_only_new_records_and_a_quiet_poll_is_one_request(emulator):
@@ -316,29 +326,18 @@ def test_a_stream_whose_events_are_stored_slowly_keeps_fewer_waiting(emulator, m
     def acked(item: tuple) -> AdvanceItem:
         return AdvanceItem(item[1], AdvanceOutcome(acked=10, failed=0))
 
-    async def emitted(stream, nxt: asyncio.Task, count: int) -> tuple[list, asyncio.Task]:
-        """``count`` events, and the wait for one more (1 s in)."""
-        items = [await asyncio.wait_for(nxt, 10)]
-        items += [await asyncio.wait_for(anext(stream), 10) for _ in range(count - 1)]
-        nxt = asyncio.create_task(anext(stream))
-        await asyncio.sleep(1.0)
-        return items, nxt
-
     async def scenario() -> tuple[list, bool, list, bool]:
         with change_module.lend(trig.shared_stream_key(), watcher):
             producer = ActiveCampaignChangeTrigger.create_shared_stream_producer(trig.serialize()[1])
             stream = producer.open_stream()
-            first = asyncio.create_task(anext(stream))
-            await asyncio.sleep(0.5)  # the stream started at the present
-            for n in range(12):
-                emulator.insert("deals", title=f"d{n}", value=1, currency="usd")
+            first = await deals_once_started(emulator, stream, 12)
             prompt = [await asyncio.wait_for(first, 10)]
             prompt += [await asyncio.wait_for(anext(stream), 10) for _ in range(3)]
             await producer.advance([acked(item) for item in prompt])  # confirmed at once: the round trip
-            items, nxt = await emitted(stream, asyncio.create_task(anext(stream)), 4)
+            items, nxt = await events_then_a_wait(stream, asyncio.create_task(anext(stream)), 4)
             held = not nxt.done()  # 4 changes x 10 assets wait
             await producer.advance([acked(item) for item in items])  # 1 s later: 0.5 s more than the quickest is late
-            then, nxt = await emitted(stream, nxt, 2)
+            then, nxt = await events_then_a_wait(stream, nxt, 2)
             held_then = not nxt.done()
             nxt.cancel()
             await asyncio.gather(nxt, return_exceptions=True)
