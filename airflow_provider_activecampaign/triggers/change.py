@@ -366,7 +366,7 @@ class ChangeProducer(SharedStreamProducer):  # type: ignore[misc,valid-type]
             if not gave_way and (changed or time.monotonic() - saved_at >= CHECKPOINT_EVERY):
                 saved_at = time.monotonic()
                 await self._room()
-                self.pacing.emitted()
+                self.pacing.emitted(change=False)
                 yield {}, position.to_json()
             await asyncio.sleep(self.trigger.poll_interval)
 

@@ -80,7 +80,7 @@ class Pacing:
         self.target = target
         self.clock = clock
         self.limit = START_ASSET_EVENTS
-        self.sent: deque[float] = deque()  # when each unconfirmed event was emitted, oldest first
+        self.sent: deque[tuple[float, bool]] = deque()  # (when, a change?) of each unconfirmed item, oldest first
         self.waited = False  # the stream waited for room since the last confirmation
         self.cut_at = -math.inf
 
@@ -100,16 +100,18 @@ class Pacing:
         self.waited = True
         return True
 
-    def emitted(self) -> None:
-        self.sent.append(self.clock())
+    def emitted(self, change: bool = True) -> None:
+        """An item went out: a change, or a checkpoint (no event to store, confirmed as soon as it is passed)."""
+        self.sent.append((self.clock(), change))
 
     def confirmed(self, count: int, assets: int) -> None:
         """``count`` of the oldest events were stored (or failed): adapt the room to how long it took."""
-        if not self.sent:
+        now = self.clock()
+        popped = [self.sent.popleft() for _ in range(min(count, len(self.sent)))]
+        changes = [at for at, change in popped if change]
+        if not changes:  # checkpoints only: no round trip through storage to measure
             return
-        now, oldest = self.clock(), self.sent[0]
-        for _ in range(min(count, len(self.sent))):
-            self.sent.popleft()
+        oldest = changes[0]
         took = now - oldest
         base = self.trips.quickest(now, took)
         per_change = max(1, assets)

@@ -111,6 +111,21 @@ def test_a_prompt_confirmation_grows_the_room_only_when_the_stream_waited_for_it
     assert pacing.limit == 1000 and pacing.room(10) == 100  # at most 100 changes
 
 
+def test_a_checkpoint_confirmed_at_once_is_not_taken_for_the_round_trip():
+    """A quiet stream's checkpoint has nothing to store: its confirmation says nothing of storing."""
+    clock = Clock()
+    pacing = Pacing("s", target=5.0, clock=clock, trips=RoundTrips())
+    pacing.emitted(change=False)
+    clock.now += 0.01
+    pacing.confirmed(1, assets=10)
+    confirm_once(pacing, clock, 4.0)
+    emit(pacing, 50, assets=10)
+    clock.now += 8.0
+    pacing.confirmed(20, assets=10)
+    assert pacing.limit == 200  # 4 s beyond the quickest change (old code: 8 s beyond the checkpoint, halved)
+    assert pacing.unstored == 0
+
+
 def test_a_confirmation_of_nothing_emitted_changes_nothing():
     pacing = Pacing("s", target=5.0, trips=RoundTrips())
     pacing.confirmed(3, assets=10)
