@@ -13,7 +13,7 @@ confirmation with the quickest of the last :data:`BASE_WINDOW` seconds of any st
 triggerer (:class:`RoundTrips`): it starts with room for
 :data:`START_ASSET_EVENTS`, halves the room when a confirmation takes longer than that by more
 than :func:`confirmation_target` (once per round trip), and grows it by a quarter when one
-comes back within half of that while the stream had to wait for room.
+comes back sooner while the stream had to wait for room.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class Pacing:
                 log.info("Change stream %s: a confirmation took %.1f s (the quickest %.1f s, target %.1f s "
                          "more), room now %d asset events, for %d change(s)", self.name, took, base, self.target,
                          self.limit, self.room(assets))
-        elif took <= base + self.target / 2 and self.waited:
+        elif self.waited:
             self.limit = min(MAX_UNSTORED * per_change, self.limit + max(per_change, self.limit // 4))
             log.debug("Change stream %s: a confirmation took %.1f s (the quickest %.1f s), room now %d asset "
                       "events", self.name, took, base, self.limit)

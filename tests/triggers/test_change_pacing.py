@@ -68,14 +68,14 @@ def test_a_round_trip_slow_for_every_event_is_not_taken_for_a_long_pass():
     emit(pacing, 50, assets=10)
     clock.now += 9.0
     pacing.confirmed(20, assets=10)
-    assert pacing.limit == 200  # 4 s beyond the quickest: kept (old code: halved, 9 s > 5 s)
+    assert pacing.limit == 250  # 4 s beyond the quickest: grown (old code: halved, 9 s > 5 s)
     emit(pacing, 50, assets=10)
     clock.now += 11.0
-    pacing.confirmed(20, assets=10)
-    assert pacing.limit == 100  # 6 s beyond it: halved
+    pacing.confirmed(25, assets=10)
+    assert pacing.limit == 125  # 6 s beyond it: halved
     clock.now += change_pacing.BASE_WINDOW
     confirm_once(pacing, clock, 12.0)  # the quick one is 5 min old: 12 s is the round trip now
-    assert pacing.limit == 100
+    assert pacing.limit == 125
 
 
 def test_a_stream_measures_its_confirmations_against_the_quickest_of_every_stream_of_the_triggerer():
@@ -98,12 +98,12 @@ def test_a_prompt_confirmation_grows_the_room_only_when_the_stream_waited_for_it
     assert pacing.limit == 200  # the room was not what held the stream back
     assert emit(pacing, 50, assets=10) == 20  # full: it waited
     clock.now += 2.0
-    pacing.confirmed(20, assets=10)  # within 2.5 s of the quickest
+    pacing.confirmed(20, assets=10)
     assert pacing.limit == 250
     emit(pacing, 50, assets=10)
-    clock.now += 5.0  # between 2.5 and 5 s more: kept
+    clock.now += 5.5  # 4.5 s beyond the quickest, within the target: grows (before: only within half of it)
     pacing.confirmed(25, assets=10)
-    assert pacing.limit == 250
+    assert pacing.limit == 312
     for _ in range(40):
         emit(pacing, 500, assets=10)
         clock.now += 1.0
@@ -122,7 +122,7 @@ def test_a_checkpoint_confirmed_at_once_is_not_taken_for_the_round_trip():
     emit(pacing, 50, assets=10)
     clock.now += 8.0
     pacing.confirmed(20, assets=10)
-    assert pacing.limit == 200  # 4 s beyond the quickest change (old code: 8 s beyond the checkpoint, halved)
+    assert pacing.limit == 250  # 4 s beyond the quickest change (old code: 8 s beyond the checkpoint, halved)
     assert pacing.unstored == 0
 
 
