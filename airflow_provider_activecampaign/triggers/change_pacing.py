@@ -35,7 +35,7 @@ BASE_WINDOW = 300.0
 
 
 def confirmation_target() -> float:
-    """Seconds a confirmation may take beyond the round trip's own time: a quarter of Airflow's heartbeat threshold.
+    """Seconds a confirmation may take beyond the round trip's own time: a third of Airflow's heartbeat threshold.
 
     Storing passes that short keep the triggerer's heartbeat on time
     (``[triggerer] triggerer_health_check_threshold``, 30 s by default) and every event within
@@ -45,7 +45,7 @@ def confirmation_target() -> float:
 
     threshold = conf.getfloat("triggerer", "triggerer_health_check_threshold", fallback=30.0)
     ack_timeout = conf.getfloat("triggerer", "shared_stream_ack_timeout", fallback=300.0)
-    return max(1.0, min(threshold, ack_timeout) / 4)
+    return max(1.0, min(threshold, ack_timeout) / 3)
 
 
 class RoundTrips:

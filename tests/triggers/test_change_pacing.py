@@ -132,9 +132,9 @@ def test_a_confirmation_of_nothing_emitted_changes_nothing():
     assert pacing.limit == 200 and pacing.unstored == 0
 
 
-@pytest.mark.parametrize(("threshold", "ack", "target"), [("30", "300", 7.5), ("10", "300", 2.5),
-                                                          ("30", "8", 2.0), ("1", "300", 1.0)])
-def test_the_target_is_a_quarter_of_the_heartbeat_threshold_or_the_ack_timeout(monkeypatch, threshold, ack, target):
+@pytest.mark.parametrize(("threshold", "ack", "target"), [("30", "300", 10.0), ("12", "300", 4.0),
+                                                          ("30", "6", 2.0), ("1", "300", 1.0)])
+def test_the_target_is_a_third_of_the_heartbeat_threshold_or_the_ack_timeout(monkeypatch, threshold, ack, target):
     monkeypatch.setenv("AIRFLOW__TRIGGERER__TRIGGERER_HEALTH_CHECK_THRESHOLD", threshold)
     monkeypatch.setenv("AIRFLOW__TRIGGERER__SHARED_STREAM_ACK_TIMEOUT", ack)
     assert confirmation_target() == target
